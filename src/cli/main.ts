@@ -1,0 +1,75 @@
+// The entry point of the `compute` command: picks the command, runs it, and turns every error into an exit code.
+import { CLIError, EXIT } from './errors.js';
+import { processIO, type CliIO, type Command } from './io.js';
+
+type CommandModule = { run: Command };
+
+// Commands are loaded on demand so that a quick command does not pay for the modules of the others.
+const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule>; interruptible?: boolean }> = {
+};
+
+const USAGE = `Usage: compute <command> [options]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
+  .join('\n')}
+
+Run \`compute <command> --help\` for the options of a command.
+`;
+
+/** Runs the CLI with raw arguments (without `node` and the script) and returns the exit code. */
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(USAGE);
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout(`${await version()}\n`);
+    return EXIT.ok;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    io.stderr(`compute: unknown command "${name}"\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  const controller = entry.interruptible && !io.signal ? interruptOnSigint() : undefined;
+  try {
+    const command = await entry.load();
+    return await command.run(rest, controller ? { ...io, signal: controller.signal } : io);
+  } catch (error) {
+    return reportError(error, io);
+  } finally {
+    controller?.dispose();
+  }
+}
+
+/** Prints an error as one line; a stack trace only for an unexpected error and only with COMPUTE_DEBUG=1. */
+export function reportError(error: unknown, io: CliIO): number {
+  if (error instanceof CLIError) {
+    io.stderr(`compute: ${error.message}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr(`compute: internal error: ${message}\n`);
+  if (io.env.COMPUTE_DEBUG && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
+  return EXIT.failed;
+}
+
+// The first Ctrl-C aborts the command's signal so it can stop gracefully; the second exits at once.
+function interruptOnSigint(): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(EXIT.interrupted);
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  return { signal: controller.signal, dispose: () => process.off('SIGINT', onSigint) };
+}
+
+async function version(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}

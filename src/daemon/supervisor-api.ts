@@ -1,0 +1,65 @@
+// The contract between the daemon's HTTP layer and its unit supervisor: everything a route may ask of the units.
+import type { UnitEvent, UnitSpec, UnitState } from '../model/unit.js';
+
+/** A stream a unit's output can be read from. */
+export type LogStream = 'combined' | 'stdout' | 'stderr';
+
+/** One line of a unit's output. `ts` is milliseconds since the epoch, when the daemon read it. */
+export interface LogLine {
+  ts: number;
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+/** How to read a unit's logs: which stream, only the last `tail` lines, and whether to keep following. */
+export interface LogQuery {
+  stream: LogStream;
+  tail?: number;
+}
+
+/** Reading the logs of units (the daemon's log store implements it). */
+export interface LogReader {
+  /** The unit's retained lines (rotated file first), filtered by stream, the last `tail` of them. */
+  read(unit: string, query: LogQuery): Promise<LogLine[]>;
+  /** The retained lines as `read` gives them, then every new line until `signal` aborts; lines after a restart included. */
+  follow(unit: string, query: LogQuery, signal: AbortSignal): AsyncIterable<LogLine>;
+}
+
+/** A listener of unit state changes: the event, and the unit's state right after it. */
+export type UnitListener = (event: UnitEvent, state: UnitState) => void;
+
+/**
+ * The units of one sandbox. Errors are DaemonError (400 invalid spec, 404 unknown unit, 409 conflict).
+ * Operations on one unit are serialised; operations on different units run concurrently.
+ */
+export interface Supervisor {
+  /** Host folder that is the sandbox's `/`. */
+  readonly root: string;
+  /** Every unit, in no particular order. */
+  list(): UnitState[];
+  /** One unit, or undefined. */
+  get(name: string): UnitState | undefined;
+  /**
+   * Defines units or updates their specs, all or none (the batch is validated first: needs must name units that
+   * exist in the batch or already). A running unit whose hash changed is replaced: stopped, then started with the
+   * new spec. A changed spec with the same hash is updated in place (e.g. a new restart policy), without a restart.
+   */
+  upsert(specs: UnitSpec[]): Promise<UnitState[]>;
+  /**
+   * Starts units that are not running (their needs first, waiting for each need's condition) and returns at once
+   * with their states; progress is reported by events. Starting a running unit does nothing.
+   */
+  start(names: string[]): UnitState[];
+  /** Stops units gracefully (dependents before their needs); resolves when every process is gone. */
+  stop(names: string[]): Promise<void>;
+  /** Stops and starts a unit (without re-running install); resolves once the new process is spawned, or it failed. */
+  restart(name: string): Promise<UnitState>;
+  /** Stops units (as stop) and forgets them; their logs are deleted. */
+  remove(names: string[]): Promise<void>;
+  /** Subscribes to every state change; returns the unsubscribe function. */
+  subscribe(listener: UnitListener): () => void;
+  /** The units' logs. */
+  readonly logs: LogReader;
+  /** Stops every unit (dependents first) and releases all resources; used when the daemon exits. */
+  shutdown(): Promise<void>;
+}
