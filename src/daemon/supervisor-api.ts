@@ -46,10 +46,11 @@ export interface Supervisor {
    */
   upsert(specs: UnitSpec[]): Promise<UnitState[]>;
   /**
-   * Starts units that are not running (their needs first, waiting for each need's condition) and returns at once
-   * with their states; progress is reported by events. Starting a running unit does nothing.
+   * Starts units that are not running, and their needs (each waits for its needs' conditions); resolves as soon as
+   * every start is under way (status pending or later) with the named units' states; progress is reported by
+   * events. Starting an active unit does nothing.
    */
-  start(names: string[]): UnitState[];
+  start(names: string[]): Promise<UnitState[]>;
   /** Stops units gracefully (dependents before their needs); resolves when every process is gone. */
   stop(names: string[]): Promise<void>;
   /** Stops and starts a unit (without re-running install); resolves once the new process is spawned, or it failed. */
