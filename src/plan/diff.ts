@@ -1,0 +1,157 @@
+// The plan: what must change in a sandbox to make it match a Spec. Pure: desired and actual in, actions out.
+import type { Spec } from '../config/spec.js';
+import type { OverlayRecord, OverlaySpec } from '../model/overlay.js';
+import { PROJECT_LABEL, type UnitKind, type UnitSpec, type UnitState, type UnitStatus } from '../model/unit.js';
+import { changedFields, sameValue } from './fields.js';
+
+/** What happens to a unit: `update` takes changed fields in place without a restart (e.g. a new restart policy). */
+export type UnitAction = 'create' | 'replace' | 'update' | 'start' | 'remove' | 'unchanged';
+
+/** The plan for one unit. `changed` lists the fields (YAML names) behind a replace or update. */
+export interface UnitChange {
+  name: string;
+  kind: UnitKind;
+  action: UnitAction;
+  changed?: string[];
+  /** Why, in words: `status failed`, `needs db (restart: true)`. */
+  reason?: string;
+}
+
+/** What happens to an overlay. */
+export type OverlayAction = 'create' | 'resync' | 'remove' | 'unchanged';
+
+/** The plan for one overlay. */
+export interface OverlayChange {
+  id: string;
+  action: OverlayAction;
+  reason?: string;
+}
+
+/** Everything an apply would do, units in dependency order (needs first), plus names it must not touch. */
+export interface Plan {
+  project: string;
+  units: UnitChange[];
+  overlays: OverlayChange[];
+  /** Units the file asks for that exist in the sandbox but belong to another project (or to none). */
+  conflicts: string[];
+}
+
+/** What the sandbox runs now. */
+export interface ActualState {
+  units: UnitState[];
+  overlays: OverlayRecord[];
+}
+
+// A unit in one of these is as the file wants it; anything else (stopped, failed) is started again.
+const SETTLED_OR_ON_ITS_WAY: ReadonlySet<UnitStatus> = new Set(['pending', 'installing', 'starting', 'running', 'ready', 'restarting', 'completed']);
+
+/**
+ * Diffs the desired Spec against the actual state. With `only`, the plan covers those units and their transitive
+ * needs and removes nothing (as `compose up NAME`).
+ */
+export function diff(desired: Spec, actual: ActualState, options: { only?: string[] } = {}): Plan {
+  const scope = options.only ? withNeeds(desired.units, options.only) : new Set(Object.keys(desired.units));
+  const actualByName = new Map(actual.units.map((unit) => [unit.name, unit]));
+  const conflicts: string[] = [];
+  const changes = new Map<string, UnitChange>();
+  for (const name of order(desired.units, scope)) {
+    const spec = desired.units[name] as UnitSpec;
+    const current = actualByName.get(name);
+    if (current && current.spec.labels[PROJECT_LABEL] !== desired.name) conflicts.push(name);
+    else changes.set(name, unitChange(spec, current));
+  }
+  cascadeRestarts(desired.units, changes);
+  if (!options.only) {
+    for (const unit of actual.units) {
+      if (unit.spec.labels[PROJECT_LABEL] === desired.name && !(unit.name in desired.units)) {
+        changes.set(unit.name, { name: unit.name, kind: unit.kind, action: 'remove' });
+      }
+    }
+  }
+  return { project: desired.name, units: [...changes.values()], overlays: diffOverlays(desired, actual.overlays, !options.only), conflicts };
+}
+
+/** True when applying the plan would change nothing. */
+export function isEmptyPlan(plan: Plan): boolean {
+  return plan.units.every((unit) => unit.action === 'unchanged') && plan.overlays.every((overlay) => overlay.action === 'unchanged');
+}
+
+function unitChange(spec: UnitSpec, current: UnitState | undefined): UnitChange {
+  const base = { name: spec.name, kind: spec.kind };
+  if (!current) return { ...base, action: 'create' };
+  if (current.spec.hash !== spec.hash) return { ...base, action: 'replace', changed: changedFields(spec, current.spec) };
+  const changed = changedFields(spec, current.spec);
+  if (!SETTLED_OR_ON_ITS_WAY.has(current.status)) {
+    return { ...base, action: 'start', reason: `status ${current.status}`, ...(changed.length > 0 ? { changed } : {}) };
+  }
+  if (changed.length > 0 || !sameValue(spec.labels, current.spec.labels)) return { ...base, action: 'update', changed };
+  return { ...base, action: 'unchanged' };
+}
+
+// Dependents that asked to restart with a need (`needs: {x: {restart: true}}`) are replaced when x is.
+function cascadeRestarts(units: Record<string, UnitSpec>, changes: Map<string, UnitChange>): void {
+  for (const [name, change] of changes) {
+    if (change.action === 'create' || change.action === 'replace') continue;
+    const spec = units[name];
+    const trigger = Object.entries(spec?.needs ?? {}).find(([need, { restart }]) => restart && changes.get(need)?.action === 'replace');
+    if (trigger) changes.set(name, { ...change, action: 'replace', reason: `needs ${trigger[0]} (restart: true)` });
+  }
+}
+
+function diffOverlays(desired: Spec, actual: OverlayRecord[], removeExtra: boolean): OverlayChange[] {
+  const actualById = new Map(actual.map((record) => [record.id, record]));
+  const changes: OverlayChange[] = desired.overlays.map((spec) => overlayChange(spec, actualById.get(spec.id)));
+  if (removeExtra) {
+    const wanted = new Set(desired.overlays.map((spec) => spec.id));
+    for (const record of actual) {
+      if (record.labels?.[PROJECT_LABEL] === desired.name && !wanted.has(record.id)) changes.push({ id: record.id, action: 'remove' });
+    }
+  }
+  return changes;
+}
+
+function overlayChange(spec: OverlaySpec, record: OverlayRecord | undefined): OverlayChange {
+  if (!record) return { id: spec.id, action: 'create' };
+  const same = record.source === spec.source && record.target === spec.target && record.strategy === spec.strategy && sameValue(record.ignore, spec.ignore);
+  if (!same) return { id: spec.id, action: 'resync', reason: 'changed' };
+  if (record.copy_status === 'failed') return { id: spec.id, action: 'resync', reason: 'last copy failed' };
+  return { id: spec.id, action: 'unchanged' };
+}
+
+// Units in `scope` in dependency order (needs first); iterative so 10,000 units cannot overflow the stack.
+function order(units: Record<string, UnitSpec>, scope: Set<string>): string[] {
+  const ordered: string[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  for (const start of scope) {
+    const stack: Array<{ name: string; needs: string[] }> = [];
+    const push = (name: string) => {
+      if (state.has(name) || !scope.has(name)) return;
+      state.set(name, 'visiting');
+      stack.push({ name, needs: Object.keys(units[name]?.needs ?? {}) });
+    };
+    push(start);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1] as { name: string; needs: string[] };
+      const next = top.needs.pop();
+      if (next !== undefined) push(next);
+      else {
+        stack.pop();
+        state.set(top.name, 'done');
+        ordered.push(top.name);
+      }
+    }
+  }
+  return ordered;
+}
+
+function withNeeds(units: Record<string, UnitSpec>, names: string[]): Set<string> {
+  const scope = new Set<string>();
+  const queue = [...names];
+  while (queue.length > 0) {
+    const name = queue.pop() as string;
+    if (scope.has(name) || !(name in units)) continue;
+    scope.add(name);
+    queue.push(...Object.keys(units[name]?.needs ?? {}));
+  }
+  return scope;
+}

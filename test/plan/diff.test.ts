@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import type { Spec } from '../../src/config/spec.js';
+import { PROJECT_LABEL, type UnitSpec, type UnitState, type UnitStatus } from '../../src/model/unit.js';
+import type { OverlayRecord } from '../../src/model/overlay.js';
+import { diff, isEmptyPlan, type UnitAction } from '../../src/plan/diff.js';
+
+const PROJECT = 'shop';
+
+function unit(name: string, fields: Partial<UnitSpec> = {}): UnitSpec {
+  const spec: UnitSpec = {
+    name,
+    kind: 'server',
+    command: `node ${name}.js`,
+    cwd: '/app',
+    strictPort: false,
+    env: {},
+    restartPolicy: 'never',
+    maxRestarts: 0,
+    restartDelayMs: 1000,
+    stopTimeoutMs: 10_000,
+    needs: {},
+    overlays: [],
+    labels: { [PROJECT_LABEL]: PROJECT },
+    hash: '',
+    ...fields,
+  };
+  spec.hash = fields.hash ?? JSON.stringify([spec.command, spec.cwd, spec.env, spec.port]);
+  return spec;
+}
+
+function spec(...units: UnitSpec[]): Spec {
+  return { name: PROJECT, files: ['/p/compute.yaml'], projectDir: '/p', sandbox: { provider: 'local', envs: {}, metadata: {} }, overlays: [], units: Object.fromEntries(units.map((u) => [u.name, u])), inputs: [] };
+}
+
+function running(spec: UnitSpec, status: UnitStatus = 'ready'): UnitState {
+  const ts = '2026-11-23T00:00:00.000Z';
+  return { name: spec.name, kind: spec.kind, spec, status, exitCode: null, restartCount: 0, consecutiveFailures: 0, createdAt: ts, updatedAt: ts };
+}
+
+const restartWith = (name: string) => ({ [name]: { condition: 'healthy' as const, restart: true } });
+const waitFor = (name: string) => ({ [name]: { condition: 'healthy' as const, restart: false } });
+
+describe('diff', () => {
+  it.each<[string, Spec, UnitState[], Record<string, UnitAction>]>([
+    ['nothing running → create all', spec(unit('db'), unit('api')), [], { db: 'create', api: 'create' }],
+    ['no change → unchanged', spec(unit('db')), [running(unit('db'))], { db: 'unchanged' }],
+    ['changed start → replace', spec(unit('db', { command: 'node db2.js' })), [running(unit('db'))], { db: 'replace' }],
+    ['changed restart policy → update in place', spec(unit('db', { restartPolicy: 'always' })), [running(unit('db'))], { db: 'update' }],
+    ['failed → start', spec(unit('db')), [running(unit('db'), 'failed')], { db: 'start' }],
+    ['stopped → start', spec(unit('db')), [running(unit('db'), 'stopped')], { db: 'start' }],
+    ['completed one-shot → unchanged', spec(unit('migrate')), [running(unit('migrate'), 'completed')], { migrate: 'unchanged' }],
+    ['starting → unchanged (already on its way)', spec(unit('db')), [running(unit('db'), 'starting')], { db: 'unchanged' }],
+    ['removed from the file → remove', spec(unit('db')), [running(unit('db')), running(unit('worker'))], { db: 'unchanged', worker: 'remove' }],
+    [
+      'replaced need with restart: true → dependent replaced',
+      spec(unit('db', { command: 'node db2.js' }), unit('api', { needs: restartWith('db') }), unit('web', { needs: restartWith('api') })),
+      [running(unit('db')), running(unit('api', { needs: restartWith('db') })), running(unit('web', { needs: restartWith('api') }))],
+      { db: 'replace', api: 'replace', web: 'replace' },
+    ],
+    [
+      'replaced need without restart: true → dependent unchanged',
+      spec(unit('db', { command: 'node db2.js' }), unit('api', { needs: waitFor('db') })),
+      [running(unit('db')), running(unit('api', { needs: waitFor('db') }))],
+      { db: 'replace', api: 'unchanged' },
+    ],
+  ])('%s', (_name, desired, actual, expected) => {
+    const plan = diff(desired, { units: actual, overlays: [] });
+    expect(Object.fromEntries(plan.units.map((u) => [u.name, u.action]))).toEqual(expected);
+  });
+
+  it('names the changed fields of a replace in YAML terms', () => {
+    const before = unit('api', { env: { DEBUG: '0', KEEP: '1' } });
+    const after = unit('api', { command: 'node api2.js', env: { DEBUG: '1', KEEP: '1', NEW: 'x' } });
+    const [change] = diff(spec(after), { units: [running(before)], overlays: [] }).units;
+    expect(change).toMatchObject({ action: 'replace', changed: ['start', 'environment.DEBUG', 'environment.NEW'] });
+  });
+
+  it('names services fields as services write them', () => {
+    const before = unit('redis', { kind: 'service', command: ['redis-server', '--port', '6379'], cwd: '/' });
+    const after = unit('redis', { kind: 'service', command: ['redis-server', '--port', '6380'], cwd: '/data' });
+    const [change] = diff(spec(after), { units: [running(before)], overlays: [] }).units;
+    expect(change?.changed).toEqual(['args', 'working_dir']);
+  });
+
+  it('puts needs before dependents', () => {
+    const plan = diff(spec(unit('web', { needs: waitFor('api') }), unit('api', { needs: waitFor('db') }), unit('db')), { units: [], overlays: [] });
+    expect(plan.units.map((u) => u.name)).toEqual(['db', 'api', 'web']);
+  });
+
+  it('never touches units of another project, and reports a name clash as a conflict', () => {
+    const theirs = unit('db', { labels: { [PROJECT_LABEL]: 'other' } });
+    const plan = diff(spec(unit('db')), { units: [running(theirs), running(unit('cache', { labels: { [PROJECT_LABEL]: 'other' } }))], overlays: [] });
+    expect(plan.conflicts).toEqual(['db']);
+    expect(plan.units).toEqual([]);
+  });
+
+  it('with NAME... covers those units and their needs, and removes nothing', () => {
+    const desired = spec(unit('db'), unit('api', { needs: waitFor('db') }), unit('web'));
+    const plan = diff(desired, { units: [running(unit('old'))], overlays: [] }, { only: ['api'] });
+    expect(plan.units.map((u) => [u.name, u.action])).toEqual([
+      ['db', 'create'],
+      ['api', 'create'],
+    ]);
+  });
+
+  it('plans overlays: create, unchanged, resync on change or failure, remove only our own', () => {
+    const overlay = { id: 'app', source: '/p/app', target: '/app', strategy: 'copy' as const, ignore: [] };
+    const record = (fields: Partial<OverlayRecord>): OverlayRecord => ({ ...overlay, created_at: '', stats: { copied_files: 0, copied_dirs: 0, skipped: [] }, copy_status: 'complete', labels: { [PROJECT_LABEL]: PROJECT }, ...fields });
+    const desired = { ...spec(), overlays: [overlay, { ...overlay, id: 'web', target: '/web' }, { ...overlay, id: 'lib', target: '/lib' }] };
+    const plan = diff(desired, {
+      units: [],
+      overlays: [record({}), record({ id: 'web', target: '/web', strategy: 'smart' }), record({ id: 'gone' }), record({ id: 'theirs', labels: { [PROJECT_LABEL]: 'other' } })],
+    });
+    expect(plan.overlays.map((o) => [o.id, o.action])).toEqual([
+      ['app', 'unchanged'],
+      ['web', 'resync'],
+      ['lib', 'create'],
+      ['gone', 'remove'],
+    ]);
+    const failed = diff({ ...spec(), overlays: [overlay] }, { units: [], overlays: [record({ copy_status: 'failed' })] });
+    expect(failed.overlays[0]).toMatchObject({ action: 'resync', reason: 'last copy failed' });
+  });
+
+  it('isEmptyPlan is true only when everything is unchanged', () => {
+    expect(isEmptyPlan(diff(spec(unit('db')), { units: [running(unit('db'))], overlays: [] }))).toBe(true);
+    expect(isEmptyPlan(diff(spec(unit('db')), { units: [running(unit('db'), 'failed')], overlays: [] }))).toBe(false);
+  });
+});
