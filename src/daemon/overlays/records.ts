@@ -1,0 +1,38 @@
+// Pure helpers over overlay specs and records: comparing specs, copying records.
+import type { CopyStatus, OverlayRecord, OverlaySpec, OverlayStats } from '../../model/overlay.js';
+
+/** True while a copy is still to run or running. */
+export function isRunning(status: CopyStatus): boolean {
+  return status === 'pending' || status === 'in_progress';
+}
+
+/** True when two specs copy the same thing. Labels do not count: a label change alone must not trigger a resync. */
+export function sameSync(a: OverlaySpec, b: OverlaySpec): boolean {
+  return (
+    a.source === b.source &&
+    a.target === b.target &&
+    a.strategy === b.strategy &&
+    sameList(a.ignore, b.ignore) &&
+    sameList(a.symlinkDirs ?? [], b.symlinkDirs ?? [])
+  );
+}
+
+/** Same items in the same order. */
+export function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
+}
+
+/** Same labels, in any order. */
+export function sameLabels(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
+  return JSON.stringify(Object.entries(a ?? {}).sort()) === JSON.stringify(Object.entries(b ?? {}).sort());
+}
+
+/** A copy of counters that later progress cannot change. */
+export function cloneStats(stats: OverlayStats): OverlayStats {
+  return { ...stats, skipped: [...stats.skipped] };
+}
+
+/** A copy of a record handed out to callers, so they cannot change the manager's own. */
+export function clone(record: OverlayRecord): OverlayRecord {
+  return structuredClone(record);
+}

@@ -1,0 +1,185 @@
+// The copy engine: makes a target folder mirror a source folder, entry by entry, without following links out of it.
+import type { Dirent, Stats } from 'node:fs';
+import { constants } from 'node:fs';
+import { chmod, copyFile, lstat, mkdir, readdir, readlink, rm, symlink, utimes } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import type { OverlayStats, OverlayStrategy } from '../../model/overlay.js';
+import { classifyEntry, compileIgnore, rewriteLink, SMART_SYMLINK_DIRS } from './classify.js';
+import type { IgnoreMatcher } from './classify.js';
+import type { Limiter } from './limit.js';
+
+/** What an overlay put at a target path. */
+export type EntryKind = 'file' | 'dir' | 'link';
+
+/** Every entry an overlay owns in its target: posix path relative to the target → kind. */
+export type Manifest = Record<string, EntryKind>;
+
+/** At most this many skipped paths are listed in a record (a huge ignored tree must not bloat every reply). */
+export const MAX_SKIPPED = 100;
+
+/** Inputs of one sync. `written` is filled as entries land, so a failed or cancelled sync still tells what it wrote. */
+export interface SyncOptions {
+  /** Real path of the source folder. */
+  sourceRoot: string;
+  /** Host path of the target folder, already confined to the sandbox root. */
+  targetRoot: string;
+  strategy: OverlayStrategy;
+  ignore: readonly string[];
+  symlinkDirs?: readonly string[];
+  signal: AbortSignal;
+  limit: Limiter;
+  written: Manifest;
+  /** Called after each entry with the live counters (the caller throttles). */
+  onProgress: (stats: OverlayStats) => void;
+}
+
+interface Context extends SyncOptions {
+  ignored: IgnoreMatcher;
+  linkDirs: ReadonlySet<string>;
+  stats: OverlayStats;
+  /** Records the first failure and stops every other entry of the sync. */
+  fail: (error: unknown) => void;
+  failure?: unknown;
+}
+
+/** New, zeroed counters. */
+export function emptyStats(): OverlayStats {
+  return { copied_files: 0, copied_dirs: 0, symlinked_dirs: 0, skipped: [] };
+}
+
+/**
+ * Syncs source into target and returns the counters. Entries already up to date (same kind; files with the same
+ * size and mtime; links with the same text) are not rewritten. Entries of the target that the source does not
+ * provide are left alone here (removing stale ones is the caller's job, from the manifest).
+ */
+export async function syncTree(opts: SyncOptions): Promise<OverlayStats> {
+  const stop = new AbortController();
+  const ctx: Context = {
+    ...opts,
+    signal: AbortSignal.any([opts.signal, stop.signal]),
+    ignored: compileIgnore(opts.ignore),
+    linkDirs: new Set([...SMART_SYMLINK_DIRS, ...(opts.symlinkDirs ?? [])]),
+    stats: emptyStats(),
+    fail: (error) => {
+      if (ctx.failure !== undefined) return;
+      ctx.failure = error;
+      stop.abort(error);
+    },
+  };
+  await ensureDir(opts.targetRoot, true);
+  await syncDir(ctx, '');
+  return ctx.stats;
+}
+
+// Every entry settles before this returns, even after a failure: an operation still queued when the caller
+// goes on to delete or resync the target would otherwise write files back after it.
+async function syncDir(ctx: Context, rel: string): Promise<void> {
+  const entries = await run(ctx, () => readdir(join(ctx.sourceRoot, rel), { withFileTypes: true }));
+  const results = await Promise.allSettled(
+    entries.map((entry) =>
+      syncEntry(ctx, rel === '' ? entry.name : posix.join(rel, entry.name), entry).catch((error: unknown) => {
+        ctx.fail(error);
+        throw error;
+      }),
+    ),
+  );
+  if (results.some((result) => result.status === 'rejected')) throw ctx.failure;
+}
+
+// Operations wait in the limiter; the abort is checked when their turn comes, so a cancelled sync stops at once.
+function run<T>(ctx: Context, operation: () => Promise<T>): Promise<T> {
+  return ctx.limit(() => {
+    ctx.signal.throwIfAborted();
+    return operation();
+  });
+}
+
+async function syncEntry(ctx: Context, rel: string, entry: Dirent): Promise<void> {
+  ctx.signal.throwIfAborted();
+  const isDir = entry.isDirectory();
+  const action = classifyEntry(rel, isDir, { strategy: ctx.strategy, ignored: ctx.ignored, symlinkDirs: ctx.linkDirs });
+  if (action === 'skip') return skip(ctx, rel);
+  const src = join(ctx.sourceRoot, rel);
+  const dst = join(ctx.targetRoot, rel);
+  if (action === 'link-dir') {
+    await run(ctx, () => placeLink(dst, src));
+    ctx.stats.symlinked_dirs = (ctx.stats.symlinked_dirs ?? 0) + 1;
+    return record(ctx, rel, 'link');
+  }
+  if (isDir) {
+    const srcStat = await run(ctx, () => lstat(src));
+    await run(ctx, () => ensureDir(dst, false));
+    ctx.stats.copied_dirs += 1;
+    record(ctx, rel, 'dir');
+    await syncDir(ctx, rel);
+    await run(ctx, () => chmod(dst, srcStat.mode & 0o7777));
+    return;
+  }
+  if (entry.isSymbolicLink()) return syncLink(ctx, rel, src, dst);
+  // Sockets, fifos and devices have no meaningful copy; listing them beats failing the whole overlay.
+  if (!entry.isFile()) return skip(ctx, rel);
+  await run(ctx, () => syncFile(src, dst));
+  ctx.stats.copied_files += 1;
+  record(ctx, rel, 'file');
+}
+
+// Links that leave the source are skipped (and listed), never followed: following one would copy host files
+// such as ~/.ssh into the sandbox.
+async function syncLink(ctx: Context, rel: string, src: string, dst: string): Promise<void> {
+  const text = rewriteLink(rel, await run(ctx, () => readlink(src)), ctx.sourceRoot);
+  if (text === null) return skip(ctx, rel);
+  await run(ctx, () => placeLink(dst, text));
+  ctx.stats.copied_files += 1;
+  record(ctx, rel, 'link');
+}
+
+function record(ctx: Context, rel: string, kind: EntryKind): void {
+  ctx.written[rel] = kind;
+  ctx.onProgress(ctx.stats);
+}
+
+function skip(ctx: Context, rel: string): void {
+  if (ctx.stats.skipped.length < MAX_SKIPPED) ctx.stats.skipped.push(rel);
+}
+
+async function lstatOrNull(path: string): Promise<Stats | null> {
+  try {
+    return await lstat(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+// A target folder may have been replaced by a file or a symlink (by a unit, or by a former `smart` sync); it is
+// removed rather than written through, so nothing is ever written outside the target.
+async function ensureDir(path: string, recursive: boolean): Promise<void> {
+  const stat = await lstatOrNull(path);
+  if (stat?.isDirectory()) {
+    if ((stat.mode & 0o700) !== 0o700) await chmod(path, stat.mode | 0o700);
+    return;
+  }
+  if (stat) await rm(path, { recursive: true, force: true });
+  await mkdir(path, { recursive });
+}
+
+async function syncFile(src: string, dst: string): Promise<void> {
+  const [srcStat, dstStat] = await Promise.all([lstat(src), lstatOrNull(dst)]);
+  if (dstStat?.isFile() && dstStat.size === srcStat.size && Math.abs(dstStat.mtimeMs - srcStat.mtimeMs) < 1) {
+    if ((dstStat.mode & 0o7777) !== (srcStat.mode & 0o7777)) await chmod(dst, srcStat.mode & 0o7777);
+    return;
+  }
+  // Unlink first and copy exclusively: a read-only file can be replaced, and a link planted at `dst` is not followed.
+  if (dstStat) await rm(dst, { recursive: true, force: true });
+  await copyFile(src, dst, constants.COPYFILE_EXCL);
+  await chmod(dst, srcStat.mode & 0o7777);
+  // The source's mtime is kept so that the next sync can tell the file is already up to date.
+  await utimes(dst, srcStat.atime, srcStat.mtime);
+}
+
+async function placeLink(dst: string, text: string): Promise<void> {
+  const stat = await lstatOrNull(dst);
+  if (stat?.isSymbolicLink() && (await readlink(dst)) === text) return;
+  if (stat) await rm(dst, { recursive: true, force: true });
+  await symlink(text, dst);
+}
