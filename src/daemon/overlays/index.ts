@@ -28,6 +28,7 @@ import { CompletionWaiters } from './waiters.js';
 
 export { OverlayCopyError } from './waiters.js';
 export { compileIgnore, SMART_SYMLINK_DIRS } from './classify.js';
+export { overlayIdFor } from './records.js';
 
 /** Options of an OverlayManager. */
 export interface OverlayManagerOptions {
@@ -132,7 +133,7 @@ export class OverlayManager {
       const entry = this.entries.get(id);
       if (!entry) throw notFound(`no overlay "${id}"`);
       this.entries.delete(id);
-      this.waiters.abandon(id, `overlay "${id}" was destroyed before its copy completed`);
+      this.waiters.abandon(id, 'the overlay was destroyed before its copy completed');
       entry.job?.controller.abort();
       await entry.job?.done;
       await this.state?.save();
@@ -233,12 +234,15 @@ export class OverlayManager {
     if (signal.aborted) return;
     const spec = entry.spec;
     const written: Manifest = {};
+    let hostPaths: Array<[string, string]> = [];
     this.setStatus(entry, 'in_progress');
     try {
       const { sourceRoot, targetRoot } = await validateOverlay(this.root, spec);
+      hostPaths = [[targetRoot, spec.target], [sourceRoot, spec.source]];
       if (entry.manifestTarget !== spec.target) {
-        // The overlay moved: what it copied to the former target goes, as on destroy.
-        await this.removeOwned(entry);
+        // The overlay moved: what it copied to the former target goes, as on destroy (best effort: a former target
+        // that now leaves the root must not stop the new copy).
+        await this.removeOwned(entry).catch(this.onError);
         entry.manifest = {};
         entry.manifestTarget = spec.target;
       }
@@ -255,7 +259,7 @@ export class OverlayManager {
       // Whatever landed before the failure is owned too, so a later resync or destroy can remove it.
       entry.manifest = { ...entry.manifest, ...written };
       if (signal.aborted) return;
-      entry.record.copy_error = error instanceof Error ? error.message : String(error);
+      entry.record.copy_error = describeFailure(error, hostPaths);
       this.setStatus(entry, 'failed');
     }
   }
@@ -300,4 +304,11 @@ export class OverlayManager {
   private snapshot(): StoredOverlay[] {
     return [...this.entries.values()].map(({ spec, record, manifest, manifestTarget }) => ({ spec, record, manifest, manifestTarget }));
   }
+}
+
+// Errors name host paths; the client knows the sandbox target and the source it gave, so those are shown instead.
+function describeFailure(error: unknown, hostPaths: Array<[string, string]>): string {
+  let message = error instanceof Error ? error.message : String(error);
+  for (const [host, shown] of hostPaths) message = message.replaceAll(host, shown === '/' ? '' : shown);
+  return message;
 }

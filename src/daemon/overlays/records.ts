@@ -1,5 +1,17 @@
 // Pure helpers over overlay specs and records: comparing specs, copying records.
+import { createHash } from 'node:crypto';
 import type { CopyStatus, OverlayRecord, OverlaySpec, OverlayStats } from '../../model/overlay.js';
+import { normaliseSandboxPath } from '../paths.js';
+
+/**
+ * A stable overlay id for a target, for clients that send no id (the 2.x client's POST /filesystem/overlays).
+ * One id per target makes a repeated create a no-op or a resync instead of a second overlay over the same files.
+ * Throws PathEscapeError for a target that climbs out of the root.
+ */
+export function overlayIdFor(target: string): string {
+  const hash = createHash('sha256').update(normaliseSandboxPath(target)).digest('hex');
+  return `overlay-${hash.slice(0, 16)}`;
+}
 
 /** True while a copy is still to run or running. */
 export function isRunning(status: CopyStatus): boolean {

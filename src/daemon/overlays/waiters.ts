@@ -1,13 +1,16 @@
 // Promises that settle when an overlay's copy ends, for units that must not start before their overlay is there.
 import type { OverlayRecord } from '../../model/overlay.js';
 
-/** An overlay's copy failed; `copy_error` is the record's error, for the units that waited on it. */
+/**
+ * An overlay's copy failed, for the units that waited on it. The message is the record's copy_error as is, so a
+ * unit can be failed with "overlay X failed: <message>" without the overlay named twice.
+ */
 export class OverlayCopyError extends Error {
   constructor(
     readonly overlayId: string,
     readonly copy_error: string,
   ) {
-    super(`overlay "${overlayId}" failed: ${copy_error}`);
+    super(copy_error);
     this.name = 'OverlayCopyError';
   }
 }

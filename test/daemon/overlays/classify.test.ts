@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyEntry, compileIgnore, rewriteLink, SMART_SYMLINK_DIRS } from '../../../src/daemon/overlays/classify.js';
+import { overlayIdFor } from '../../../src/daemon/overlays/records.js';
 
 describe('compileIgnore', () => {
   it.each([
@@ -69,5 +70,14 @@ describe('rewriteLink', () => {
     ['a', '..', null],
   ])('%j → %j gives %j', (link, text, expected) => {
     expect(rewriteLink(link, text, src)).toBe(expected);
+  });
+});
+
+describe('overlayIdFor', () => {
+  it('gives one id per normalised target', () => {
+    expect(overlayIdFor('app')).toBe(overlayIdFor('/app/'));
+    expect(overlayIdFor('/app')).not.toBe(overlayIdFor('/web'));
+    expect(overlayIdFor('/app')).toMatch(/^overlay-[0-9a-f]{16}$/);
+    expect(() => overlayIdFor('../x')).toThrow(/escapes the sandbox root/);
   });
 });

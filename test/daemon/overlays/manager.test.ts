@@ -62,13 +62,16 @@ describe('whenComplete', () => {
   });
 
   it('rejects with the copy error for a failed overlay, then and later', async () => {
-    const { manager } = await failedOverlay();
+    const { manager, root, spec: failing } = await failedOverlay();
     const record = manager.get('app');
     expect(record?.copy_status).toBe('failed');
     expect(record?.copy_error).toMatch(/ENAMETOOLONG/);
+    // The error names the sandbox path the client asked for, not the host path behind it.
+    expect(record?.copy_error).toContain(`'${failing.target}/`);
+    expect(record?.copy_error).not.toContain(root);
     const error = await manager.whenComplete('app').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OverlayCopyError);
-    expect(error).toMatchObject({ overlayId: 'app', copy_error: record?.copy_error, message: `overlay "app" failed: ${record?.copy_error}` });
+    expect(error).toMatchObject({ overlayId: 'app', copy_error: record?.copy_error, message: record?.copy_error });
   });
 
   it('rejects with a 404 for an unknown id, and when the overlay is destroyed while waited on', async () => {
@@ -77,7 +80,7 @@ describe('whenComplete', () => {
     const source = tempDir();
     writeTree(source, Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`f${i}.txt`, 'x'])));
     await manager.create(spec({ source }));
-    const waiting = expect(manager.whenComplete('app')).rejects.toThrow('overlay "app" was destroyed before its copy completed');
+    const waiting = expect(manager.whenComplete('app')).rejects.toThrow('the overlay was destroyed before its copy completed');
     await manager.destroy('app');
     await waiting;
     // The cancelled copy has fully stopped: what it wrote is removed, and nothing lands after destroy returned.
