@@ -1,4 +1,5 @@
 // The copy itself: strategies, ignore globs, modes, and symlinks that stay in or leave the source.
+import { execFileSync } from 'node:child_process';
 import { chmodSync, lstatSync, mkdirSync, readFileSync, readlinkSync, realpathSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -72,6 +73,17 @@ describe('copy strategy', () => {
       expect(listTree(app)).toEqual(['keep.txt', 'sub/']);
       expect(manager.get('app')?.stats.skipped.sort()).toEqual(['abs-dir', 'abs-file', 'rel-up', 'sub/rel-up2']);
     }
+  });
+
+  it('skips special files (a fifo) and lists them instead of failing', async () => {
+    const source = tempDir();
+    writeTree(source, { 'a.txt': 'a' });
+    execFileSync('mkfifo', [join(source, 'pipe')]);
+    const { manager, root } = newManager();
+    await manager.create(spec({ source }));
+    await manager.whenComplete('app');
+    expect(listTree(join(root, 'app'))).toEqual(['a.txt']);
+    expect(manager.get('app')?.stats.skipped).toEqual(['pipe']);
   });
 
   it('accepts a relative target as the 2.x client sends it, and stores it normalised', async () => {

@@ -174,4 +174,17 @@ describe('moving and destroying', () => {
     await expect(manager.destroy('app')).rejects.toMatchObject({ status: 404, message: 'no overlay "app"' });
     expect(statSync(root).isDirectory()).toBe(true);
   });
+
+  it('can target the sandbox root itself, and destroying it keeps the root', async () => {
+    const source = tempDir();
+    writeTree(source, { 'a.txt': 'a', 'dir/b.txt': 'b' });
+    const { manager, root } = newManager();
+    await manager.create(spec({ source, target: '/' }));
+    await manager.whenComplete('app');
+    expect(listTree(root)).toEqual(['a.txt', 'dir/', 'dir/b.txt']);
+    expect(manager.covering('/anything')).toEqual(['app']);
+    await manager.destroy('app');
+    expect(listTree(root)).toEqual([]);
+    expect(statSync(root).isDirectory()).toBe(true);
+  });
 });
