@@ -48,6 +48,21 @@ describe('LogStore: streams and order', () => {
     expect(await exited(child)).toBe(0);
   });
 
+  it('reads first the stream that was written to first, when both have lines waiting', async () => {
+    const store = track(new LogStore({ dir: tempDir() }));
+    const child = await spawnUnit(store, 'both', ['script']);
+    for (let n = 0; n < 5; n++) {
+      // Written microseconds apart, both before the store reads either: only the order of the events tells them apart.
+      child.stdin!.write(`err e${n}\nout o${n}\n`);
+      await linesOf(store, 'both', 2 * (n + 1));
+    }
+    expect(texts(await store.read('both', { stream: 'combined' }))).toEqual(
+      [0, 1, 2, 3, 4].flatMap((n) => [`e${n}`, `o${n}`]),
+    );
+    send(child, 'exit 0');
+    await exited(child);
+  });
+
   it('tails the last N lines after filtering by stream', async () => {
     const store = track(new LogStore({ dir: tempDir() }));
     const child = await spawnUnit(store, 'web', ['script']);
