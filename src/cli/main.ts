@@ -6,6 +6,7 @@ type CommandModule = { run: Command };
 
 // Commands are loaded on demand so that a quick command does not pay for the modules of the others.
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule>; interruptible?: boolean }> = {
+  daemon: { summary: 'Run the sandbox daemon in the foreground', load: () => import('./commands/daemon.js'), interruptible: true },
 };
 
 const USAGE = `Usage: compute <command> [options]

@@ -1,0 +1,96 @@
+// `compute daemon`: runs a sandbox daemon in the foreground until SIGTERM, SIGINT or POST /v1/shutdown.
+import { resolve } from 'node:path';
+import { DaemonRunningError } from '../../daemon/http/lock.js';
+import { startDaemon, type RunningDaemon } from '../../daemon/main.js';
+import { parseCommandArgs } from '../args.js';
+import { CLIError, EXIT } from '../errors.js';
+import type { CliIO } from '../io.js';
+
+const HELP = `Usage: compute daemon --root DIR [options]
+
+Runs the sandbox daemon of one sandbox in the foreground. SIGTERM or Ctrl-C stops
+every unit gracefully (dependents first), then the daemon exits 0.
+
+Options:
+  --root DIR           the sandbox's file system root (sandbox path /app is DIR/app)
+  --state DIR          socket, pidfile, unit state and logs (default: DIR/../state,
+                       i.e. a folder "state" beside the root)
+  --socket PATH        unix socket, created with mode 0600 (default: <state>/daemon.sock)
+  --listen HOST:PORT   also serve HTTP on TCP (port 0 picks a free port; the URL is
+                       printed as "listening on http://HOST:PORT" and written to
+                       <state>/daemon.json); requires --token
+  --token TOKEN        bearer token for TCP clients (or COMPUTE_DAEMON_TOKEN); every
+                       route but GET /health answers 401 without it
+  --log-level LEVEL    trace, debug, info (default), warn, error, fatal or silent;
+                       the log is <state>/daemon.log (JSON lines)
+  -h, --help           show this help
+`;
+
+const LEVELS = new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
+
+/** Splits `HOST:PORT` (`[::1]:0` for IPv6); the port must be 0..65535. */
+export function parseListen(value: string): { host: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(value);
+  const port = Number(match?.[3]);
+  if (!match || port > 65535) throw new CLIError(`daemon: --listen must be HOST:PORT with a port from 0 to 65535, got "${value}"`);
+  return { host: (match[1] ?? match[2]) as string, port };
+}
+
+/** Runs the daemon; resolves with the exit code once it has stopped. */
+export async function run(args: string[], io: CliIO): Promise<number> {
+  const { values } = parseCommandArgs('daemon', args, {
+    root: { type: 'string' },
+    state: { type: 'string' },
+    socket: { type: 'string' },
+    listen: { type: 'string' },
+    token: { type: 'string' },
+    'log-level': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    io.stdout(HELP);
+    return EXIT.ok;
+  }
+  if (!values.root) throw new CLIError('daemon: --root DIR is required (see compute daemon --help)');
+  const token = values.token ?? io.env.COMPUTE_DAEMON_TOKEN;
+  if (values.listen && !token) throw new CLIError('daemon: --listen needs --token (or COMPUTE_DAEMON_TOKEN): TCP clients must authenticate');
+  if (token !== undefined && token.length < 1) throw new CLIError('daemon: --token must not be empty');
+  const logLevel = values['log-level'] ?? 'info';
+  if (!LEVELS.has(logLevel)) throw new CLIError(`daemon: --log-level must be one of ${[...LEVELS].join(', ')}, got "${logLevel}"`);
+  const listen = values.listen ? { ...parseListen(values.listen), token: token as string } : undefined;
+
+  let daemon: RunningDaemon;
+  try {
+    daemon = await startDaemon({
+      root: resolve(io.cwd, values.root),
+      ...(values.state ? { stateDir: resolve(io.cwd, values.state) } : {}),
+      ...(values.socket ? { socketPath: resolve(io.cwd, values.socket) } : {}),
+      ...(listen ? { listen } : {}),
+      logLevel,
+    });
+  } catch (error) {
+    if (error instanceof DaemonRunningError) throw new CLIError(`daemon: ${error.message}`, EXIT.failed);
+    throw new CLIError(`daemon: ${error instanceof Error ? error.message : String(error)}`, EXIT.failed, { cause: error });
+  }
+  io.stdout(`listening on unix:${daemon.socketPath}\n`);
+  if (daemon.url) io.stdout(`listening on ${daemon.url}\n`);
+  await untilStopped(daemon.closed, io.signal);
+  await daemon.close();
+  return EXIT.ok;
+}
+
+// SIGTERM, SIGINT (through io.signal when the CLI gives one) and POST /v1/shutdown all end the daemon the same way.
+async function untilStopped(closed: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.on('SIGTERM', stop);
+  if (!signal) process.on('SIGINT', stop);
+  signal?.addEventListener('abort', stop, { once: true });
+  try {
+    await Promise.race([closed, new Promise((resolveStop) => controller.signal.addEventListener('abort', resolveStop, { once: true }))]);
+  } finally {
+    process.off('SIGTERM', stop);
+    process.off('SIGINT', stop);
+    signal?.removeEventListener('abort', stop);
+  }
+}

@@ -1,0 +1,76 @@
+// The files in a state folder through which clients find its daemon, and their atomic writes.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DaemonInfo } from './types.js';
+
+/** Paths of the daemon's files in its state folder. */
+export function daemonFiles(stateDir: string) {
+  return {
+    /** Default unix socket. */
+    socket: join(stateDir, 'daemon.sock'),
+    /** The pid of the daemon holding the state folder. */
+    pid: join(stateDir, 'daemon.pid'),
+    /** DaemonInfo, written once the daemon answers. */
+    info: join(stateDir, 'daemon.json'),
+    /** The daemon's own pino log (JSON lines). */
+    log: join(stateDir, 'daemon.log'),
+    /** stdout and stderr of a daemon started in the background by the SDK. */
+    out: join(stateDir, 'daemon.out'),
+  };
+}
+
+/** Writes a file so that readers see the old content or the new, never a part (temp file + rename). */
+export async function writeAtomic(path: string, content: string, mode = 0o600): Promise<void> {
+  const temp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(temp, content, { mode });
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/** Records where the daemon can be reached. */
+export async function writeDaemonInfo(stateDir: string, info: DaemonInfo): Promise<void> {
+  await writeAtomic(daemonFiles(stateDir).info, `${JSON.stringify(info, null, 2)}\n`);
+}
+
+/** The recorded DaemonInfo, or undefined when there is none (or it cannot be read). */
+export function readDaemonInfo(stateDir: string): DaemonInfo | undefined {
+  try {
+    const info = JSON.parse(readFileSync(daemonFiles(stateDir).info, 'utf8')) as Partial<DaemonInfo>;
+    return typeof info.pid === 'number' && typeof info.socket === 'string' ? (info as DaemonInfo) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The pid recorded in the pidfile, or undefined. */
+export function readPidFile(stateDir: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(daemonFiles(stateDir).pid, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when a process with this pid exists and has not exited (a zombie waiting to be reaped counts as dead). */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch (error) {
+    // No /proc to ask (or it exited just now): trust signal 0, unless the process is gone.
+    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+}

@@ -1,0 +1,93 @@
+// A small router: route modules list {method, path, handler}; `:name` segments become params.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { Supervisor } from '../supervisor-api.js';
+import type { ReadyOverlay } from './types.js';
+
+/** What the routes may use of the daemon besides the request. */
+export interface RouteDeps {
+  supervisor: Supervisor;
+  logger: Logger;
+  /** Overlays for /ready (issue 4 plugs the overlay manager in here). */
+  overlays?: () => ReadyOverlay[];
+  /** Stops every unit once (later calls wait for the same stop); mutating requests get 503 from then on. */
+  stopAllUnits: () => Promise<void>;
+  /** Asks the daemon to close and exit, after the current reply has been sent. */
+  exit: () => void;
+}
+
+/** One request as a handler sees it. */
+export interface RouteContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** Aborted when the client goes away or the daemon closes; long replies (streams) end on it. */
+  signal: AbortSignal;
+  /** The request body parsed as JSON (undefined when empty); 400 on bad JSON, 413 when too large. */
+  body: () => Promise<unknown>;
+  deps: RouteDeps;
+}
+
+/** A JSON reply; a handler that streams writes `res` itself and returns undefined. */
+export interface Reply {
+  status: number;
+  body?: unknown;
+}
+
+/** A route: its method, its path pattern (`/servers/:slug`), and what answers it. */
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  handler: (ctx: RouteContext) => Promise<Reply | undefined>;
+}
+
+/** The result of looking a request up: a route with its params, the methods the path allows, or nothing. */
+export type Match = { route: Route; params: Record<string, string> } | { allowed: string[] } | undefined;
+
+interface Compiled {
+  route: Route;
+  segments: string[];
+  literals: number;
+}
+
+/** Compiles routes once; the returned function finds the route for a method and path (the most literal match wins). */
+export function createRouter(routes: readonly Route[]): (method: string, pathname: string) => Match {
+  const compiled: Compiled[] = routes.map((route) => {
+    const segments = route.path.split('/').slice(1);
+    return { route, segments, literals: segments.filter((s) => !s.startsWith(':')).length };
+  });
+  return (method, pathname) => {
+    const parts = pathname.split('/').slice(1);
+    let best: { route: Route; params: Record<string, string>; literals: number } | undefined;
+    const allowed = new Set<string>();
+    for (const c of compiled) {
+      const params = matchSegments(c.segments, parts);
+      if (!params) continue;
+      allowed.add(c.route.method);
+      if (c.route.method === method && (!best || c.literals > best.literals)) best = { route: c.route, params, literals: c.literals };
+    }
+    if (best) return { route: best.route, params: best.params };
+    return allowed.size > 0 ? { allowed: [...allowed] } : undefined;
+  };
+}
+
+function matchSegments(pattern: string[], parts: string[]): Record<string, string> | undefined {
+  if (pattern.length !== parts.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < pattern.length; i++) {
+    const want = pattern[i] as string;
+    const got = parts[i] as string;
+    if (want.startsWith(':')) {
+      if (got === '') return undefined;
+      try {
+        params[want.slice(1)] = decodeURIComponent(got);
+      } catch {
+        return undefined;
+      }
+    } else if (want !== got) {
+      return undefined;
+    }
+  }
+  return params;
+}

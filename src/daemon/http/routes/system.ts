@@ -1,0 +1,34 @@
+// Daemon-wide routes: liveness (GET /health, open without a token), readiness (GET /ready), shutdown.
+import { ok } from '../respond.js';
+import type { Route } from '../router.js';
+import type { HealthResponse } from '../types.js';
+import { readiness } from '../wire/replies.js';
+
+/** GET /health, GET /ready, POST /v1/shutdown. */
+export const systemRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: '/health',
+    async handler() {
+      const body: HealthResponse = { status: 'ok', timestamp: new Date().toISOString() };
+      return { status: 200, body };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/ready',
+    async handler({ deps }) {
+      return { status: 200, body: readiness(deps.supervisor.list(), deps.overlays?.() ?? []) };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/shutdown',
+    async handler({ res, deps }) {
+      await deps.stopAllUnits();
+      // The daemon closes only once this reply is out, so the caller learns that every unit is stopped.
+      res.once('finish', deps.exit);
+      return ok('Every unit is stopped; the daemon is exiting', {});
+    },
+  },
+];

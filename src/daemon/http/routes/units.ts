@@ -1,0 +1,79 @@
+// Our own unit API for the reconciler: read units, apply a batch of specs, start/stop/remove/restart by name.
+import { badRequest } from '../../errors.js';
+import type { UnitSpec } from '../../../model/unit.js';
+import { ok } from '../respond.js';
+import type { Route } from '../router.js';
+import { validateBody } from '../validate.js';
+import { byName, requireUnit, requireUnits } from './common.js';
+
+async function names(body: () => Promise<unknown>): Promise<string[]> {
+  return (await validateBody<{ names: string[] }>('names', await body())).names;
+}
+
+/** GET /v1/units[/:name], PUT /v1/units, POST /v1/units/start|stop|remove, POST /v1/units/:name/restart. */
+export const unitRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: '/v1/units',
+    async handler({ deps: { supervisor } }) {
+      return ok('Units listed', { units: byName(supervisor.list()) });
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/units/:name',
+    async handler({ params, deps: { supervisor } }) {
+      return ok('Unit retrieved', { unit: requireUnit(supervisor, params.name ?? '') });
+    },
+  },
+  {
+    method: 'PUT',
+    path: '/v1/units',
+    async handler({ body, deps: { supervisor } }) {
+      const { units } = await validateBody<{ units: UnitSpec[] }>('units', await body());
+      const seen = new Set<string>();
+      for (const unit of units) {
+        if (seen.has(unit.name)) throw badRequest(`units: "${unit.name}" appears more than once in the batch`);
+        seen.add(unit.name);
+      }
+      return ok('Units applied', { units: await supervisor.upsert(units) });
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/units/start',
+    async handler({ body, deps: { supervisor } }) {
+      const list = await names(body);
+      requireUnits(supervisor, list);
+      return ok('Units starting', { units: await supervisor.start(list) });
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/units/stop',
+    async handler({ body, deps: { supervisor } }) {
+      const list = await names(body);
+      requireUnits(supervisor, list);
+      await supervisor.stop(list);
+      return ok('Units stopped', { units: list.map((name) => requireUnit(supervisor, name)) });
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/units/remove',
+    async handler({ body, deps: { supervisor } }) {
+      const list = await names(body);
+      requireUnits(supervisor, list);
+      await supervisor.remove(list);
+      return ok('Units removed', { names: list });
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/units/:name/restart',
+    async handler({ params, deps: { supervisor } }) {
+      const name = requireUnit(supervisor, params.name ?? '').name;
+      return ok('Unit restarted', { unit: await supervisor.restart(name) });
+    },
+  },
+];

@@ -1,0 +1,192 @@
+// The daemon's wire types: request bodies and replies of its HTTP API, shared by the routes and the SDK client.
+// Servers use the ComputeSDK 2.x names (snake_case) so that the real computesdk@2.5.4 client works unchanged.
+import type { LogLine } from '../supervisor-api.js';
+import type { NeedCondition, RestartPolicy, UnitEvent, UnitState } from '../../model/unit.js';
+
+/** The reply envelope of every route but /ready and /health. */
+export interface Envelope<T> {
+  status: 'success';
+  message: string;
+  data: T;
+}
+
+/** The body of every non-2xx reply. */
+export interface ErrorBody {
+  error: string;
+}
+
+/** A health check in request bodies: `path` → HTTP, `port` alone → TCP, `log` → log line regex, `exec` → command. */
+export interface WireHealthCheck {
+  path?: string;
+  port?: number;
+  log?: string;
+  exec?: string;
+  interval_ms?: number;
+  timeout_ms?: number;
+  delay_ms?: number;
+}
+
+/** ComputeSDK 2.x `ServerStartOptions`: the body of POST /servers. */
+export interface ServerStartOptions {
+  slug: string;
+  start: string;
+  install?: string;
+  path?: string;
+  env_file?: string;
+  environment?: Record<string, string>;
+  port?: number;
+  strict_port?: boolean;
+  /** Accepted for compatibility; every server of this daemon starts when created and is adopted on daemon restart. */
+  autostart?: boolean;
+  /** Overlay ids this server waits for. */
+  depends_on?: string[];
+  restart_policy?: RestartPolicy;
+  max_restarts?: number;
+  restart_delay_ms?: number;
+  stop_timeout_ms?: number;
+  health_check?: WireHealthCheck;
+}
+
+/** 2.x server statuses; ours map onto them (pending → starting, completed → stopped). */
+export type ServerStatus = 'installing' | 'starting' | 'running' | 'ready' | 'failed' | 'stopped' | 'restarting';
+
+/** 2.x `HealthCheckStatus`. */
+export interface WireHealthStatus {
+  last_check?: string;
+  last_status?: number;
+  consecutive_failures: number;
+}
+
+/** 2.x `ServerInfo`: restart_delay and stop_timeout are in nanoseconds, as the 2.x daemon reports them. */
+export interface ServerInfo {
+  slug: string;
+  install?: string;
+  start: string;
+  path: string;
+  env_file?: string;
+  environment?: Record<string, string>;
+  strict_port?: boolean;
+  depends_on?: string[];
+  port?: number;
+  url?: string;
+  status: ServerStatus;
+  pid?: number;
+  restart_policy?: RestartPolicy;
+  max_restarts?: number;
+  restart_delay?: number;
+  stop_timeout?: number;
+  restart_count?: number;
+  exit_code?: number | null;
+  health_check?: WireHealthCheck;
+  healthy?: boolean;
+  health_status?: WireHealthStatus;
+  /** Our addition: why the server is in this status (e.g. a failed install's output). */
+  reason?: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A stream of a server's logs, as 2.x names it. */
+export type ServerLogStream = 'stdout' | 'stderr' | 'combined';
+
+/** `data` of GET /servers/:slug/logs. */
+export interface ServerLogsInfo {
+  slug: string;
+  stream: ServerLogStream;
+  logs: string;
+}
+
+/** One server in the /ready reply. */
+export interface ReadyServer {
+  slug: string;
+  port?: number;
+  url?: string;
+  status: ServerStatus;
+  healthy?: boolean;
+  health_check?: WireHealthStatus;
+}
+
+/** One overlay in the /ready reply. */
+export interface ReadyOverlay {
+  id: string;
+  source: string;
+  target: string;
+  copy_status: string;
+}
+
+/** GET /ready (no envelope): `ready` when every active server has its URL and none failed. */
+export interface ReadyResponse {
+  ready: boolean;
+  healthy: boolean;
+  servers: ReadyServer[];
+  overlays: ReadyOverlay[];
+}
+
+/** GET /health (no envelope, no token needed). */
+export interface HealthResponse {
+  status: 'ok';
+  timestamp: string;
+}
+
+/** A need in the services API: a list of names (each waits until healthy) or a map with a condition per need. */
+export type WireNeeds = string[] | Record<string, { condition?: NeedCondition; restart?: boolean }>;
+
+/** The body of PUT /v1/services/{name}. */
+export interface ServiceDefinition {
+  cmd: string;
+  args?: string[];
+  env?: Record<string, string>;
+  env_file?: string;
+  working_dir?: string;
+  user?: string;
+  health_port?: number;
+  health_check?: WireHealthCheck;
+  needs?: WireNeeds;
+  restart_policy?: RestartPolicy;
+  max_restarts?: number;
+  restart_delay_ms?: number;
+  stop_timeout_ms?: number;
+}
+
+/** The seed API's view of a unit's status: running covers pending through ready and restarting. */
+export type ServiceStatus = 'running' | 'stopped' | 'failed' | 'unknown';
+
+/** A service as the services API reports it. */
+export interface ServiceInfo {
+  name: string;
+  cmd: string;
+  args: string[];
+  env: Record<string, string>;
+  working_dir: string;
+  user: string | null;
+  health_port: number | null;
+  needs: WireNeeds;
+  status: ServiceStatus;
+  pid: number | null;
+  healthy: boolean | null;
+  restart_count: number;
+  exit_code: number | null;
+  /** Our addition: why the service is in this status. */
+  reason?: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One line of GET /v1/events: first a snapshot, then one line per change. */
+export type EventStreamItem =
+  | { type: 'snapshot'; units: UnitState[] }
+  | { type: 'event'; event: UnitEvent; state: UnitState };
+
+/** One line of GET /v1/units/:name/logs. */
+export type LogStreamItem = LogLine;
+
+/** Where a running daemon can be reached: `<state>/daemon.json`, written once it answers. */
+export interface DaemonInfo {
+  pid: number;
+  socket: string;
+  /** The TCP URL, when the daemon was started with --listen. */
+  url?: string;
+  started_at: string;
+  /** The sandbox root it serves. */
+  root: string;
+}

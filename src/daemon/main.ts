@@ -1,0 +1,208 @@
+// The sandbox daemon, composed: state folder lock, logger, supervisor, HTTP listeners, discovery file; and its stop.
+import { mkdir, rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { pino, type Logger } from 'pino';
+import type { Supervisor } from './supervisor-api.js';
+import { daemonFiles, writeDaemonInfo } from './http/discovery.js';
+import { listenTcp, listenUnix } from './http/listen.js';
+import { acquireStateLock, type StateLock } from './http/lock.js';
+import type { RouteDeps } from './http/router.js';
+import { createHttpServer } from './http/server.js';
+import type { ReadyOverlay } from './http/types.js';
+import { loadValidators } from './http/validate.js';
+
+/** What the composition hands to a supervisor factory. */
+export interface SupervisorParts {
+  root: string;
+  stateDir: string;
+  logger: Logger;
+}
+
+/** How to start a daemon. */
+export interface DaemonOptions {
+  /** Host folder that is the sandbox's `/`. */
+  root: string;
+  /** Socket, pidfile, state file, logs; default `<root>/../state`. */
+  stateDir?: string;
+  /** Default `<stateDir>/daemon.sock`. */
+  socketPath?: string;
+  /** Also serve TCP; every route but GET /health then needs the bearer token. Port 0 takes a free port. */
+  listen?: { host: string; port: number; token: string };
+  /** pino level of `<stateDir>/daemon.log` (default info). */
+  logLevel?: string;
+  /** Builds the units' supervisor (default: the local one); tests of the HTTP layer may pass another. */
+  createSupervisor?: (parts: SupervisorParts) => Promise<{ supervisor: Supervisor; overlays?: () => ReadyOverlay[] }>;
+}
+
+/** A daemon running in this process. */
+export interface RunningDaemon {
+  pid: number;
+  stateDir: string;
+  socketPath: string;
+  /** The TCP URL when listening on TCP (with the actual port). */
+  url?: string;
+  /** Milliseconds from startDaemon's call until the socket answered. */
+  startupMs: number;
+  /** Resolves once the daemon has closed, by close() or by POST /v1/shutdown. */
+  closed: Promise<void>;
+  /** Stops every unit (dependents first), closes the listeners, removes the socket and frees the lock. */
+  close(): Promise<void>;
+}
+
+/** The default state folder of a sandbox root: a sibling folder named `state`. */
+export function defaultStateDir(root: string): string {
+  return resolve(root, '..', 'state');
+}
+
+// Secret-looking keys: *_KEY, *TOKEN*, *SECRET*, *PASSWORD* (any case).
+const SECRET_KEY = /(?:_KEY$|TOKEN|SECRET|PASSWORD)/i;
+
+/** A copy of a log object with the values of secret-looking keys replaced, at any depth. */
+export function redactSecrets(value: unknown, seen = new WeakSet<object>()): unknown {
+  if (!value || typeof value !== 'object' || value instanceof Error) return value;
+  if (seen.has(value)) return '[circular]';
+  seen.add(value);
+  if (Array.isArray(value)) return value.map((item) => redactSecrets(item, seen));
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    copy[key] = SECRET_KEY.test(key) && typeof item !== 'object' ? '[redacted]' : redactSecrets(item, seen);
+  }
+  return copy;
+}
+
+function createLogger(path: string, level: string): Logger {
+  // Synchronous writes: a daemon that crashes has still logged everything up to the crash.
+  const destination = pino.destination({ dest: path, sync: true, mode: 0o600 });
+  return pino(
+    {
+      level,
+      base: { pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { log: (object) => redactSecrets(object) as Record<string, unknown> },
+    },
+    destination,
+  );
+}
+
+/** Starts a daemon in this process; throws DaemonRunningError when the state folder already has a live one. */
+export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
+  const started = performance.now();
+  const root = resolve(options.root);
+  const stateDir = resolve(options.stateDir ?? defaultStateDir(root));
+  const files = daemonFiles(stateDir);
+  const socketPath = resolve(options.socketPath ?? files.socket);
+  await mkdir(root, { recursive: true });
+  // The state folder holds logs and the socket; nobody else needs to look in it.
+  await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  const lock = await acquireStateLock(stateDir);
+  const logger = createLogger(files.log, options.logLevel ?? 'info');
+  const closers: Array<() => Promise<void>> = [];
+  const deps = deferred<RouteDeps>();
+  let supervisor: Supervisor | undefined;
+  try {
+    const control = controls(() => supervisor, logger);
+    const common = { deps: deps.promise, logger, signal: control.abort.signal, closing: control.closing };
+    // Listeners are bound before the supervisor starts, so that a taken socket or port fails before any unit is touched.
+    const unix = createHttpServer(common);
+    closers.push(unix.close);
+    await listenUnix(unix.server, socketPath);
+    let url: string | undefined;
+    if (options.listen) {
+      const tcp = createHttpServer({ ...common, token: options.listen.token });
+      closers.push(tcp.close);
+      url = await listenTcp(tcp.server, options.listen.host, options.listen.port);
+    }
+    const made = await (options.createSupervisor ?? localSupervisor)({ root, stateDir, logger });
+    supervisor = made.supervisor;
+    const daemon = finishing({ stateDir, socketPath, url, closers, control, logger, lock, files, startupMs: Math.round(performance.now() - started) });
+    deps.resolve({ supervisor, logger, stopAllUnits: control.stopAllUnits, exit: () => void daemon.close(), ...(made.overlays ? { overlays: made.overlays } : {}) });
+    await writeDaemonInfo(stateDir, { pid: process.pid, socket: socketPath, ...(url ? { url } : {}), started_at: new Date().toISOString(), root });
+    logger.info({ root, stateDir, socket: socketPath, url, startup_ms: daemon.startupMs }, 'daemon started');
+    // Compiling the body schemas waits until the daemon answers, so that start-up does not pay for ajv.
+    setImmediate(() => void loadValidators().catch((error: unknown) => logger.error({ err: error }, 'schemas failed to compile')));
+    return daemon;
+  } catch (error) {
+    // Units the supervisor may have adopted keep running: the next daemon adopts them again.
+    logger.error({ err: error }, 'daemon failed to start');
+    deps.reject(error);
+    await Promise.all(closers.map((close) => close()));
+    await rm(socketPath, { force: true });
+    await lock.release();
+    logger.flush();
+    throw error;
+  }
+}
+
+function deferred<T>() {
+  let resolveIt!: (value: T) => void;
+  let rejectIt!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolveIt = res;
+    rejectIt = rej;
+  });
+  // A rejection is reported by startDaemon itself; requests waiting on it get a 500.
+  promise.catch(() => undefined);
+  return { promise, resolve: resolveIt, reject: rejectIt };
+}
+
+interface Controls {
+  abort: AbortController;
+  closing: () => boolean;
+  stopAllUnits: () => Promise<void>;
+}
+
+// Stopping the units happens once, whoever asks first (a signal, close(), or POST /v1/shutdown).
+function controls(supervisor: () => Supervisor | undefined, logger: Logger): Controls {
+  let stopping: Promise<void> | undefined;
+  return {
+    abort: new AbortController(),
+    closing: () => stopping !== undefined,
+    stopAllUnits: () => {
+      stopping ??= (async () => {
+        logger.info({}, 'stopping every unit');
+        await supervisor()?.shutdown();
+        logger.info({}, 'every unit stopped');
+      })();
+      return stopping;
+    },
+  };
+}
+
+interface Finishing {
+  stateDir: string;
+  socketPath: string;
+  url: string | undefined;
+  startupMs: number;
+  closers: Array<() => Promise<void>>;
+  control: Controls;
+  logger: Logger;
+  lock: StateLock;
+  files: ReturnType<typeof daemonFiles>;
+}
+
+function finishing(parts: Finishing): RunningDaemon {
+  let closing: Promise<void> | undefined;
+  let markClosed: () => void = () => undefined;
+  const closed = new Promise<void>((resolveClosed) => (markClosed = resolveClosed));
+  const close = () => {
+    closing ??= (async () => {
+      const { control, logger } = parts;
+      await control.stopAllUnits().catch((error: unknown) => logger.error({ err: error }, 'stopping the units failed'));
+      control.abort.abort();
+      await Promise.all(parts.closers.map((closeListener) => closeListener()));
+      await rm(parts.socketPath, { force: true });
+      await rm(parts.files.info, { force: true });
+      logger.info({}, 'daemon stopped');
+      await parts.lock.release();
+      logger.flush();
+      markClosed();
+    })();
+    return closing;
+  };
+  return { pid: process.pid, stateDir: parts.stateDir, socketPath: parts.socketPath, ...(parts.url ? { url: parts.url } : {}), startupMs: parts.startupMs, closed, close };
+}
+
+
+async function localSupervisor(_parts: SupervisorParts): Promise<{ supervisor: Supervisor; overlays?: () => ReadyOverlay[] }> {
+  throw new Error('the local unit supervisor is not available yet');
+}

@@ -1,0 +1,132 @@
+// The typed client of a sandbox daemon: servers (ComputeSDK 2.x shape), services (seed API), and our unit API.
+import type { LogLine, LogStream } from '../daemon/supervisor-api.js';
+import type {
+  Envelope,
+  EventStreamItem,
+  HealthResponse,
+  ReadyResponse,
+  ServerInfo,
+  ServerLogsInfo,
+  ServerLogStream,
+  ServerStartOptions,
+  ServiceDefinition,
+  ServiceInfo,
+} from '../daemon/http/types.js';
+import type { UnitSpec, UnitState } from '../model/unit.js';
+import { SandboxApiError } from './errors.js';
+import { Transport, type Endpoint } from './transport.js';
+
+/** How to read a unit's logs through the client. */
+export interface UnitLogOptions {
+  stream?: LogStream;
+  /** Only the last N retained lines. */
+  tail?: number;
+  /** Keep streaming new lines (across restarts) until `signal` aborts. */
+  follow?: boolean;
+  signal?: AbortSignal;
+}
+
+/** A connected daemon. Every failed call throws SandboxApiError (status 0 when the daemon is unreachable). */
+export interface SandboxClient {
+  server: {
+    start(options: ServerStartOptions): Promise<ServerInfo>;
+    list(): Promise<ServerInfo[]>;
+    retrieve(slug: string): Promise<ServerInfo>;
+    stop(slug: string): Promise<void>;
+    restart(slug: string): Promise<ServerInfo>;
+    delete(slug: string): Promise<void>;
+    logs(slug: string, options?: { stream?: ServerLogStream }): Promise<ServerLogsInfo>;
+  };
+  services: {
+    /** Defines or updates a service without starting it. */
+    upsert(name: string, definition: ServiceDefinition): Promise<ServiceInfo>;
+    start(name: string): Promise<ServiceInfo>;
+    stop(name: string): Promise<ServiceInfo>;
+    get(name: string): Promise<ServiceInfo>;
+    list(): Promise<ServiceInfo[]>;
+    delete(name: string): Promise<void>;
+  };
+  /** Every unit with its spec (and hash) and status, sorted by name. */
+  units(): Promise<UnitState[]>;
+  /** One unit, or undefined when the daemon has none of that name. */
+  unit(name: string): Promise<UnitState | undefined>;
+  /** Defines or updates units, all or none; running units whose hash changed are replaced. */
+  applyUnits(specs: UnitSpec[]): Promise<UnitState[]>;
+  /** Starts units (and their needs); resolves once the starts are under way. */
+  startUnits(names: string[]): Promise<UnitState[]>;
+  /** Stops units (dependents first); resolves when their processes are gone. */
+  stopUnits(names: string[]): Promise<UnitState[]>;
+  removeUnits(names: string[]): Promise<void>;
+  restartUnit(name: string): Promise<UnitState>;
+  /** A snapshot of every unit, then one item per state change, until `signal` aborts (then it ends quietly). */
+  events(signal?: AbortSignal): AsyncIterable<EventStreamItem>;
+  /** A unit's log lines; with `follow`, new lines until `signal` aborts. */
+  unitLogs(name: string, options?: UnitLogOptions): AsyncIterable<LogLine>;
+  ready(): Promise<ReadyResponse>;
+  health(): Promise<HealthResponse>;
+  /** Stops every unit, then the daemon exits; resolves once the units are stopped. */
+  shutdown(): Promise<void>;
+  /** Closes the client's connections (open streams end with an error). */
+  close(): Promise<void>;
+  /** The socket path or URL this client talks to. */
+  readonly where: string;
+}
+
+/** Connects to a daemon by its unix socket, or by its TCP URL and bearer token. No request is made until a call. */
+export function connect(endpoint: Endpoint): SandboxClient {
+  const transport = new Transport(endpoint);
+  const data = async <T>(method: string, path: string, body?: unknown): Promise<T> =>
+    (await transport.call<Envelope<T>>(method, path, body)).data;
+  const seg = encodeURIComponent;
+
+  return {
+    where: transport.where,
+    server: {
+      start: async (options) => (await data<{ server: ServerInfo }>('POST', '/servers', options)).server,
+      list: async () => (await data<{ servers: ServerInfo[] }>('GET', '/servers')).servers,
+      retrieve: async (slug) => (await data<{ server: ServerInfo }>('GET', `/servers/${seg(slug)}`)).server,
+      stop: async (slug) => void (await data('POST', `/servers/${seg(slug)}/stop`)),
+      restart: async (slug) => (await data<{ server: ServerInfo }>('POST', `/servers/${seg(slug)}/restart`)).server,
+      delete: async (slug) => void (await transport.call('DELETE', `/servers/${seg(slug)}`)),
+      logs: async (slug, options) =>
+        data<ServerLogsInfo>('GET', `/servers/${seg(slug)}/logs${options?.stream ? `?stream=${seg(options.stream)}` : ''}`),
+    },
+    services: {
+      upsert: async (name, definition) => (await data<{ service: ServiceInfo }>('PUT', `/v1/services/${seg(name)}`, definition)).service,
+      start: async (name) => (await data<{ service: ServiceInfo }>('POST', `/v1/services/${seg(name)}/start`)).service,
+      stop: async (name) => (await data<{ service: ServiceInfo }>('POST', `/v1/services/${seg(name)}/stop`)).service,
+      get: async (name) => (await data<{ service: ServiceInfo }>('GET', `/v1/services/${seg(name)}`)).service,
+      list: async () => (await data<{ services: ServiceInfo[] }>('GET', '/v1/services')).services,
+      delete: async (name) => void (await transport.call('DELETE', `/v1/services/${seg(name)}`)),
+    },
+    units: async () => (await data<{ units: UnitState[] }>('GET', '/v1/units')).units,
+    unit: async (name) => {
+      try {
+        return (await data<{ unit: UnitState }>('GET', `/v1/units/${seg(name)}`)).unit;
+      } catch (error) {
+        if (error instanceof SandboxApiError && error.status === 404) return undefined;
+        throw error;
+      }
+    },
+    applyUnits: async (specs) => (await data<{ units: UnitState[] }>('PUT', '/v1/units', { units: specs })).units,
+    startUnits: async (names) => (await data<{ units: UnitState[] }>('POST', '/v1/units/start', { names })).units,
+    stopUnits: async (names) => (await data<{ units: UnitState[] }>('POST', '/v1/units/stop', { names })).units,
+    removeUnits: async (names) => void (await data('POST', '/v1/units/remove', { names })),
+    restartUnit: async (name) => (await data<{ unit: UnitState }>('POST', `/v1/units/${seg(name)}/restart`)).unit,
+    events: (signal) => transport.stream<EventStreamItem>('/v1/events', signal),
+    unitLogs: (name, options = {}) => transport.stream<LogLine>(logsPath(name, options), options.signal),
+    ready: () => transport.call<ReadyResponse>('GET', '/ready'),
+    health: () => transport.call<HealthResponse>('GET', '/health'),
+    shutdown: async () => void (await transport.call('POST', '/v1/shutdown')),
+    close: () => transport.close(),
+  };
+}
+
+function logsPath(name: string, options: UnitLogOptions): string {
+  const query = new URLSearchParams();
+  if (options.stream) query.set('stream', options.stream);
+  if (options.tail !== undefined) query.set('tail', String(options.tail));
+  if (options.follow) query.set('follow', '1');
+  const text = query.toString();
+  return `/v1/units/${encodeURIComponent(name)}/logs${text ? `?${text}` : ''}`;
+}

@@ -1,0 +1,15 @@
+// The SDK: the typed client of a sandbox daemon, and the local daemon's discovery and on-demand start.
+export { connect, type SandboxClient, type UnitLogOptions } from './client.js';
+export { SandboxApiError } from './errors.js';
+export { ensureLocalDaemon, findLocalDaemon, type LocalDaemonOptions } from './local.js';
+export type { Endpoint } from './transport.js';
+export type {
+  EventStreamItem,
+  HealthResponse,
+  ReadyResponse,
+  ServerInfo,
+  ServerLogsInfo,
+  ServerStartOptions,
+  ServiceDefinition,
+  ServiceInfo,
+} from '../daemon/http/types.js';

@@ -1,0 +1,111 @@
+// HTTP to one daemon with undici, over its unix socket or TCP with a bearer token: JSON calls and NDJSON streams.
+import { StringDecoder } from 'node:string_decoder';
+import { Pool } from 'undici';
+import { SandboxApiError } from './errors.js';
+
+/** Where a daemon is: its unix socket, or its TCP URL and token. */
+export type Endpoint = { socketPath: string } | { url: string; token: string };
+
+/** Per-call options. */
+export interface CallOptions {
+  signal?: AbortSignal;
+  /** Milliseconds to wait for the reply's headers (default: no limit beyond undici's 5 minutes). */
+  timeoutMs?: number;
+}
+
+/** JSON calls and NDJSON streams to one daemon, over a pool of keep-alive connections. */
+export class Transport {
+  private readonly pool: Pool;
+  private readonly headers: Record<string, string>;
+  readonly where: string;
+
+  constructor(endpoint: Endpoint) {
+    if ('socketPath' in endpoint) {
+      this.pool = new Pool('http://localhost', { socketPath: endpoint.socketPath });
+      this.headers = {};
+      this.where = endpoint.socketPath;
+    } else {
+      this.pool = new Pool(endpoint.url);
+      this.headers = { authorization: `Bearer ${endpoint.token}` };
+      this.where = endpoint.url;
+    }
+  }
+
+  /** Sends a request and returns its parsed JSON reply (undefined for 204); a non-2xx reply throws SandboxApiError. */
+  async call<T>(method: string, path: string, body?: unknown, options: CallOptions = {}): Promise<T> {
+    const what = `${method} ${path}`;
+    let res: Awaited<ReturnType<Pool['request']>>;
+    try {
+      res = await this.pool.request({
+        method: method as 'GET',
+        path,
+        headers: body === undefined ? this.headers : { ...this.headers, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.timeoutMs === undefined ? {} : { headersTimeout: options.timeoutMs }),
+      });
+    } catch (error) {
+      throw this.unreachable(what, error);
+    }
+    const text = await res.body.text();
+    if (res.statusCode >= 300) throw errorFromReply(res.statusCode, text, what);
+    if (res.statusCode === 204 || text === '') return undefined as T;
+    return JSON.parse(text) as T;
+  }
+
+  /** Opens an NDJSON stream and yields one parsed value per line; ends quietly when `signal` aborts. */
+  async *stream<T>(path: string, signal?: AbortSignal): AsyncGenerator<T> {
+    const what = `GET ${path}`;
+    let res: Awaited<ReturnType<Pool['request']>>;
+    try {
+      // No body timeout: a stream may stay quiet for as long as nothing changes.
+      res = await this.pool.request({ method: 'GET', path, headers: this.headers, bodyTimeout: 0, ...(signal ? { signal } : {}) });
+    } catch (error) {
+      if (signal?.aborted) return;
+      throw this.unreachable(what, error);
+    }
+    if (res.statusCode >= 300) throw errorFromReply(res.statusCode, await res.body.text(), what);
+    const decoder = new StringDecoder('utf8');
+    let buffer = '';
+    try {
+      for await (const chunk of res.body as AsyncIterable<Buffer>) {
+        buffer += decoder.write(chunk);
+        let newline: number;
+        while ((newline = buffer.indexOf('\n')) >= 0) {
+          const line = buffer.slice(0, newline);
+          buffer = buffer.slice(newline + 1);
+          if (line.trim() !== '') yield JSON.parse(line) as T;
+        }
+      }
+    } catch (error) {
+      if (signal?.aborted) return;
+      throw this.unreachable(what, error);
+    } finally {
+      // A consumer that stops early closes the connection, so the daemon drops its side of the stream.
+      res.body.destroy();
+    }
+  }
+
+  /** Closes every connection; calls and streams still open fail. */
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+
+  private unreachable(what: string, error: unknown): SandboxApiError {
+    if (error instanceof SandboxApiError) return error;
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code && code.startsWith('E') ? code : (error as Error).message;
+    return new SandboxApiError(0, `cannot reach the sandbox daemon at ${this.where}: ${reason}`, what, { cause: error });
+  }
+}
+
+function errorFromReply(status: number, text: string, what: string): SandboxApiError {
+  let message = text.trim() || `HTTP ${status}`;
+  try {
+    const parsed = JSON.parse(text) as { error?: unknown };
+    if (typeof parsed.error === 'string') message = parsed.error;
+  } catch {
+    // not JSON: keep the text
+  }
+  return new SandboxApiError(status, message, what);
+}
