@@ -104,8 +104,9 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     const common = { deps: deps.promise, logger, signal: control.abort.signal, closing: control.closing };
     // Listeners are bound before the supervisor starts, so that a taken socket or port fails before any unit is touched.
     const unix = createHttpServer(common);
-    closers.push(unix.close);
     await listenUnix(unix.server, socketPath);
+    // Only a socket this daemon bound is removed on failure: the path may be another daemon's socket or a user's file.
+    closers.push(() => unix.close().then(() => rm(socketPath, { force: true })));
     let url: string | undefined;
     if (options.listen) {
       const tcp = createHttpServer({ ...common, token: options.listen.token });
@@ -126,7 +127,6 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     logger.error({ err: error }, 'daemon failed to start');
     deps.reject(error);
     await Promise.all(closers.map((close) => close()));
-    await rm(socketPath, { force: true });
     await lock.release();
     logger.flush();
     throw error;
@@ -190,7 +190,6 @@ function finishing(parts: Finishing): RunningDaemon {
       await control.stopAllUnits().catch((error: unknown) => logger.error({ err: error }, 'stopping the units failed'));
       control.abort.abort();
       await Promise.all(parts.closers.map((closeListener) => closeListener()));
-      await rm(parts.socketPath, { force: true });
       await rm(parts.files.info, { force: true });
       logger.info({}, 'daemon stopped');
       await parts.lock.release();
