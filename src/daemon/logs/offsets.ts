@@ -1,27 +1,45 @@
-// The ingest offsets of a unit's spools, kept in a small sidecar file so a new log store resumes where the old one
-// stopped. Written atomically (temp file + rename) and synchronously: it is tiny, written rarely, and a synchronous
-// write lets the truncation of a spool follow it with no other work in between.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+// The ingest offsets of a unit's spools, kept in a small sidecar file so that a new log store resumes where the old
+// one stopped. Written synchronously, so that the truncation of a spool can follow it with no other work in between.
+import { closeSync, constants, openSync, readFileSync, writeSync } from 'node:fs';
 import type { Stream } from './frame.js';
 
 /** How far each spool has been ingested, in bytes from the start of the spool file. */
 export type Offsets = Record<Stream, number>;
 
+// A fixed-size record rewritten in place by one small write, which a crash cannot tear. Not temp file + rename: a
+// rename over an existing file makes ext4 (auto_da_alloc) flush the new file, which cost 42 ms of the daemon's time
+// per 100 MB of a chatty unit's output in measurements, against well under 1 ms for these writes.
+const RECORD_BYTES = 64;
+
+/** The sidecar file of one unit's offsets, open while the unit is ingested. */
+export class OffsetsFile {
+  private constructor(private readonly fd: number) {}
+
+  /** Opens (creating) the sidecar at `path` and reads the offsets saved in it. */
+  static open(path: string): { file: OffsetsFile; saved: Offsets } {
+    const saved = loadOffsets(path);
+    return { file: new OffsetsFile(openSync(path, constants.O_RDWR | constants.O_CREAT, 0o600)), saved };
+  }
+
+  /** Replaces the saved offsets. */
+  save(offsets: Offsets): void {
+    const record = JSON.stringify(offsets).padEnd(RECORD_BYTES - 1, ' ') + '\n';
+    writeSync(this.fd, record, 0, 'latin1');
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
 /** The offsets saved at `path`; zero for a missing or unreadable file (re-reading a spool duplicates, never loses). */
 export function loadOffsets(path: string): Offsets {
   try {
-    const saved = JSON.parse(readFileSync(path, 'utf8')) as Partial<Offsets>;
+    const saved = JSON.parse(readFileSync(path, 'latin1')) as Partial<Offsets>;
     return { stdout: validOffset(saved.stdout), stderr: validOffset(saved.stderr) };
   } catch {
     return { stdout: 0, stderr: 0 };
   }
-}
-
-/** Saves `offsets` at `path` atomically. */
-export function saveOffsets(path: string, offsets: Offsets): void {
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, JSON.stringify(offsets), { mode: 0o600 });
-  renameSync(temp, path);
 }
 
 function validOffset(value: unknown): number {

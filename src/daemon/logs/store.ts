@@ -33,8 +33,8 @@ export interface LogStoreOptions {
   chunkBytes?: number;
   /** A fully ingested spool at least this large is truncated once nothing is written to it for `quietMs`. Default 1 MiB. */
   spoolBytes?: number;
-  /** A fully ingested spool at least this large is truncated even while it is written to. Default 64 MiB. */
-  forceBytes?: number;
+  /** The disk space of this much ingested output of a spool that is never quiet is freed (a hole punched). Default 32 MiB. */
+  freeBytes?: number;
   /** How long a spool must go unwritten before it is truncated. Default 20 ms. */
   quietMs?: number;
   /** New lines kept for a follower that reads slower than the unit writes. Default 10,000. */
@@ -66,13 +66,13 @@ export class LogStore implements LogReader {
   constructor(options: LogStoreOptions) {
     this.dir = options.dir;
     this.spoolDir = join(options.dir, 'spool');
-    const spoolBytes = options.spoolBytes ?? MiB;
     this.settings = {
       maxBytes: options.maxBytes ?? 10 * MiB,
-      spoolBytes,
-      forceBytes: Math.max(spoolBytes, options.forceBytes ?? 64 * MiB),
+      spoolBytes: options.spoolBytes ?? MiB,
+      freeBytes: options.freeBytes ?? 32 * MiB,
+      holes: { usable: true },
       quietMs: options.quietMs ?? 20,
-      persistBytes: MiB,
+      persistBytes: 4 * MiB,
       persistMs: 1000,
       now: options.now ?? Date.now,
     };
