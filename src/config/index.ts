@@ -1,0 +1,93 @@
+// The config pipeline: compose files → parse (with positions) → interpolate → merge → schema → checks → Spec.
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Context } from './context.js';
+import { readEnvFiles } from './env-files.js';
+import { ComposeFileError, resolveComposeFiles } from './files.js';
+import { isMap, type Value, type ValueMap } from './located.js';
+import { mergeAll } from './merge.js';
+import { normalise } from './normalise.js';
+import { parseYaml } from './parse.js';
+import { prepareFile } from './prepare.js';
+import { checkSchema } from './schema.js';
+import { Diagnostics, Source, sortDiagnostics } from './source.js';
+import type { LoadOptions, LoadResult } from './spec.js';
+
+export { ComposeFileError, DEFAULT_FILES, resolveComposeFiles } from './files.js';
+export { restartHash, RESTART_FIELDS } from './hash.js';
+export { maskSecrets, isSecretKey } from './secrets.js';
+export { formatDiagnostic } from './spec.js';
+export type { Diagnostic, LoadOptions, LoadResult, SandboxSpec, Spec } from './spec.js';
+
+/** Loads, checks and normalises compose files. Never throws: every problem is in `errors`, with file:line:col. */
+export async function loadConfig(options: LoadOptions): Promise<LoadResult> {
+  const cwd = options.cwd ?? process.cwd();
+  const diags = new Diagnostics();
+  let files: string[] = [];
+  try {
+    files = resolveComposeFiles(options.files, cwd);
+    const { spec, resolved, inputs } = await load(files, options.env ?? process.env, diags);
+    const order = [...files, ...inputs];
+    const result: LoadResult = { errors: sortDiagnostics(diags.errors, order), warnings: sortDiagnostics(diags.warnings, order) };
+    if (resolved) result.resolved = resolved;
+    if (spec && result.errors.length === 0) result.spec = spec;
+    return result;
+  } catch (error) {
+    if (error instanceof ComposeFileError) diags.fileError(error.path, error.message);
+    else diags.fileError(files[0] ?? cwd, `internal error: ${error instanceof Error ? error.message : String(error)}`);
+    return { errors: diags.errors, warnings: diags.warnings };
+  }
+}
+
+async function load(files: string[], env: Record<string, string | undefined>, diags: Diagnostics) {
+  const projectDir = dirname(files[0] as string);
+  const dotenvPath = join(projectDir, '.env');
+  const [texts, dotenv] = await Promise.all([Promise.all(files.map((file) => readText(file, diags))), readEnvFiles([dotenvPath], diags)]);
+  const dotenvFile = dotenv.get(dotenvPath);
+  if (dotenvFile && 'unreadable' in dotenvFile) diags.fileError(dotenvPath, `.env ${dotenvFile.unreadable}`);
+  const dotenvVars = dotenvFile && 'vars' in dotenvFile ? dotenvFile.vars : {};
+  // The process environment wins over .env, as in compose; own properties only, so `${constructor}` is unset.
+  const lookup = (name: string) => (Object.hasOwn(env, name) ? env[name] : undefined) ?? (Object.hasOwn(dotenvVars, name) ? dotenvVars[name] : undefined);
+  const parsed: Value[] = [];
+  texts.forEach((text, i) => {
+    const value = text === undefined ? undefined : parseYaml(new Source(files[i] as string, text), lookup, diags);
+    if (value === undefined) return;
+    prepareFile(value, dirname(files[i] as string));
+    parsed.push(value);
+  });
+  const inputs = [dotenvPath];
+  if (parsed.length < files.length) return { inputs };
+  const merged = mergeAll(parsed) as Value;
+  const failed = checkSchema(merged, diags);
+  if (!isMap(merged)) return { inputs };
+  const envPaths = envFilesOf(merged);
+  inputs.push(...envPaths);
+  const ctx: Context = { doc: merged, diags, failed, envFiles: await readEnvFiles(envPaths, diags) };
+  const spec = normalise(merged, { files, projectDir, inputs: [...new Set([...files, ...inputs])] }, ctx);
+  return { spec, resolved: merged as Record<string, unknown>, inputs };
+}
+
+async function readText(file: string, diags: Diagnostics): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    diags.fileError(file, code === 'EISDIR' ? 'is a folder, not a file' : code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? String(error)})`);
+    return undefined;
+  }
+}
+
+// Every env_file named by a unit (already absolute: prepareFile resolved them against their files).
+function envFilesOf(doc: ValueMap): string[] {
+  const paths: string[] = [];
+  for (const section of ['servers', 'services']) {
+    const units = doc[section];
+    if (!isMap(units)) continue;
+    for (const unit of Object.values(units)) {
+      if (!isMap(unit)) continue;
+      const envFile = unit.env_file;
+      for (const path of Array.isArray(envFile) ? envFile : [envFile]) if (typeof path === 'string' && path !== '') paths.push(path);
+    }
+  }
+  return [...new Set(paths)];
+}

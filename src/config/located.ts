@@ -1,0 +1,88 @@
+// Plain values (objects, arrays, scalars) that remember where each part was written, for file:line:col errors.
+import type { Loc } from './source.js';
+
+/** A parsed YAML value: scalars, arrays and plain objects, as JSON has. */
+export type Value = string | number | boolean | null | Value[] | { [key: string]: Value };
+
+/** A plain object of parsed values. */
+export type ValueMap = { [key: string]: Value };
+
+/** Where a container and each of its entries were written. Keys of arrays are indexes. */
+export interface Meta {
+  self: Loc;
+  /** Position of each key of an object. */
+  keys: Map<string, Loc>;
+  /** Position of each entry's value. */
+  values: Map<string | number, Loc>;
+}
+
+// Kept beside the values rather than in them, so the values stay plain for ajv, JSON and YAML output.
+const metas = new WeakMap<object, Meta>();
+
+/** Records where a container was written; returns the container. */
+export function attach<T extends object>(container: T, meta: Meta): T {
+  metas.set(container, meta);
+  return container;
+}
+
+/** Where a container and its entries were written, when known. */
+export function metaOf(container: object): Meta | undefined {
+  return metas.get(container);
+}
+
+/** A fresh, empty Meta for a container written at `self`. */
+export function newMeta(self: Loc): Meta {
+  return { self, keys: new Map(), values: new Map() };
+}
+
+/** True for a plain object (not an array, not null). */
+export function isMap(value: unknown): value is ValueMap {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Splits a JSON pointer (`/servers/api/port`, as ajv reports) into keys. */
+export function pointerKeys(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/**
+ * Where the node at `keys` under `root` was written. With `at: 'key'`, the position of its key in the parent
+ * (for "unknown key" and for errors about a whole object, which read best at the object's name); else its value.
+ */
+export function locate(root: Value, keys: readonly (string | number)[], at: 'key' | 'value' = 'value'): Loc | undefined {
+  let parent: Value = root;
+  let best = typeof root === 'object' && root !== null ? metaOf(root)?.self : undefined;
+  for (let i = 0; i < keys.length; i++) {
+    if (typeof parent !== 'object' || parent === null) break;
+    const meta = metaOf(parent);
+    const key = Array.isArray(parent) ? Number(keys[i]) : String(keys[i]);
+    const last = i === keys.length - 1;
+    const keyLoc = typeof key === 'string' ? meta?.keys.get(key) : undefined;
+    const valueLoc = meta?.values.get(key);
+    best = (last && at === 'key' ? keyLoc ?? valueLoc : valueLoc ?? keyLoc) ?? best;
+    const child: Value | undefined = Array.isArray(parent) ? parent[key as number] : (parent as ValueMap)[key as string];
+    if (child === undefined) break;
+    parent = child;
+  }
+  return best;
+}
+
+/** Where an error about the node at `keys` reads best: objects and arrays at their key, scalars at their value. */
+export function locateNode(root: Value, keys: readonly (string | number)[]): Loc | undefined {
+  const node = valueAt(root, keys);
+  return locate(root, keys, typeof node === 'object' && node !== null && keys.length > 0 ? 'key' : 'value');
+}
+
+/** The value at `keys` under `root`, or undefined. */
+export function valueAt(root: Value, keys: readonly (string | number)[]): Value | undefined {
+  let node: Value | undefined = root;
+  for (const key of keys) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = Array.isArray(node) ? node[Number(key)] : node[String(key)];
+  }
+  return node;
+}

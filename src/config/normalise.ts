@@ -1,0 +1,88 @@
+// The merged, schema-checked document → a typed Spec: defaults filled, env merged, overlays linked, hashes computed.
+import { basename } from 'node:path';
+import { PROJECT_LABEL, type UnitKind, type UnitSpec } from '../model/unit.js';
+import { checkUnits } from './checks.js';
+import { atKey, envString, failedAt, record, type Context } from './context.js';
+import { restartHash } from './hash.js';
+import { isMap, type ValueMap } from './located.js';
+import { OverlayIndex, readOverlays } from './overlays.js';
+import type { ProviderName, SandboxSpec, Spec } from './spec.js';
+import { readUnit, type UnitDraft } from './units.js';
+
+/** Where the Spec's files are: compose files in merge order, and the other inputs read. */
+export interface SpecFiles {
+  files: string[];
+  projectDir: string;
+  inputs: string[];
+}
+
+/** Builds the Spec from a document whose shape was checked; reports every semantic error found on the way. */
+export function normalise(doc: ValueMap, files: SpecFiles, ctx: Context): Spec {
+  const name = typeof doc.name === 'string' && !failedAt(ctx, ['name']) ? doc.name : projectSlug(basename(files.projectDir));
+  const labels = { [PROJECT_LABEL]: name };
+  const sandbox = readSandbox(doc.sandbox, ctx);
+  const overlays = readOverlays(doc.overlays, labels, ctx);
+  const { drafts, names } = readUnits(doc, sandbox.envs, ctx);
+  checkUnits(drafts, names, ctx);
+  const index = new OverlayIndex(overlays.specs);
+  const units: [string, UnitSpec][] = [];
+  for (const draft of drafts.values()) {
+    const spec = draft.spec;
+    if (draft.overlay !== undefined && !overlays.ids.has(draft.overlay)) {
+      ctx.diags.error(atKey(ctx, [...draft.keys, 'overlay']), `overlay \`${draft.overlay}\` is not defined in \`overlays\``);
+    }
+    spec.overlays = [...new Set([...(draft.overlay !== undefined ? [draft.overlay] : []), ...index.containing(spec.cwd)])];
+    spec.labels = { ...labels };
+    spec.hash = restartHash(spec);
+    units.push([spec.name, spec]);
+  }
+  return { name, files: files.files, projectDir: files.projectDir, sandbox, overlays: overlays.specs, units: record(units), inputs: files.inputs };
+}
+
+/** A folder name as a project name: lower case, runs of other characters as `-`, at most 63 characters. */
+export function projectSlug(folder: string): string {
+  const slug = folder
+    .toLowerCase()
+    .replace(/[^a-z0-9_.-]+/g, '-')
+    .replace(/^[^a-z0-9]+/, '')
+    .slice(0, 63)
+    .replace(/[-_.]+$/, '');
+  return slug === '' ? 'project' : slug;
+}
+
+function readSandbox(raw: ValueMap[string] | undefined, ctx: Context): SandboxSpec {
+  const sandbox: SandboxSpec = { provider: 'local', envs: {}, metadata: {} };
+  if (!isMap(raw) || failedAt(ctx, ['sandbox'])) return sandbox;
+  if (typeof raw.provider === 'string') sandbox.provider = raw.provider as ProviderName;
+  if (typeof raw.name === 'string') sandbox.name = raw.name;
+  if (typeof raw.namespace === 'string') sandbox.namespace = raw.namespace;
+  if (typeof raw.root === 'string') sandbox.root = raw.root;
+  if (typeof raw.timeout_ms === 'number') sandbox.timeoutMs = raw.timeout_ms;
+  if (isMap(raw.envs)) sandbox.envs = record(Object.entries(raw.envs).map(([k, v]) => [k, envString(v)]));
+  if (isMap(raw.metadata)) sandbox.metadata = record(Object.entries(raw.metadata).map(([k, v]) => [k, envString(v)]));
+  return sandbox;
+}
+
+// Servers then services; a name may be used once across both. Units with schema errors are named but not read.
+function readUnits(doc: ValueMap, sandboxEnvs: Record<string, string>, ctx: Context): { drafts: Map<string, UnitDraft>; names: Set<string> } {
+  const drafts = new Map<string, UnitDraft>();
+  const names = new Set<string>();
+  const sections: [UnitKind, 'servers' | 'services'][] = [
+    ['server', 'servers'],
+    ['service', 'services'],
+  ];
+  for (const [kind, section] of sections) {
+    const units = doc[section];
+    if (!isMap(units)) continue;
+    for (const [name, raw] of Object.entries(units)) {
+      if (names.has(name)) {
+        ctx.diags.error(atKey(ctx, [section, name]), `\`${name}\` is already the name of a server; a name is used once across servers and services`);
+        continue;
+      }
+      names.add(name);
+      if (!isMap(raw) || failedAt(ctx, [section, name])) continue;
+      drafts.set(name, readUnit(kind, name, raw, sandboxEnvs, ctx));
+    }
+  }
+  return { drafts, names };
+}

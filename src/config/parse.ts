@@ -1,0 +1,212 @@
+// YAML text → plain values that remember where they were written, with `${VAR}` interpolated on the way.
+import { isAlias, isMap as isYamlMap, isScalar, isSeq, parseDocument, visit, type Alias, type Node, type Scalar } from 'yaml';
+import { interpolate, type Lookup } from './interpolate.js';
+import { attach, metaOf, newMeta, type Meta, type Value, type ValueMap } from './located.js';
+import type { Diagnostics, Loc, Source } from './source.js';
+
+/** How deep a document may nest; deeper values are an error (and would only come from a mistake or an attack). */
+export const MAX_DEPTH = 64;
+/** How many values a document may expand to through aliases (the "billion laughs" document stops here). */
+export const MAX_VALUES = 2_000_000;
+
+// Maps whose keys are data (variable names), where `x-` keys are kept rather than dropped as extensions.
+const FREE_FORM = new Set(['environment', 'env', 'envs', 'metadata']);
+
+interface Context {
+  source: Source;
+  diags: Diagnostics;
+  lookup: Lookup;
+  /** Anchored nodes by name, in document order (found lazily: most files have none). */
+  anchors?: Map<string, Node[]>;
+  expanding: Set<Node>;
+  count: number;
+  warnedUnset: Set<string>;
+  root: Node;
+}
+
+/**
+ * Parses one compose file. Returns undefined when the YAML does not parse (its errors are reported); an empty file
+ * is an empty map, with a warning. Duplicate keys and interpolation problems are reported, and the value is kept.
+ */
+export function parseYaml(source: Source, lookup: Lookup, diags: Diagnostics): Value | undefined {
+  // uniqueKeys is off because the yaml package checks it in O(n²) per map; convert() checks it in O(n).
+  const doc = parseDocument(source.text, { uniqueKeys: false, prettyErrors: false, strict: true });
+  for (const warning of doc.warnings) diags.warn({ source, offset: warning.pos[0] }, warning.message);
+  if (doc.errors.length > 0) {
+    for (const error of doc.errors) diags.error({ source, offset: error.pos[0] }, error.message);
+    return undefined;
+  }
+  const root = doc.contents;
+  if (root === null || (isScalar(root) && root.value === null && root.source === '')) {
+    diags.warn({ source, offset: 0 }, 'the file is empty');
+    return attach(Object.create(null) as ValueMap, newMeta({ source, offset: 0 }));
+  }
+  const ctx: Context = { source, diags, lookup, expanding: new Set(), count: 0, warnedUnset: new Set(), root };
+  return convert(root, ctx, 0, false);
+}
+
+function convert(node: Node | null, ctx: Context, depth: number, keepX: boolean): Value {
+  if (node === null) return null;
+  const loc = locOf(node, ctx);
+  if (++ctx.count > MAX_VALUES) {
+    if (ctx.count === MAX_VALUES + 1) ctx.diags.error(loc, `the document expands to more than ${MAX_VALUES} values (through aliases)`);
+    return null;
+  }
+  if (depth > MAX_DEPTH) {
+    ctx.diags.error(loc, `values are nested more than ${MAX_DEPTH} levels deep`);
+    return null;
+  }
+  if (isScalar(node)) return scalar(node, ctx);
+  if (isAlias(node)) return alias(node, ctx, depth, keepX);
+  if (isSeq(node)) {
+    const meta = newMeta(loc);
+    const list: Value[] = [];
+    for (const item of node.items as (Node | null)[]) {
+      meta.values.set(list.length, item ? locOf(item, ctx) : loc);
+      list.push(convert(item, ctx, depth + 1, false));
+    }
+    return attach(list, meta);
+  }
+  if (isYamlMap(node)) return map(node.items as { key: unknown; value: unknown }[], loc, ctx, depth, keepX);
+  ctx.diags.error(loc, 'unsupported YAML node');
+  return null;
+}
+
+function map(pairs: { key: unknown; value: unknown }[], loc: Loc, ctx: Context, depth: number, keepX: boolean): ValueMap {
+  const meta = newMeta(loc);
+  // Null prototype: a key named `__proto__` or `constructor` is data, not a property of Object.
+  const out = Object.create(null) as ValueMap;
+  const merges: Node[] = [];
+  for (const pair of pairs) {
+    const keyNode = pair.key as Node | null;
+    const valueNode = pair.value as Node | null;
+    if (keyNode === null || !isScalar(keyNode)) {
+      ctx.diags.error(keyNode ? locOf(keyNode, ctx) : loc, 'map keys must be plain strings');
+      continue;
+    }
+    const keyLoc = locOf(keyNode, ctx);
+    const key = keyText(keyNode, ctx);
+    if (key === '<<' && keyNode.type === 'PLAIN') {
+      if (valueNode) merges.push(valueNode);
+      continue;
+    }
+    const first = meta.keys.get(key);
+    if (first) {
+      const line = ctx.source.linePos(first.offset).line;
+      ctx.diags.error(keyLoc, `duplicate key \`${key}\` (first written on line ${line})`);
+    }
+    if (key.startsWith('x-') && !keepX) continue;
+    meta.keys.set(key, keyLoc);
+    meta.values.set(key, valueNode ? locOf(valueNode, ctx) : keyLoc);
+    out[key] = convert(valueNode, ctx, depth + 1, FREE_FORM.has(key));
+  }
+  for (const source of merges) mergeInto(out, meta, source, ctx, depth, keepX);
+  return attach(out, meta);
+}
+
+// `<<: *base` (or a list of them) adds the keys the map does not set itself; earlier sources win, as in YAML 1.1.
+function mergeInto(out: ValueMap, meta: Meta, node: Node, ctx: Context, depth: number, keepX: boolean): void {
+  const sources = isSeq(node) ? (node.items as Node[]) : [node];
+  for (const item of sources) {
+    const value = item ? convert(item, ctx, depth + 1, keepX) : null;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      ctx.diags.error(item ? locOf(item, ctx) : meta.self, '`<<` merges a map (or a list of maps) into this map');
+      continue;
+    }
+    const from = metaOf(value);
+    for (const key of Object.keys(value)) {
+      if (key in out) continue;
+      out[key] = value[key] as Value;
+      const keyLoc = from?.keys.get(key) ?? meta.self;
+      meta.keys.set(key, keyLoc);
+      meta.values.set(key, from?.values.get(key) ?? keyLoc);
+    }
+  }
+}
+
+function alias(node: Alias, ctx: Context, depth: number, keepX: boolean): Value {
+  const target = anchorFor(node, ctx);
+  const loc = locOf(node, ctx);
+  if (!target) {
+    ctx.diags.error(loc, `unknown alias \`*${node.source}\` (no \`&${node.source}\` before it)`);
+    return null;
+  }
+  if (ctx.expanding.has(target)) {
+    ctx.diags.error(loc, `alias \`*${node.source}\` refers to a value that contains it`);
+    return null;
+  }
+  ctx.expanding.add(target);
+  try {
+    return convert(target, ctx, depth, keepX);
+  } finally {
+    ctx.expanding.delete(target);
+  }
+}
+
+// The last node anchored with this name before the alias, as YAML defines it.
+function anchorFor(node: Alias, ctx: Context): Node | undefined {
+  if (!ctx.anchors) {
+    const anchors = new Map<string, Node[]>();
+    visit(ctx.root, {
+      Node(_, n) {
+        if (!n.anchor) return;
+        const list = anchors.get(n.anchor);
+        if (list) list.push(n);
+        else anchors.set(n.anchor, [n]);
+      },
+    });
+    ctx.anchors = anchors;
+  }
+  const at = node.range?.[0] ?? 0;
+  const candidates = ctx.anchors.get(node.source) ?? [];
+  let found: Node | undefined;
+  for (const candidate of candidates) if ((candidate.range?.[0] ?? 0) < at) found = candidate;
+  return found;
+}
+
+function scalar(node: Scalar, ctx: Context): Value {
+  const value = node.value;
+  if (typeof value === 'string') return value.includes('$') ? interpolated(node, value, ctx) : value;
+  if (value === null || typeof value === 'number' || typeof value === 'boolean') return value;
+  return String(value);
+}
+
+function interpolated(node: Scalar, value: string, ctx: Context): Value {
+  const { value: result, problems } = interpolate(value, ctx.lookup);
+  const start = node.range?.[0] ?? 0;
+  // Offsets inside the text map onto the file only when the text is written as is (a one-line plain scalar).
+  const exact = node.type === 'PLAIN' && ctx.source.text.startsWith(value, start);
+  for (const problem of problems) {
+    const loc = { source: ctx.source, offset: exact ? start + problem.offset : start };
+    if (problem.kind === 'error') ctx.diags.error(loc, problem.message);
+    else if (problem.name && !ctx.warnedUnset.has(problem.name)) {
+      ctx.warnedUnset.add(problem.name);
+      ctx.diags.warn(loc, problem.message);
+    }
+  }
+  // `port: ${PORT}` is a number, as if the value had been written in place; quoted values stay strings.
+  return node.type === 'PLAIN' && value.includes('${') ? coreScalar(result) : result;
+}
+
+/** The YAML 1.2 core-schema reading of a plain scalar's text: null, booleans, numbers, else the string. */
+export function coreScalar(text: string): Value {
+  // An empty result stays an empty string: `start: ${UNSET}` is an empty command, not a missing one.
+  if (/^(?:~|null|Null|NULL)$/.test(text)) return null;
+  if (/^(?:true|True|TRUE)$/.test(text)) return true;
+  if (/^(?:false|False|FALSE)$/.test(text)) return false;
+  if (/^[-+]?[0-9]+$/.test(text)) return Number(text);
+  if (/^0o[0-7]+$/.test(text)) return parseInt(text.slice(2), 8);
+  if (/^0x[0-9a-fA-F]+$/.test(text)) return parseInt(text.slice(2), 16);
+  if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/.test(text)) return Number(text);
+  return text;
+}
+
+function keyText(node: Scalar, ctx: Context): string {
+  if (typeof node.value === 'string') return node.value;
+  const range = node.range;
+  return range ? ctx.source.text.slice(range[0], range[1]) : String(node.value);
+}
+
+function locOf(node: Node, ctx: Context): Loc {
+  return { source: ctx.source, offset: node.range?.[0] ?? 0 };
+}

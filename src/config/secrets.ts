@@ -1,0 +1,20 @@
+// Hiding values of secret-looking keys when a config is printed.
+
+const SECRET = /_KEY$|TOKEN|SECRET|PASSWORD/i;
+
+/** What a hidden value is printed as. */
+export const MASK = '***';
+
+/** True for keys that look like they hold a secret: `*_KEY`, `*TOKEN*`, `*SECRET*`, `*PASSWORD*`, any case. */
+export function isSecretKey(key: string): boolean {
+  return SECRET.test(key);
+}
+
+/** A copy of `value` where every scalar under a secret-looking key is `***`. The input is not changed. */
+export function maskSecrets(value: unknown, hidden = false): unknown {
+  if (Array.isArray(value)) return value.map((item) => maskSecrets(item, hidden));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, maskSecrets(child, hidden || isSecretKey(key))]));
+  }
+  return hidden && value !== null && value !== undefined ? MASK : value;
+}

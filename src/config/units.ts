@@ -1,0 +1,155 @@
+// One `servers:` or `services:` entry → a UnitSpec (without its overlays and hash, which need the whole file).
+import { normaliseSandboxPath, PathEscapeError } from '../daemon/paths.js';
+import type { HealthCheck, Need, NeedCondition, RestartPolicy, UnitKind, UnitSpec } from '../model/unit.js';
+import { at, atKey, envString, record, shownPath, type Context } from './context.js';
+import { isMap, type Value, type ValueMap } from './located.js';
+import { dotted } from './schema.js';
+import type { Loc } from './source.js';
+
+/** Defaults of the unit fields (DESIGN.md §3; max_restarts 0 is unlimited, as in the seed API). */
+export const UNIT_DEFAULTS = { restartPolicy: 'never', maxRestarts: 0, restartDelayMs: 1000, stopTimeoutMs: 10_000 } as const;
+/** Defaults of a health check's timing, in milliseconds. */
+export const PROBE_DEFAULTS = { intervalMs: 2000, timeoutMs: 1500, delayMs: 0 } as const;
+
+/** A unit read from the file, with where its parts were written, for the checks across units. */
+export interface UnitDraft {
+  spec: UnitSpec;
+  /** Its path in the document: `['servers', name]` or `['services', name]`. */
+  keys: string[];
+  /** Where each need was written, by the name it needs. */
+  needLocs: Map<string, Loc>;
+  /** A server's `overlay:` id, checked once every overlay is known. */
+  overlay?: string;
+}
+
+/**
+ * Reads one unit whose shape passed the schema. Problems in it (a path out of the sandbox, a missing env_file) are
+ * reported and the unit is still returned, so that the checks across units report theirs in the same pass.
+ */
+export function readUnit(kind: UnitKind, name: string, raw: ValueMap, sandboxEnvs: Record<string, string>, ctx: Context): UnitDraft {
+  const keys = [kind === 'server' ? 'servers' : 'services', name];
+  const cwdKey = kind === 'server' ? 'path' : 'working_dir';
+  const cwd = sandboxPath(raw[cwdKey], [...keys, cwdKey], ctx) ?? '/';
+  const env = environment(raw, keys, sandboxEnvs, ctx);
+  const healthCheck = kind === 'server' ? serverHealth(raw, keys, ctx) : serviceHealth(raw, keys, ctx);
+  const { needs, needLocs } = readNeeds(raw.needs, [...keys, 'needs'], ctx);
+  const spec: UnitSpec = {
+    name,
+    kind,
+    command: kind === 'server' ? String(raw.start) : [String(raw.cmd), ...(Array.isArray(raw.args) ? raw.args.map(envString) : [])],
+    cwd,
+    strictPort: raw.strict_port === true,
+    env,
+    restartPolicy: (raw.restart_policy as RestartPolicy | undefined) ?? UNIT_DEFAULTS.restartPolicy,
+    maxRestarts: (raw.max_restarts as number | undefined) ?? UNIT_DEFAULTS.maxRestarts,
+    restartDelayMs: (raw.restart_delay_ms as number | undefined) ?? UNIT_DEFAULTS.restartDelayMs,
+    stopTimeoutMs: (raw.stop_timeout_ms as number | undefined) ?? UNIT_DEFAULTS.stopTimeoutMs,
+    needs,
+    overlays: [],
+    labels: {},
+    hash: '',
+  };
+  if (typeof raw.install === 'string') spec.install = raw.install;
+  if (typeof raw.port === 'number') spec.port = raw.port;
+  if (typeof raw.user === 'string') spec.user = raw.user;
+  if (healthCheck) spec.healthCheck = healthCheck;
+  return { spec, keys, needLocs, ...(typeof raw.overlay === 'string' ? { overlay: raw.overlay } : {}) };
+}
+
+/** Normalises a sandbox path written at `keys` (default `/`); reports a path that climbs out of the sandbox. */
+export function sandboxPath(value: Value | undefined, keys: (string | number)[], ctx: Context): string | undefined {
+  if (value === undefined) return '/';
+  try {
+    return normaliseSandboxPath(String(value));
+  } catch (error) {
+    if (!(error instanceof PathEscapeError)) throw error;
+    ctx.diags.error(at(ctx, keys), `${dotted(keys)}: path ${JSON.stringify(String(value))} escapes the sandbox root`);
+    return undefined;
+  }
+}
+
+// sandbox envs < env_file (in order) < inline environment / env.
+function environment(raw: ValueMap, keys: string[], sandboxEnvs: Record<string, string>, ctx: Context): Record<string, string> {
+  const env = new Map(Object.entries(sandboxEnvs));
+  const files = typeof raw.env_file === 'string' ? [raw.env_file] : Array.isArray(raw.env_file) ? raw.env_file : [];
+  files.forEach((path, i) => {
+    const fileKeys = Array.isArray(raw.env_file) ? [...keys, 'env_file', i] : [...keys, 'env_file'];
+    const file = ctx.envFiles.get(String(path));
+    const loc = at(ctx, fileKeys);
+    if (!file || 'missing' in file) ctx.diags.error(loc, `${dotted(fileKeys)}: env_file \`${shownPath(String(path), loc)}\` does not exist`);
+    else if ('unreadable' in file) ctx.diags.error(loc, `${dotted(fileKeys)}: env_file \`${shownPath(String(path), loc)}\` ${file.unreadable}`);
+    else for (const [key, value] of Object.entries(file.vars)) env.set(key, value);
+  });
+  for (const key of ['env', 'environment']) {
+    const inline = raw[key];
+    if (isMap(inline)) for (const [name, value] of Object.entries(inline)) env.set(name, envString(value));
+  }
+  return record(env);
+}
+
+function serverHealth(raw: ValueMap, keys: string[], ctx: Context): HealthCheck | undefined {
+  const check = raw.health_check;
+  return isMap(check) ? probe(check, [...keys, 'health_check'], ctx) : undefined;
+}
+
+// health_port is a TCP check; health_check may add its timing, but naming a second probe is a conflict.
+function serviceHealth(raw: ValueMap, keys: string[], ctx: Context): HealthCheck | undefined {
+  const check = isMap(raw.health_check) ? raw.health_check : undefined;
+  const checkKeys = [...keys, 'health_check'];
+  const probeKey = check && ['path', 'port', 'log', 'exec'].find((key) => check[key] !== undefined);
+  if (typeof raw.health_port === 'number') {
+    if (probeKey) {
+      ctx.diags.error(atKey(ctx, [...checkKeys, probeKey]), `${dotted(checkKeys)}: \`${probeKey}\` conflicts with \`health_port\`; give the probe in one place (health_check may still set the timing)`);
+      return undefined;
+    }
+    return { type: 'tcp', port: raw.health_port, ...timing(check) };
+  }
+  if (check && (probeKey === undefined || probeKey === 'path')) {
+    ctx.diags.error(at(ctx, checkKeys), `${dotted(checkKeys)}: an HTTP check needs the unit's port, and services have none; use \`health_port\`, or \`port\`, \`log\` or \`exec\``);
+    return undefined;
+  }
+  return check ? probe(check, checkKeys, ctx) : undefined;
+}
+
+function probe(check: ValueMap, keys: (string | number)[], ctx: Context): HealthCheck | undefined {
+  const t = timing(check);
+  if (typeof check.port === 'number') return { type: 'tcp', port: check.port, ...t };
+  if (typeof check.exec === 'string') return { type: 'exec', command: check.exec, ...t };
+  if (typeof check.log === 'string') {
+    try {
+      new RegExp(check.log);
+    } catch (error) {
+      ctx.diags.error(at(ctx, [...keys, 'log']), `${dotted([...keys, 'log'])}: ${(error as Error).message}`);
+      return undefined;
+    }
+    return { type: 'log', pattern: check.log, ...t };
+  }
+  return { type: 'http', path: typeof check.path === 'string' ? check.path : '/', ...t };
+}
+
+function timing(check: ValueMap | undefined): { intervalMs: number; timeoutMs: number; delayMs: number } {
+  return {
+    intervalMs: (check?.interval_ms as number | undefined) ?? PROBE_DEFAULTS.intervalMs,
+    timeoutMs: (check?.timeout_ms as number | undefined) ?? PROBE_DEFAULTS.timeoutMs,
+    delayMs: (check?.delay_ms as number | undefined) ?? PROBE_DEFAULTS.delayMs,
+  };
+}
+
+// A list means "each must be healthy"; a map gives each need its condition and restart flag.
+function readNeeds(raw: Value | undefined, keys: (string | number)[], ctx: Context): { needs: Record<string, Need>; needLocs: Map<string, Loc> } {
+  const entries: [string, Need][] = [];
+  const needLocs = new Map<string, Loc>();
+  if (Array.isArray(raw)) {
+    raw.forEach((name, i) => {
+      entries.push([String(name), { condition: 'healthy', restart: false }]);
+      needLocs.set(String(name), at(ctx, [...keys, i]));
+    });
+  } else if (isMap(raw)) {
+    for (const [name, value] of Object.entries(raw)) {
+      const entry = isMap(value) ? value : {};
+      entries.push([name, { condition: (entry.condition as NeedCondition | undefined) ?? 'healthy', restart: entry.restart === true }]);
+      needLocs.set(name, atKey(ctx, [...keys, name]));
+    }
+  }
+  return { needs: record(entries), needLocs };
+}
