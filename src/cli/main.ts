@@ -7,6 +7,8 @@ type CommandModule = { run: Command };
 // Commands are loaded on demand so that a quick command does not pay for the modules of the others.
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule>; interruptible?: boolean }> = {
   daemon: { summary: 'Run the sandbox daemon in the foreground', load: () => import('./commands/daemon.js'), interruptible: true },
+  validate: { summary: 'Check compute.yaml and print every error', load: () => import('./commands/validate.js') },
+  config: { summary: 'Print the resolved config (merged, interpolated)', load: () => import('./commands/config.js') },
 };
 
 const USAGE = `Usage: compute <command> [options]
