@@ -4,7 +4,7 @@ import { badRequest } from '../../errors.js';
 import { normaliseSandboxPath, PathEscapeError } from '../../paths.js';
 import type { HealthCheck, Need, ProbeTiming, UnitSpec } from '../../../model/unit.js';
 import type { ServerStartOptions, ServiceDefinition, WireHealthCheck, WireNeeds } from '../types.js';
-import { unitHash } from './hash.js';
+import { restartHash } from '../../../config/hash.js';
 
 /** 2.x defaults (its ServerStartOptions and HealthCheckConfig docs). */
 export const SERVER_DEFAULTS = { restartDelayMs: 1000, stopTimeoutMs: 10_000 } as const;
@@ -103,6 +103,7 @@ export function needsFromWire(needs: WireNeeds | undefined): Record<string, Need
   );
 }
 
+// The same restart hash as config/ computes, so a unit is replaced for the same changes whichever API defined it.
 function withHash(spec: Omit<UnitSpec, 'hash'>): UnitSpec {
-  return { ...spec, hash: unitHash(spec) };
+  return { ...spec, hash: restartHash(spec) };
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { DaemonError } from '../../../../src/daemon/errors.js';
-import { unitHash, canonicalJson } from '../../../../src/daemon/http/wire/hash.js';
 import { needsFromWire, serverSpec, serviceSpec } from '../../../../src/daemon/http/wire/specs.js';
 
 describe('serverSpec', () => {
@@ -23,7 +22,7 @@ describe('serverSpec', () => {
     });
     expect(spec.install).toBeUndefined();
     expect(spec.healthCheck).toBeUndefined();
-    expect(spec.hash).toMatch(/^[0-9a-f]{16}$/);
+    expect(spec.hash).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('maps every field: env_file relative to path, depends_on to overlays, health check defaults of 2.x', () => {
@@ -123,20 +122,15 @@ describe('needsFromWire', () => {
   });
 });
 
-describe('unitHash', () => {
+describe('hash', () => {
   const base = serverSpec({ slug: 'a', start: 'x', environment: { A: '1', B: '2' } });
-  it('ignores key order and fields that need no restart', () => {
-    const { hash: _hash, ...rest } = base;
-    expect(unitHash({ ...rest, env: { B: '2', A: '1' } })).toBe(base.hash);
-    expect(unitHash({ ...rest, restartPolicy: 'always', maxRestarts: 9, stopTimeoutMs: 1 })).toBe(base.hash);
+  it('is the restart hash: it ignores key order and fields that need no restart', () => {
+    expect(serverSpec({ slug: 'a', start: 'x', environment: { B: '2', A: '1' } }).hash).toBe(base.hash);
+    expect(serverSpec({ slug: 'a', start: 'x', environment: { A: '1', B: '2' }, restart_policy: 'always', stop_timeout_ms: 1 }).hash).toBe(base.hash);
   });
   it('changes when the command, env or port changes', () => {
-    const { hash: _hash, ...rest } = base;
-    expect(unitHash({ ...rest, command: 'y' })).not.toBe(base.hash);
-    expect(unitHash({ ...rest, env: { A: '1' } })).not.toBe(base.hash);
-    expect(unitHash({ ...rest, port: 3000 })).not.toBe(base.hash);
-  });
-  it('canonicalJson sorts keys at every depth and drops undefined', () => {
-    expect(canonicalJson({ b: { d: 1, c: [2, { f: 1, e: 0 }] }, a: undefined })).toBe('{"b":{"c":[2,{"e":0,"f":1}],"d":1}}');
+    expect(serverSpec({ slug: 'a', start: 'y', environment: { A: '1', B: '2' } }).hash).not.toBe(base.hash);
+    expect(serverSpec({ slug: 'a', start: 'x', environment: { A: '1' } }).hash).not.toBe(base.hash);
+    expect(serverSpec({ slug: 'a', start: 'x', environment: { A: '1', B: '2' }, port: 3000 }).hash).not.toBe(base.hash);
   });
 });
