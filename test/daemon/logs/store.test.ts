@@ -169,6 +169,7 @@ describe('LogStore: follow', () => {
     const done = (async () => {
       for await (const line of store.follow('svc', { stream: 'stdout', tail: 2 }, controller.signal)) followed.push(line.text);
     })();
+    await waitFor(() => followed.length === 2, { what: 'the tail of the past' });
     send(child, 'err not this');
     send(child, 'out o4');
     await waitFor(() => followed.length === 3, { what: 'the tail and one new stdout line' });
