@@ -37,7 +37,7 @@ export function parseDotenv(text: string): Dotenv {
     const key = KEY.exec(text)?.[0];
     const afterKey = skipBlanks(text, i + (key?.length ?? 0));
     if (!key || text[afterKey] !== '=') {
-      problems.push({ offset: start, message: key ? `expected \`=\` after \`${key}\` (lines are KEY=VALUE)` : 'expected KEY=VALUE' });
+      problems.push({ offset: start, message: lineProblem(text.slice(start, lineEnd), key) });
       i = lineEnd + 1;
       continue;
     }
@@ -75,6 +75,12 @@ function parseValue(text: string, i: number): { value: string; end: number } | {
   if (comment !== -1) raw = raw.slice(0, comment);
   else if (raw.startsWith('#')) raw = '';
   return { value: raw.replace(/\r$/, '').trim(), end };
+}
+
+function lineProblem(line: string, key: string | undefined): string {
+  const eq = line.indexOf('=');
+  if (eq > 0 && !key) return `\`${line.slice(0, eq).trim()}\` is not a valid variable name (letters, digits and _, not starting with a digit)`;
+  return key ? `expected \`=\` after \`${key}\` (lines are KEY=VALUE)` : 'expected KEY=VALUE';
 }
 
 function skipBlanks(text: string, i: number): number {

@@ -49,8 +49,11 @@ async function load(files: string[], env: Record<string, string | undefined>, di
   // The process environment wins over .env, as in compose; own properties only, so `${constructor}` is unset.
   const lookup = (name: string) => (Object.hasOwn(env, name) ? env[name] : undefined) ?? (Object.hasOwn(dotenvVars, name) ? dotenvVars[name] : undefined);
   const parsed: Value[] = [];
+  let last: Source | undefined;
   texts.forEach((text, i) => {
-    const value = text === undefined ? undefined : parseYaml(new Source(files[i] as string, text), lookup, diags);
+    if (text === undefined) return;
+    last = new Source(files[i] as string, text);
+    const value = parseYaml(last, lookup, diags);
     if (value === undefined) return;
     prepareFile(value, dirname(files[i] as string));
     parsed.push(value);
@@ -58,7 +61,8 @@ async function load(files: string[], env: Record<string, string | undefined>, di
   const inputs = [dotenvPath];
   if (parsed.length < files.length) return { inputs };
   const merged = mergeAll(parsed) as Value;
-  const failed = checkSchema(merged, diags);
+  // A document that is a bare scalar has no positions: its errors point at the start of the last file.
+  const failed = checkSchema(merged, diags, { source: last as Source, offset: 0 });
   if (!isMap(merged)) return { inputs };
   const envPaths = envFilesOf(merged);
   inputs.push(...envPaths);

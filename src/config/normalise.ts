@@ -2,11 +2,13 @@
 import { basename } from 'node:path';
 import { PROJECT_LABEL, type UnitKind, type UnitSpec } from '../model/unit.js';
 import { checkUnits } from './checks.js';
-import { atKey, envString, failedAt, record, type Context } from './context.js';
+import { at, atKey, envString, failedAt, record, type Context } from './context.js';
 import { restartHash } from './hash.js';
 import { isMap, type ValueMap } from './located.js';
 import { OverlayIndex, readOverlays } from './overlays.js';
+import { dotted } from './schema.js';
 import type { ProviderName, SandboxSpec, Spec } from './spec.js';
+import { didYouMean } from './suggest.js';
 import { readUnit, type UnitDraft } from './units.js';
 
 /** Where the Spec's files are: compose files in merge order, and the other inputs read. */
@@ -29,7 +31,8 @@ export function normalise(doc: ValueMap, files: SpecFiles, ctx: Context): Spec {
   for (const draft of drafts.values()) {
     const spec = draft.spec;
     if (draft.overlay !== undefined && !overlays.ids.has(draft.overlay)) {
-      ctx.diags.error(atKey(ctx, [...draft.keys, 'overlay']), `overlay \`${draft.overlay}\` is not defined in \`overlays\``);
+      const hint = didYouMean(draft.overlay, overlays.ids);
+      ctx.diags.error(at(ctx, [...draft.keys, 'overlay']), `${dotted([...draft.keys, 'overlay'])}: overlay \`${draft.overlay}\` is not defined in \`overlays\`${hint}`);
     }
     spec.overlays = [...new Set([...(draft.overlay !== undefined ? [draft.overlay] : []), ...index.containing(spec.cwd)])];
     spec.labels = { ...labels };

@@ -9,6 +9,8 @@ export const MAX_DEPTH = 64;
 /** How many values a document may expand to through aliases (the "billion laughs" document stops here). */
 export const MAX_VALUES = 2_000_000;
 
+const MULTIPLE_DOCS = 'a compose file holds one YAML document: remove this `---` and what follows, or put it in another file given with -f';
+
 // Maps whose keys are data (variable names), where `x-` keys are kept rather than dropped as extensions.
 const FREE_FORM = new Set(['environment', 'env', 'envs', 'metadata']);
 
@@ -33,7 +35,7 @@ export function parseYaml(source: Source, lookup: Lookup, diags: Diagnostics): V
   const doc = parseDocument(source.text, { uniqueKeys: false, prettyErrors: false, strict: true });
   for (const warning of doc.warnings) diags.warn({ source, offset: warning.pos[0] }, warning.message);
   if (doc.errors.length > 0) {
-    for (const error of doc.errors) diags.error({ source, offset: error.pos[0] }, error.message);
+    for (const error of doc.errors) diags.error({ source, offset: error.pos[0] }, error.code === 'MULTIPLE_DOCS' ? MULTIPLE_DOCS : error.message);
     return undefined;
   }
   const root = doc.contents;
@@ -109,6 +111,7 @@ function mergeInto(out: ValueMap, meta: Meta, node: Node, ctx: Context, depth: n
   const sources = isSeq(node) ? (node.items as Node[]) : [node];
   for (const item of sources) {
     const value = item ? convert(item, ctx, depth + 1, keepX) : null;
+    if (value === null && item && isAlias(item)) continue; // the alias has reported why it has no value
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       ctx.diags.error(item ? locOf(item, ctx) : meta.self, '`<<` merges a map (or a list of maps) into this map');
       continue;

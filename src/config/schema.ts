@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { locate, locateNode, pointerKeys, type Value } from './located.js';
-import type { Diagnostics } from './source.js';
+import type { Diagnostics, Loc } from './source.js';
 import { didYouMean } from './suggest.js';
 
 /** Where the JSON schema of compute.yaml is (shipped with the package, beside dist/ and src/). */
@@ -22,10 +22,11 @@ function compiled(): ValidateFunction {
 }
 
 /**
- * Checks `doc` against the schema and reports every error at the node it is about. Returns the paths (keys joined
+ * Checks `doc` against the schema and reports every error at the node it is about (at `fallback` for a document
+ * that is a bare scalar, which has no positions of its own). Returns the paths (keys joined
  * by `/`) of every node at or above an error, so that later checks can skip the parts that failed.
  */
-export function checkSchema(doc: Value, diags: Diagnostics): Set<string> {
+export function checkSchema(doc: Value, diags: Diagnostics, fallback: Loc): Set<string> {
   const failed = new Set<string>();
   const validate = compiled();
   if (validate(doc)) return failed;
@@ -34,7 +35,7 @@ export function checkSchema(doc: Value, diags: Diagnostics): Set<string> {
     const keys = pointerKeys(error.instancePath);
     const { at, message } = describe(error, keys);
     const loc = at === 'key' ? locate(doc, [...keys, keyOf(error)], 'key') : locateNode(doc, keys);
-    if (loc) diags.error(loc, message);
+    diags.error(loc ?? fallback, message);
     for (let i = 0; i <= keys.length; i++) failed.add(keys.slice(0, i).join('/'));
   }
   return failed;
@@ -100,7 +101,8 @@ const TYPE_NAMES: Record<string, string> = {
 };
 
 function typeNames(type: unknown): string {
-  const types = (Array.isArray(type) ? type : String(type).split(',')).map((t) => TYPE_NAMES[String(t)] ?? String(t));
+  const list = Array.isArray(type) ? type.map(String) : String(type).split(',');
+  const types = list.map((t) => (list.length > 1 && t === 'boolean' ? 'a boolean' : (TYPE_NAMES[t] ?? t)));
   return types.length > 1 ? `${types.slice(0, -1).join(', ')} or ${types.at(-1)}` : (types[0] ?? 'valid');
 }
 

@@ -1,7 +1,8 @@
 // "Did you mean ...?" for unknown keys, values and names.
 
 // Names people bring from docker compose, process-compose and the seed API, and what they are called here.
-const ALIASES: Record<string, string[]> = {
+// A Map, not an object literal: looking up `constructor` must not find Object's own properties.
+const ALIASES = new Map<string, string[]>(Object.entries({
   command: ['start', 'cmd'],
   entrypoint: ['cmd', 'start'],
   depends_on: ['needs'],
@@ -23,12 +24,12 @@ const ALIASES: Record<string, string[]> = {
   start: ['cmd'],
   cmd: ['start'],
   health_port: ['health_check'],
-};
+}));
 
 /** The candidate closest to `word` (by edit distance, ignoring case and `-`/`_`), when one is close enough. */
 export function suggest(word: string, candidates: Iterable<string>): string | undefined {
   const list = [...candidates];
-  const alias = ALIASES[word.toLowerCase()]?.find((a) => list.includes(a));
+  const alias = ALIASES.get(word.toLowerCase())?.find((a) => list.includes(a));
   if (alias) return alias;
   const norm = (s: string) => s.toLowerCase().replace(/-/g, '_');
   const target = norm(word);
