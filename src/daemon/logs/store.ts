@@ -196,7 +196,11 @@ export class LogStore implements LogReader {
       this.onError(error, '*');
       watcher.close();
       // A new watch, then a round for every unit, so that nothing written while it was down stays unread.
-      this.startWatching();
+      try {
+        this.startWatching();
+      } catch (rewatchError) {
+        this.onError(rewatchError, '*');
+      }
       for (const ingest of this.units.values()) ingest.notify();
     });
     this.watcher = watcher;
