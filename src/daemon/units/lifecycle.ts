@@ -1,0 +1,204 @@
+// The lifecycle of one start of a unit: wait for dependencies, install, spawn, watch, and restart per policy.
+import { PortInUseError } from '../ports/index.js';
+import type { UnitSpec, UnitState } from '../../model/unit.js';
+import { DependencyError } from './deps.js';
+import { launch, prepareLaunch, type LaunchContext } from './launch.js';
+import { groupAlive, processStartTime, SpawnError, terminateGroup, type ProcessExit, type UnitProcess } from './process.js';
+import { backoff, nextAttempt, shouldRestart } from './restart.js';
+import { watchProcess, type WatchedUnit } from './watchers.js';
+
+/** What the lifecycle needs of its runner. */
+export interface LifecycleHost extends WatchedUnit {
+  readonly spec: UnitSpec;
+  readonly state: UnitState;
+  pidStartTime: number | undefined;
+}
+
+/** One start of a unit: aborting its controller ends it; `pgid` is the process group to end with it. */
+export interface Generation {
+  controller: AbortController;
+  /** Settles once the main process is spawned, or the lifecycle ended without spawning it. */
+  launched: Promise<void>;
+  markLaunched: () => void;
+  pgid: number | undefined;
+  task: Promise<void>;
+  /** Restarts the watchers of the running process with the unit's current spec (a health check changed in place). */
+  rewatch?: () => void;
+}
+
+/** How this start begins: with or without install and waiting for needs, or from an adopted process. */
+export interface LifecycleMode {
+  install: boolean;
+  waitForDependencies: boolean;
+  adopted?: UnitProcess;
+}
+
+/** A new generation, not yet running. */
+export function newGeneration(): Generation {
+  let markLaunched = () => {};
+  const launched = new Promise<void>((resolve) => (markLaunched = resolve));
+  return { controller: new AbortController(), launched, markLaunched, pgid: undefined, task: Promise.resolve() };
+}
+
+/** Runs one start of a unit to its end: a terminal status, or an abort by stop/restart/replace. */
+export async function runLifecycle(host: LifecycleHost, generation: Generation, mode: LifecycleMode): Promise<void> {
+  const { signal } = generation.controller;
+  try {
+    if (mode.waitForDependencies) {
+      host.setStatus('pending');
+      try {
+        await host.deps.waitForDependencies(host.spec, signal, (reason) => host.setStatus('pending', reason));
+      } catch (error) {
+        if (signal.aborted) return;
+        if (error instanceof DependencyError) return host.setStatus('failed', error.message);
+        throw error;
+      }
+      if (signal.aborted) return;
+    }
+    let context: LaunchContext;
+    try {
+      context = await prepareLaunch(host.spec, host.deps.root);
+    } catch (error) {
+      if (signal.aborted) return;
+      if (error instanceof SpawnError) return host.setStatus('failed', error.message);
+      throw error;
+    }
+    if (mode.install && host.spec.install !== undefined && !(await install(host, generation, context))) return;
+    await supervise(host, generation, context, mode.adopted);
+  } finally {
+    generation.markLaunched();
+  }
+}
+
+// Runs the install command to completion; false when the lifecycle must end (aborted, or the install failed).
+async function install(host: LifecycleHost, generation: Generation, context: LaunchContext): Promise<boolean> {
+  const { signal } = generation.controller;
+  const since = Date.now();
+  host.setStatus('installing');
+  const exit = await runToExit(host, generation, () => launch(host.spec, host.spec.install ?? '', context, host.deps, undefined));
+  if (!exit || signal.aborted) return false;
+  if (exit.exitCode === 0) return true;
+  const lines = (await host.deps.logs.read(host.name, { stream: 'combined', tail: 5 })).filter((line) => line.ts >= since);
+  const output = lines.length > 0 ? `: ${lines.map((line) => line.text).join(' | ')}` : '';
+  host.setStatus('failed', `install exited with code ${exit.exitCode}${output}`);
+  return false;
+}
+
+// Spawns a process, records its group, and waits for it to exit; undefined when it could not start or was aborted.
+async function runToExit(host: LifecycleHost, generation: Generation, spawn: () => Promise<UnitProcess>): Promise<ProcessExit | undefined> {
+  const process = await spawnOrFail(host, spawn);
+  if (!process) return undefined;
+  generation.pgid = process.pid;
+  if (generation.controller.signal.aborted) await terminateGroup(process.pid, host.spec.stopTimeoutMs);
+  const exit = await process.exited;
+  await reapGroup(host, generation, process.pid);
+  return exit;
+}
+
+async function spawnOrFail(host: LifecycleHost, spawn: () => Promise<UnitProcess>): Promise<UnitProcess | undefined> {
+  try {
+    return await spawn();
+  } catch (error) {
+    if (error instanceof SpawnError || error instanceof PortInUseError) {
+      host.setStatus('failed', error.message);
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+// When the leader exits, children it left in the group are ended too: no orphans between restarts.
+async function reapGroup(host: LifecycleHost, generation: Generation, pgid: number): Promise<void> {
+  if (groupAlive(pgid)) await terminateGroup(pgid, host.spec.stopTimeoutMs);
+  if (generation.pgid === pgid) generation.pgid = undefined;
+  await host.deps.logs.drain(host.name);
+}
+
+// Spawns the main process and restarts it per policy until it ends for good or the generation is aborted.
+async function supervise(host: LifecycleHost, generation: Generation, context: LaunchContext, adopted?: UnitProcess): Promise<void> {
+  const { signal } = generation.controller;
+  let attempt = -1;
+  let process = adopted;
+  for (;;) {
+    if (!process) {
+      if (signal.aborted) return;
+      process = await spawnMain(host, generation, context);
+      if (!process) return;
+    }
+    generation.pgid = process.pid;
+    generation.markLaunched();
+    // An adopted process may have been recorded just after its spawn, before it was marked running.
+    if (host.state.status === 'starting') host.setStatus('running');
+    const spawnedAt = host.state.startedAt ? Date.parse(host.state.startedAt) : Date.now();
+    const pgid = process.pid;
+    let stopWatching = watchProcess(host, pgid, context, spawnedAt);
+    generation.rewatch = () => {
+      stopWatching();
+      stopWatching = watchProcess(host, pgid, context, spawnedAt);
+    };
+    const exit = await process.exited;
+    delete generation.rewatch;
+    stopWatching();
+    await reapGroup(host, generation, process.pid);
+    process = undefined;
+    if (signal.aborted) return;
+    host.pidStartTime = undefined;
+    host.patch({ exitCode: exit.exitCode, pid: undefined, healthy: undefined, healthStatus: undefined });
+    const restart = shouldRestart({
+      policy: host.spec.restartPolicy,
+      exitCode: exit.exitCode,
+      restartCount: host.state.restartCount,
+      maxRestarts: host.spec.maxRestarts,
+      stopRequested: false,
+    });
+    if (!restart) return host.setStatus(exit.exitCode === 0 ? 'completed' : 'failed', describeExit(exit));
+    attempt = nextAttempt(attempt, Date.now() - spawnedAt);
+    const delay = backoff(attempt, host.spec.restartDelayMs, host.deps.random);
+    host.patch({ restartCount: host.state.restartCount + 1 });
+    host.setStatus('restarting', `${describeExit(exit)}; restarting in ${delay} ms`);
+    if (!(await sleep(delay, signal))) return;
+  }
+}
+
+async function spawnMain(host: LifecycleHost, generation: Generation, context: LaunchContext): Promise<UnitProcess | undefined> {
+  const { spec } = host;
+  host.setStatus('starting');
+  const process = await spawnOrFail(host, async () => {
+    const port = spec.port === undefined ? undefined : await host.deps.ports.allocate(spec.name, spec.port, spec.strictPort);
+    host.patch(port === undefined ? { port: undefined, url: undefined } : { port, url: `http://localhost:${port}` });
+    return launch(spec, spec.command, context, host.deps, port);
+  });
+  if (!process) return undefined;
+  generation.pgid = process.pid;
+  host.pidStartTime = processStartTime(process.pid);
+  host.patch({ pid: process.pid, startedAt: new Date().toISOString(), exitCode: null });
+  if (generation.controller.signal.aborted) {
+    // A stop arrived while spawning: the stopper may have looked for the group before it existed.
+    await terminateGroup(process.pid, spec.stopTimeoutMs);
+    await process.exited;
+    return undefined;
+  }
+  host.setStatus('running');
+  return process;
+}
+
+/** A one-line account of an exit: `exited with code 1`, `killed by SIGKILL`, or `exited` when unknown. */
+export function describeExit(exit: ProcessExit): string {
+  if (exit.signal) return `killed by ${exit.signal}`;
+  return exit.exitCode === null ? 'exited' : `exited with code ${exit.exitCode}`;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(false);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

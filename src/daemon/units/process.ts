@@ -1,0 +1,154 @@
+// Spawning a unit's process in its own process group, and ending the whole group: SIGTERM, grace, SIGKILL.
+import { readdirSync, readFileSync } from 'node:fs';
+import { constants } from 'node:os';
+import { execa } from 'execa';
+
+/** What to run, where, with which environment and output files. */
+export interface SpawnRequest {
+  /** A shell command (run with /bin/sh -c) or a program and its arguments. */
+  command: string | string[];
+  /** Host folder to run in. */
+  cwd: string;
+  /** The complete environment of the process. */
+  env: Record<string, string>;
+  /** File descriptors the child writes its stdout and stderr to directly. */
+  stdout: number;
+  stderr: number;
+  uid?: number;
+  gid?: number;
+}
+
+/**
+ * How a process ended. `exitCode` is 128 + the signal number when it was killed by a signal, as in a shell, and
+ * null when it is unknown (a process adopted from an earlier daemon, whose exit status went to someone else).
+ */
+export interface ProcessExit {
+  exitCode: number | null;
+  signal?: string;
+}
+
+/** A running unit process; `pid` is also its process group id (it leads its own group). */
+export interface UnitProcess {
+  pid: number;
+  exited: Promise<ProcessExit>;
+}
+
+/** The process could not be started at all (no such program, permission denied, bad user). */
+export class SpawnError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SpawnError';
+  }
+}
+
+/** Starts a process as the leader of a new process group, with stdin closed and output straight into files. */
+export async function spawnUnitProcess(request: SpawnRequest): Promise<UnitProcess> {
+  const [file, args] = typeof request.command === 'string' ? ['/bin/sh', ['-c', request.command]] : [request.command[0] ?? '', request.command.slice(1)];
+  const subprocess = execa(file, args, {
+    cwd: request.cwd,
+    env: request.env,
+    extendEnv: false,
+    stdin: 'ignore',
+    // Any open descriptor works at run time (execa hands it to spawn); its types only list 3 to 9.
+    stdout: request.stdout as 3,
+    stderr: request.stderr as 3,
+    // A group of its own, so that a stop reaches every child, and Ctrl-C in the daemon's terminal reaches none.
+    detached: true,
+    cleanup: false,
+    buffer: false,
+    reject: false,
+    forceKillAfterDelay: false,
+    ...(request.uid === undefined ? {} : { uid: request.uid }),
+    ...(request.gid === undefined ? {} : { gid: request.gid }),
+  });
+  const exited = subprocess.then((result) => {
+    const signal = result.signal ?? undefined;
+    const code = result.exitCode ?? (signal ? 128 + (constants.signals[signal as keyof typeof constants.signals] ?? 0) : 1);
+    return signal ? { exitCode: code, signal } : { exitCode: code };
+  });
+  if (subprocess.pid === undefined) {
+    const result = await subprocess;
+    const reason = result.code === 'ENOENT' ? 'not found' : result.code === 'EACCES' ? 'permission denied' : result.shortMessage;
+    throw new SpawnError(`cannot run "${file}": ${reason}`, { cause: result });
+  }
+  return { pid: subprocess.pid, exited };
+}
+
+/** True when some process of the group is alive; zombies (which nothing may ever reap here) do not count. */
+export function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+  } catch {
+    return false;
+  }
+  if (isLiveProcess(pgid)) return true;
+  return liveGroupMembers(pgid).length > 0;
+}
+
+/** Pids of the group's live (non-zombie) members, from /proc. */
+export function liveGroupMembers(pgid: number): number[] {
+  const members: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    const code = entry.charCodeAt(0);
+    if (code < 48 || code > 57) continue;
+    const stat = readStat(Number(entry));
+    if (stat && stat.state !== 'Z' && stat.pgid === pgid) members.push(Number(entry));
+  }
+  return members;
+}
+
+/** True when the pid exists and is not a zombie. */
+export function isLiveProcess(pid: number): boolean {
+  const stat = readStat(pid);
+  return stat !== undefined && stat.state !== 'Z';
+}
+
+/** The start time of a process in clock ticks since boot (field 22 of /proc/PID/stat); identifies it across pid reuse. */
+export function processStartTime(pid: number): number | undefined {
+  return readStat(pid)?.startTime;
+}
+
+function readStat(pid: number): { state: string; pgid: number; startTime: number } | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name may hold spaces and parentheses; fields start after the last ')'.
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0] ?? '', pgid: Number(fields[2]), startTime: Number(fields[19]) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** How a group was ended: it left after SIGTERM, or needed SIGKILL after the grace period. */
+export type TerminationResult = 'exited' | 'terminated' | 'killed';
+
+/**
+ * Ends a process group: SIGTERM to the whole group, up to `graceMs` for every member to leave, then SIGKILL to the
+ * group and a wait until no live member remains. Resolves once the group is gone.
+ */
+export async function terminateGroup(pgid: number, graceMs: number, pollMs = 20): Promise<TerminationResult> {
+  if (!groupAlive(pgid)) return 'exited';
+  signalGroup(pgid, 'SIGTERM');
+  if (await waitGroupGone(pgid, graceMs, pollMs)) return 'terminated';
+  signalGroup(pgid, 'SIGKILL');
+  // SIGKILL cannot be ignored; the wait only covers the kernel tearing the processes down.
+  await waitGroupGone(pgid, 10_000, pollMs);
+  return 'killed';
+}
+
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // ESRCH: the group is already gone.
+  }
+}
+
+async function waitGroupGone(pgid: number, timeoutMs: number, pollMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (!groupAlive(pgid)) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(pollMs, Math.max(1, deadline - Date.now()))));
+  }
+}

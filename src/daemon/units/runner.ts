@@ -1,0 +1,186 @@
+// One unit's supervisor: its state, its serialised operations, and the lifecycle of its processes.
+import type { UnitSpec, UnitState, UnitStatus } from '../../model/unit.js';
+import type { RunnerDeps } from './deps.js';
+import { newGeneration, runLifecycle, type Generation, type LifecycleHost, type LifecycleMode } from './lifecycle.js';
+import { ACTIVE_STATUSES, transition } from './machine.js';
+import { terminateGroup, type UnitProcess } from './process.js';
+
+/** Whether the unit should be running; survives daemon restarts so a new daemon knows what to bring back. */
+export type DesiredState = 'running' | 'stopped';
+
+/** What the state file keeps of a unit beyond its UnitState. */
+export interface RunnerRecord {
+  state: UnitState;
+  desired: DesiredState;
+  pidStartTime?: number;
+}
+
+const now = () => new Date().toISOString();
+
+/** Supervises one unit. Operations (start, stop, restart, apply) run one at a time, in call order. */
+export class UnitRunner implements LifecycleHost {
+  private current: UnitState;
+  desired: DesiredState;
+  pidStartTime: number | undefined;
+  private generation: Generation | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    spec: UnitSpec,
+    readonly deps: RunnerDeps,
+    record?: RunnerRecord,
+  ) {
+    const ts = now();
+    this.current = record
+      ? { ...record.state, spec }
+      : { name: spec.name, kind: spec.kind, spec, status: 'stopped', reason: 'created', exitCode: null, restartCount: 0, consecutiveFailures: 0, createdAt: ts, updatedAt: ts };
+    this.desired = record?.desired ?? 'stopped';
+    this.pidStartTime = record?.pidStartTime;
+  }
+
+  /** A copy of the unit's state. */
+  get state(): UnitState {
+    return { ...this.current };
+  }
+
+  get spec(): UnitSpec {
+    return this.current.spec;
+  }
+
+  get name(): string {
+    return this.current.spec.name;
+  }
+
+  /** True while a lifecycle is under way (waiting, installing, running, restarting). */
+  get active(): boolean {
+    return ACTIVE_STATUSES.has(this.current.status);
+  }
+
+  /** What the state file keeps. */
+  record(): RunnerRecord {
+    return { state: this.state, desired: this.desired, ...(this.pidStartTime === undefined ? {} : { pidStartTime: this.pidStartTime }) };
+  }
+
+  /** Starts the unit (dependencies, install, process) unless it is already active; returns once it is under way. */
+  start(): Promise<void> {
+    // Set at call time: a dependent checking this need meanwhile must see that it is about to start.
+    this.desired = 'running';
+    return this.serialise(async () => {
+      if (this.active) return;
+      this.begin({ install: true, waitForDependencies: true });
+    });
+  }
+
+  /** Stops the unit and waits until no process of it remains; it will not be restarted. */
+  stop(): Promise<void> {
+    this.desired = 'stopped';
+    return this.serialise(async () => {
+      await this.halt('stopped', 'stopped');
+    });
+  }
+
+  /** Stops the process without changing what is desired: the daemon is exiting and a new one will bring it back. */
+  suspend(): Promise<void> {
+    return this.serialise(() => this.halt('stopped', 'daemon stopped'));
+  }
+
+  /** Stops and starts the unit again without install; resolves once the new process is spawned or the start failed. */
+  restart(): Promise<UnitState> {
+    this.desired = 'running';
+    return this.serialise(async () => {
+      const { status } = this.current;
+      let generation: Generation;
+      if (status === 'pending' || status === 'installing') {
+        // Its process never started: begin again from the top.
+        await this.halt('stopped', 'restart requested');
+        generation = this.begin({ install: true, waitForDependencies: true });
+      } else if (this.active) {
+        if (status !== 'restarting') this.setStatus('restarting', 'restart requested');
+        await this.halt(undefined);
+        generation = this.begin({ install: false, waitForDependencies: false });
+      } else {
+        generation = this.begin({ install: false, waitForDependencies: true });
+      }
+      await generation.launched;
+      return this.state;
+    });
+  }
+
+  /**
+   * Takes a new spec. A changed hash on an active unit replaces its process (stop, then start with install);
+   * otherwise the spec is updated in place and takes effect at the next start or health check.
+   */
+  apply(spec: UnitSpec): Promise<void> {
+    return this.serialise(async () => {
+      const replace = spec.hash !== this.current.spec.hash;
+      const wasActive = this.active;
+      if (replace && wasActive) await this.halt('stopped', 'replaced');
+      this.current = { ...this.current, spec, updatedAt: now() };
+      if (replace) this.current.restartCount = 0;
+      this.deps.onChange(this.state);
+      if (replace && wasActive) this.begin({ install: true, waitForDependencies: true });
+      else if (!replace) this.generation?.rewatch?.();
+    });
+  }
+
+  /** Supervises a process found alive from an earlier daemon, as if this daemon had spawned it. */
+  adopt(process: UnitProcess): Promise<void> {
+    return this.serialise(async () => {
+      this.begin({ install: false, waitForDependencies: false, adopted: process });
+    });
+  }
+
+  // ----- LifecycleHost: what the lifecycle uses to report -----
+
+  /** Moves the unit to a new status (rejecting illegal moves) and reports it. */
+  setStatus(to: UnitStatus, reason?: string): void {
+    const from = this.current.status;
+    transition(this.name, from, to);
+    const ts = now();
+    this.current = { ...this.current, status: to, updatedAt: ts };
+    if (reason === undefined) delete this.current.reason;
+    else this.current.reason = reason;
+    if (to === 'ready' || to === 'completed') this.current.readyAt = ts;
+    this.deps.onTransition(this.state, from, reason);
+  }
+
+  /** Updates fields other than the status (pid, port, health, exit code) and reports them. */
+  patch(fields: Partial<UnitState>): void {
+    this.current = { ...this.current, ...fields, updatedAt: now() };
+    for (const [key, value] of Object.entries(fields)) if (value === undefined) delete (this.current as unknown as Record<string, unknown>)[key];
+    this.deps.onChange(this.state);
+  }
+
+  // ----- internals -----
+
+  private serialise<T>(operation: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(operation);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private begin(mode: LifecycleMode): Generation {
+    const generation = newGeneration();
+    this.generation = generation;
+    generation.task = runLifecycle(this, generation, mode).catch((error: unknown) => {
+      // A bug in the lifecycle must not leave the unit looking alive.
+      this.deps.log.error({ unit: this.name, err: error }, 'unit lifecycle crashed');
+      if (this.active && !generation.controller.signal.aborted) this.setStatus('failed', `internal error: ${(error as Error).message}`);
+    });
+    return generation;
+  }
+
+  /** Ends the current lifecycle: abort its waits, end its process group, wait for it to settle. */
+  private async halt(finalStatus: 'stopped' | undefined, reason?: string): Promise<void> {
+    const generation = this.generation;
+    if (!generation) return;
+    generation.controller.abort();
+    if (generation.pgid !== undefined) await terminateGroup(generation.pgid, this.spec.stopTimeoutMs);
+    await generation.task;
+    this.generation = undefined;
+    this.deps.ports.release(this.name);
+    if (this.current.pid !== undefined) this.patch({ pid: undefined });
+    this.pidStartTime = undefined;
+    if (finalStatus && this.active) this.setStatus(finalStatus, reason);
+  }
+}

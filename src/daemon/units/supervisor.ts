@@ -1,0 +1,285 @@
+// The units of one sandbox: a runner per unit, needs between them, events, and the state file.
+import { realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import type { UnitEvent, UnitSpec, UnitState } from '../../model/unit.js';
+import { notFound } from '../errors.js';
+import type { Supervisor, UnitListener } from '../supervisor-api.js';
+import { adoptedProcess, findMarkedLeaders, isSameProcess } from './adopt.js';
+import { DependencyError, silentLog, type Log, type RunnerDeps, type UnitLogs } from './deps.js';
+import { ACTIVE_STATUSES } from './machine.js';
+import { evaluateNeed } from './needs.js';
+import { createPortBook } from './port-book.js';
+import { terminateGroup } from './process.js';
+import { UnitRunner, type RunnerRecord } from './runner.js';
+import { StateFile } from './state-file.js';
+import { validateBatch } from './validate.js';
+
+/** Overlays as the supervisor sees them: units wait for the ones they need. */
+export interface OverlayGate {
+  whenComplete(id: string): Promise<void>;
+  covering(sandboxPath: string): string[];
+}
+
+/** What a supervisor is made of. */
+export interface SupervisorOptions {
+  /** Host folder that is the sandbox's `/`. */
+  root: string;
+  /** Folder of the state file (state.json). */
+  stateDir: string;
+  logs: UnitLogs;
+  overlays?: OverlayGate;
+  logger?: Log;
+  /** Source of backoff jitter (Math.random by default). */
+  random?: () => number;
+}
+
+/** Creates the supervisor of a sandbox, reading back and adopting what an earlier daemon left. */
+export async function createSupervisor(options: SupervisorOptions): Promise<Supervisor> {
+  const supervisor = new LocalSupervisor(options);
+  await supervisor.recover();
+  return supervisor;
+}
+
+class LocalSupervisor implements Supervisor {
+  readonly root: string;
+  readonly logs: UnitLogs;
+  private readonly runners = new Map<string, UnitRunner>();
+  private readonly listeners = new Set<UnitListener>();
+  private readonly stateFile: StateFile;
+  private readonly deps: RunnerDeps;
+  private readonly log: Log;
+
+  constructor(private readonly options: SupervisorOptions) {
+    this.root = options.root;
+    this.logs = options.logs;
+    this.log = options.logger ?? silentLog;
+    this.stateFile = new StateFile(join(options.stateDir, 'state.json'));
+    this.deps = {
+      root: options.root,
+      sandboxId: realpathSync(options.stateDir),
+      logs: options.logs,
+      ports: createPortBook(),
+      log: this.log,
+      random: options.random ?? Math.random,
+      waitForDependencies: (spec, signal, onWait) => this.waitForDependencies(spec, signal, onWait),
+      onTransition: (state, from, reason) => this.onTransition(state, from, reason),
+      onChange: () => this.persist(),
+    };
+  }
+
+  list(): UnitState[] {
+    return [...this.runners.values()].map((runner) => runner.state);
+  }
+
+  get(name: string): UnitState | undefined {
+    return this.runners.get(name)?.state;
+  }
+
+  async upsert(specs: UnitSpec[]): Promise<UnitState[]> {
+    validateBatch(specs, this.runners);
+    await Promise.all(
+      specs.map(async (spec) => {
+        const runner = this.runners.get(spec.name);
+        if (runner) return runner.apply(spec);
+        this.runners.set(spec.name, new UnitRunner(spec, this.deps));
+      }),
+    );
+    this.persist();
+    return specs.map((spec) => this.require(spec.name).state);
+  }
+
+  async start(names: string[]): Promise<UnitState[]> {
+    const runners = names.map((name) => this.require(name));
+    // Needs first, so that each dependent finds its needs already on their way when it looks.
+    await Promise.all(this.withNeeds(names).map((name) => this.require(name).start()));
+    return runners.map((runner) => runner.state);
+  }
+
+  async stop(names: string[]): Promise<void> {
+    for (const name of names) this.require(name);
+    await this.inDependentsFirstOrder(names, (runner) => runner.stop());
+  }
+
+  async restart(name: string): Promise<UnitState> {
+    return this.require(name).restart();
+  }
+
+  async remove(names: string[]): Promise<void> {
+    await this.stop(names);
+    for (const name of names) {
+      this.runners.delete(name);
+      this.deps.ports.release(name);
+      await this.logs.remove(name);
+    }
+    this.persist();
+  }
+
+  subscribe(listener: UnitListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async shutdown(): Promise<void> {
+    await this.inDependentsFirstOrder([...this.runners.keys()], (runner) => runner.suspend());
+    this.persist();
+    await this.stateFile.flush();
+  }
+
+  /** Reads the state file back: adopts units whose processes still live, ends unrecorded ones, restarts the rest. */
+  async recover(): Promise<void> {
+    const { records, warning } = await this.stateFile.load();
+    if (warning) this.log.warn({}, warning);
+    const marked = findMarkedLeaders(this.deps.sandboxId);
+    const adopted = new Set<number>();
+    const toStart: string[] = [];
+    for (const record of records) {
+      const { pid, port } = record.state;
+      const alive = pid !== undefined && isSameProcess(pid, record.pidStartTime);
+      const runner = new UnitRunner(record.state.spec, this.deps, alive ? record : settled(record));
+      this.runners.set(runner.name, runner);
+      if (alive && pid !== undefined && record.pidStartTime !== undefined) {
+        adopted.add(pid);
+        if (port !== undefined) this.deps.ports.hold(runner.name, port);
+        await this.logs.attach(runner.name);
+        void runner.adopt(adoptedProcess(pid, record.pidStartTime));
+        this.log.info({ unit: runner.name, pid }, 'adopted running unit');
+      } else if (record.desired === 'running') {
+        toStart.push(runner.name);
+      }
+    }
+    await this.endOrphans(marked, adopted);
+    if (toStart.length > 0) await this.start(toStart);
+  }
+
+  // Processes of this sandbox that no record accounts for would become second copies of their units: end them.
+  private async endOrphans(marked: Map<string, number[]>, adopted: Set<number>): Promise<void> {
+    const orphans = [...marked.entries()].flatMap(([unit, pids]) => pids.filter((pid) => !adopted.has(pid)).map((pid) => ({ unit, pid })));
+    await Promise.all(
+      orphans.map(async ({ unit, pid }) => {
+        this.log.warn({ unit, pid }, 'ending an unrecorded process of this sandbox');
+        await terminateGroup(pid, this.runners.get(unit)?.spec.stopTimeoutMs ?? 10_000);
+      }),
+    );
+  }
+
+  private require(name: string): UnitRunner {
+    const runner = this.runners.get(name);
+    if (!runner) throw notFound(`unit "${name}" not found`);
+    return runner;
+  }
+
+  // The named units and everything they need, transitively, needs before dependents.
+  private withNeeds(names: string[]): string[] {
+    const ordered: string[] = [];
+    const seen = new Set<string>();
+    const visit = (name: string) => {
+      if (seen.has(name)) return;
+      seen.add(name);
+      const runner = this.runners.get(name);
+      if (!runner) return;
+      for (const need of Object.keys(runner.spec.needs)) visit(need);
+      ordered.push(name);
+    };
+    for (const name of names) visit(name);
+    return ordered;
+  }
+
+  // Runs `action` on each named unit, concurrently, except that a unit waits until its dependents in the set are done.
+  private async inDependentsFirstOrder(names: string[], action: (runner: UnitRunner) => Promise<void>): Promise<void> {
+    const set = new Set(names);
+    const dependents = new Map<string, string[]>();
+    for (const name of set) {
+      for (const need of Object.keys(this.require(name).spec.needs)) {
+        if (set.has(need)) dependents.set(need, [...(dependents.get(need) ?? []), name]);
+      }
+    }
+    const done = new Map<string, Promise<void>>();
+    const run = (name: string): Promise<void> => {
+      let promise = done.get(name);
+      if (!promise) {
+        promise = Promise.all((dependents.get(name) ?? []).map(run)).then(() => action(this.require(name)));
+        done.set(name, promise);
+      }
+      return promise;
+    };
+    await Promise.all([...set].map(run));
+  }
+
+  private async waitForDependencies(spec: UnitSpec, signal: AbortSignal, onWait: (reason: string) => void): Promise<void> {
+    const overlays = new Set([...spec.overlays, ...(this.options.overlays?.covering(spec.cwd) ?? [])]);
+    for (const id of overlays) {
+      if (!this.options.overlays) throw new DependencyError(`overlay ${id} does not exist`);
+      onWait(`waiting for overlay ${id}`);
+      try {
+        await abortable(this.options.overlays.whenComplete(id), signal);
+      } catch (error) {
+        if (signal.aborted) return;
+        throw new DependencyError(`overlay ${id} failed: ${(error as Error).message}`);
+      }
+    }
+    const needs = Object.entries(spec.needs);
+    if (needs.length === 0) return;
+    onWait(`waiting for ${needs.map(([name]) => name).join(', ')}`);
+    await Promise.all(needs.map(([name, need]) => this.waitForNeed(name, need.condition, signal)));
+  }
+
+  private waitForNeed(name: string, condition: UnitSpec['needs'][string]['condition'], signal: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        const runner = this.runners.get(name);
+        if (!runner) return finish(new DependencyError(`dependency ${name} does not exist`));
+        const verdict = evaluateNeed(runner.state.status, condition, runner.desired === 'running');
+        if (verdict === 'met') return finish();
+        if (verdict === 'failed') return finish(new DependencyError(`dependency ${name} failed`));
+        if (verdict === 'stopped') return finish(new DependencyError(`dependency ${name} is stopped`));
+        return false;
+      };
+      const finish = (error?: Error): true => {
+        unsubscribe();
+        signal.removeEventListener('abort', onAbort);
+        if (error) reject(error);
+        else resolve();
+        return true;
+      };
+      const onAbort = () => finish();
+      const unsubscribe = this.subscribe((event) => {
+        if (event.unit === name) check();
+      });
+      signal.addEventListener('abort', onAbort, { once: true });
+      check();
+    });
+  }
+
+  private onTransition(state: UnitState, from: UnitState['status'], reason: string | undefined): void {
+    const event: UnitEvent = { ts: state.updatedAt, unit: state.name, from, to: state.status, ...(reason === undefined ? {} : { reason }) };
+    this.log.info({ unit: state.name, from, to: state.status, reason }, 'unit status');
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event, state);
+      } catch (error) {
+        this.log.error({ err: error }, 'event listener failed');
+      }
+    }
+    this.persist();
+  }
+
+  private persist(): void {
+    this.stateFile.save(() => [...this.runners.values()].map((runner) => runner.record()));
+  }
+}
+
+// A record whose process is gone: whatever it was doing has ended.
+function settled(record: RunnerRecord): RunnerRecord {
+  if (!ACTIVE_STATUSES.has(record.state.status) && record.state.pid === undefined) return record;
+  const { pid: _pid, ...state } = record.state;
+  const status = ACTIVE_STATUSES.has(state.status) ? 'stopped' : state.status;
+  return { desired: record.desired, state: { ...state, status, reason: 'its process ended while the daemon was down' } };
+}
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

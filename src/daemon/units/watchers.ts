@@ -1,0 +1,96 @@
+// What watches a running process: its health check, and the detection of the port it listens on.
+import { startHealthMonitor, type HealthReport } from '../health/index.js';
+import { detectListeningPorts, processGroupPids } from '../ports/index.js';
+import type { UnitState, UnitStatus } from '../../model/unit.js';
+import type { RunnerDeps } from './deps.js';
+import type { LaunchContext } from './launch.js';
+
+/** The part of a runner the watchers report to. */
+export interface WatchedUnit {
+  readonly deps: RunnerDeps;
+  readonly name: string;
+  readonly state: UnitState;
+  setStatus(to: UnitStatus, reason?: string): void;
+  patch(fields: Partial<UnitState>): void;
+}
+
+// Port detection polls /proc with a growing pause and gives up after this long, so an idle worker that never
+// listens costs nothing after its first two minutes.
+const DETECTION_PAUSES_MS = [25, 50, 100, 200, 400, 800, 1600, 3200];
+const DETECTION_GIVE_UP_MS = 120_000;
+
+/** Starts the health check (or marks the unit ready at once without one) and, when no port was assigned, port detection. */
+export function watchProcess(unit: WatchedUnit, pgid: number, context: LaunchContext, spawnedAt: number): () => void {
+  const stops: Array<() => void> = [];
+  const controller = new AbortController();
+  stops.push(() => controller.abort());
+  if (unit.state.port === undefined) void detectPort(unit, pgid, controller.signal);
+  stops.push(startHealth(unit, context, spawnedAt));
+  return () => {
+    for (const stop of stops) stop();
+  };
+}
+
+function startHealth(unit: WatchedUnit, context: LaunchContext, spawnedAt: number): () => void {
+  const check = unit.state.spec.healthCheck;
+  if (!check) {
+    if (unit.state.status === 'running') unit.setStatus('ready');
+    return () => {};
+  }
+  unit.patch({ healthy: false, healthStatus: 'checking', consecutiveFailures: 0 });
+  const { logs } = unit.deps;
+  const monitor = startHealthMonitor(
+    check,
+    {
+      port: () => unit.state.port,
+      cwd: context.cwd,
+      env: unit.state.spec.env,
+      onLine: (listener) => logs.onLine(unit.name, (line) => listener(line.text)),
+      pastLines: async () =>
+        (await logs.read(unit.name, { stream: 'combined' })).filter((line) => line.ts >= spawnedAt).map((line) => line.text),
+    },
+    (report) => onHealthReport(unit, report),
+  );
+  return () => monitor.stop();
+}
+
+/** Maps a health report onto the unit: first success makes it ready; a failing ready unit goes back to running. */
+export function onHealthReport(unit: WatchedUnit, report: HealthReport): void {
+  unit.patch({ healthy: report.healthy, healthStatus: report.status, consecutiveFailures: report.consecutiveFailures });
+  const { status } = unit.state;
+  if (report.healthy && status === 'running') unit.setStatus('ready');
+  else if (!report.healthy && report.status === 'unhealthy' && status === 'ready') {
+    unit.setStatus('running', `health check failing${report.lastError ? `: ${report.lastError}` : ''}`);
+  }
+}
+
+async function detectPort(unit: WatchedUnit, pgid: number, signal: AbortSignal): Promise<void> {
+  const deadline = Date.now() + DETECTION_GIVE_UP_MS;
+  for (let i = 0; !signal.aborted && Date.now() < deadline; i++) {
+    await pause(DETECTION_PAUSES_MS[Math.min(i, DETECTION_PAUSES_MS.length - 1)] ?? 1000, signal);
+    if (signal.aborted) return;
+    try {
+      const ports = await detectListeningPorts(await processGroupPids(pgid));
+      const port = ports.length > 0 ? Math.min(...ports) : undefined;
+      if (port !== undefined && !signal.aborted) {
+        unit.deps.ports.hold(unit.name, port);
+        unit.patch({ port, url: `http://localhost:${port}` });
+        return;
+      }
+    } catch (error) {
+      unit.deps.log.debug({ unit: unit.name, err: error }, 'port detection failed');
+    }
+  }
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
