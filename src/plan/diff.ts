@@ -3,6 +3,7 @@ import type { Spec } from '../config/spec.js';
 import type { OverlayRecord, OverlaySpec } from '../model/overlay.js';
 import { PROJECT_LABEL, type UnitKind, type UnitSpec, type UnitState, type UnitStatus } from '../model/unit.js';
 import { changedFields, sameValue } from './fields.js';
+import { buildGraph } from './graph.js';
 
 /** What happens to a unit: `update` takes changed fields in place without a restart (e.g. a new restart policy). */
 export type UnitAction = 'create' | 'replace' | 'update' | 'start' | 'remove' | 'unchanged';
@@ -50,11 +51,12 @@ const SETTLED_OR_ON_ITS_WAY: ReadonlySet<UnitStatus> = new Set(['pending', 'inst
  * needs and removes nothing (as `compose up NAME`).
  */
 export function diff(desired: Spec, actual: ActualState, options: { only?: string[] } = {}): Plan {
-  const scope = options.only ? withNeeds(desired.units, options.only) : new Set(Object.keys(desired.units));
+  const graph = buildGraph(desired.units);
+  const scope = options.only ? graph.withNeeds(options.only) : graph.startOrder;
   const actualByName = new Map(actual.units.map((unit) => [unit.name, unit]));
   const conflicts: string[] = [];
   const changes = new Map<string, UnitChange>();
-  for (const name of order(desired.units, scope)) {
+  for (const name of scope) {
     const spec = desired.units[name] as UnitSpec;
     const current = actualByName.get(name);
     if (current && current.spec.labels[PROJECT_LABEL] !== desired.name) conflicts.push(name);
@@ -116,42 +118,4 @@ function overlayChange(spec: OverlaySpec, record: OverlayRecord | undefined): Ov
   if (!same) return { id: spec.id, action: 'resync', reason: 'changed' };
   if (record.copy_status === 'failed') return { id: spec.id, action: 'resync', reason: 'last copy failed' };
   return { id: spec.id, action: 'unchanged' };
-}
-
-// Units in `scope` in dependency order (needs first); iterative so 10,000 units cannot overflow the stack.
-function order(units: Record<string, UnitSpec>, scope: Set<string>): string[] {
-  const ordered: string[] = [];
-  const state = new Map<string, 'visiting' | 'done'>();
-  for (const start of scope) {
-    const stack: Array<{ name: string; needs: string[] }> = [];
-    const push = (name: string) => {
-      if (state.has(name) || !scope.has(name)) return;
-      state.set(name, 'visiting');
-      stack.push({ name, needs: Object.keys(units[name]?.needs ?? {}) });
-    };
-    push(start);
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1] as { name: string; needs: string[] };
-      const next = top.needs.pop();
-      if (next !== undefined) push(next);
-      else {
-        stack.pop();
-        state.set(top.name, 'done');
-        ordered.push(top.name);
-      }
-    }
-  }
-  return ordered;
-}
-
-function withNeeds(units: Record<string, UnitSpec>, names: string[]): Set<string> {
-  const scope = new Set<string>();
-  const queue = [...names];
-  while (queue.length > 0) {
-    const name = queue.pop() as string;
-    if (scope.has(name) || !(name in units)) continue;
-    scope.add(name);
-    queue.push(...Object.keys(units[name]?.needs ?? {}));
-  }
-  return scope;
 }

@@ -2,6 +2,7 @@
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import type { UnitEvent, UnitSpec, UnitState } from '../../model/unit.js';
+import { buildGraph } from '../../plan/graph.js';
 import { notFound } from '../errors.js';
 import type { Supervisor, UnitListener } from '../supervisor-api.js';
 import { adoptedProcess, findMarkedLeaders, isSameProcess } from './adopt.js';
@@ -170,18 +171,7 @@ class LocalSupervisor implements Supervisor {
 
   // The named units and everything they need, transitively, needs before dependents.
   private withNeeds(names: string[]): string[] {
-    const ordered: string[] = [];
-    const seen = new Set<string>();
-    const visit = (name: string) => {
-      if (seen.has(name)) return;
-      seen.add(name);
-      const runner = this.runners.get(name);
-      if (!runner) return;
-      for (const need of Object.keys(runner.spec.needs)) visit(need);
-      ordered.push(name);
-    };
-    for (const name of names) visit(name);
-    return ordered;
+    return buildGraph(new Map([...this.runners].map(([name, runner]) => [name, runner.spec]))).withNeeds(names);
   }
 
   // Runs `action` on each named unit, concurrently, except that a unit waits until its dependents in the set are done.

@@ -1,5 +1,6 @@
 // Checks a batch of unit specs against each other and the units that exist, before anything changes.
 import { PROJECT_LABEL, type UnitSpec } from '../../model/unit.js';
+import { findCycles } from '../../plan/graph.js';
 import { badRequest, conflict } from '../errors.js';
 
 const SLUG = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
@@ -16,39 +17,13 @@ export function validateBatch(specs: UnitSpec[], existing: ReadonlyMap<string, {
       throw conflict(`unit "${spec.name}" belongs to project "${owner}"`);
     }
   }
-  const needsOf = (name: string) => Object.keys((batch.get(name) ?? existing.get(name)?.spec)?.needs ?? {});
   for (const spec of specs) {
     for (const need of Object.keys(spec.needs)) {
       if (need === spec.name) throw badRequest(`unit "${spec.name}" needs itself`);
       if (!batch.has(need) && !existing.has(need)) throw badRequest(`unit "${spec.name}" needs unknown unit "${need}"`);
     }
   }
-  const cycle = findNeedsCycle([...batch.keys()], needsOf);
+  const merged = new Map<string, UnitSpec>([...[...existing].map(([name, { spec }]) => [name, spec] as const), ...batch]);
+  const [cycle] = findCycles(merged, 1);
   if (cycle) throw badRequest(`needs form a cycle: ${cycle.join(' → ')}`);
-}
-
-// Depth-first search from the changed units; a unit met again on the current path closes a cycle.
-function findNeedsCycle(starts: string[], needsOf: (name: string) => string[]): string[] | undefined {
-  const done = new Set<string>();
-  const path: string[] = [];
-  const onPath = new Set<string>();
-  const visit = (name: string): string[] | undefined => {
-    if (onPath.has(name)) return [...path.slice(path.indexOf(name)), name];
-    if (done.has(name)) return undefined;
-    path.push(name);
-    onPath.add(name);
-    for (const need of needsOf(name)) {
-      const cycle = visit(need);
-      if (cycle) return cycle;
-    }
-    path.pop();
-    onPath.delete(name);
-    done.add(name);
-    return undefined;
-  };
-  for (const start of starts) {
-    const cycle = visit(start);
-    if (cycle) return cycle;
-  }
-  return undefined;
 }
