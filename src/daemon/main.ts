@@ -1,6 +1,6 @@
 // The sandbox daemon, composed: state folder lock, logger, supervisor, HTTP listeners, discovery file; and its stop.
 import { mkdir, rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { Supervisor } from './supervisor-api.js';
 import { daemonFiles, writeDaemonInfo } from './http/discovery.js';
@@ -18,6 +18,14 @@ export interface SupervisorParts {
   logger: Logger;
 }
 
+/** What a supervisor factory gives: the supervisor, the overlays /ready reports, and what to close after it. */
+export interface MadeSupervisor {
+  supervisor: Supervisor;
+  overlays?: () => ReadyOverlay[];
+  /** Called after the supervisor's shutdown, when the daemon closes. */
+  close?: () => Promise<void>;
+}
+
 /** How to start a daemon. */
 export interface DaemonOptions {
   /** Host folder that is the sandbox's `/`. */
@@ -31,7 +39,7 @@ export interface DaemonOptions {
   /** pino level of `<stateDir>/daemon.log` (default info). */
   logLevel?: string;
   /** Builds the units' supervisor (default: the local one); tests of the HTTP layer may pass another. */
-  createSupervisor?: (parts: SupervisorParts) => Promise<{ supervisor: Supervisor; overlays?: () => ReadyOverlay[] }>;
+  createSupervisor?: (parts: SupervisorParts) => Promise<MadeSupervisor>;
 }
 
 /** A daemon running in this process. */
@@ -41,7 +49,7 @@ export interface RunningDaemon {
   socketPath: string;
   /** The TCP URL when listening on TCP (with the actual port). */
   url?: string;
-  /** Milliseconds from startDaemon's call until the socket answered. */
+  /** Milliseconds from startDaemon's call until the daemon was ready for requests (listeners bound, supervisor up). */
   startupMs: number;
   /** Resolves once the daemon has closed, by close() or by POST /v1/shutdown. */
   closed: Promise<void>;
@@ -58,15 +66,18 @@ export function defaultStateDir(root: string): string {
 const SECRET_KEY = /(?:_KEY$|TOKEN|SECRET|PASSWORD)/i;
 
 /** A copy of a log object with the values of secret-looking keys replaced, at any depth. */
-export function redactSecrets(value: unknown, seen = new WeakSet<object>()): unknown {
+export function redactSecrets(value: unknown, ancestors = new WeakSet<object>()): unknown {
   if (!value || typeof value !== 'object' || value instanceof Error) return value;
-  if (seen.has(value)) return '[circular]';
-  seen.add(value);
-  if (Array.isArray(value)) return value.map((item) => redactSecrets(item, seen));
-  const copy: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
-    copy[key] = SECRET_KEY.test(key) && typeof item !== 'object' ? '[redacted]' : redactSecrets(item, seen);
+  if (ancestors.has(value)) return '[circular]';
+  ancestors.add(value);
+  let copy: unknown;
+  if (Array.isArray(value)) {
+    copy = value.map((item) => redactSecrets(item, ancestors));
+  } else {
+    const entries = Object.entries(value).map(([key, item]) => [key, SECRET_KEY.test(key) && typeof item !== 'object' ? '[redacted]' : redactSecrets(item, ancestors)]);
+    copy = Object.fromEntries(entries);
   }
+  ancestors.delete(value);
   return copy;
 }
 
@@ -87,6 +98,7 @@ function createLogger(path: string, level: string): Logger {
 /** Starts a daemon in this process; throws DaemonRunningError when the state folder already has a live one. */
 export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
   const started = performance.now();
+  const factory = options.createSupervisor ?? localSupervisor;
   const root = resolve(options.root);
   const stateDir = resolve(options.stateDir ?? defaultStateDir(root));
   const files = daemonFiles(stateDir);
@@ -98,10 +110,11 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const logger = createLogger(files.log, options.logLevel ?? 'info');
   const closers: Array<() => Promise<void>> = [];
   const deps = deferred<RouteDeps>();
+  const announced = deferred<void>();
   let supervisor: Supervisor | undefined;
   try {
     const control = controls(() => supervisor, logger);
-    const common = { deps: deps.promise, logger, signal: control.abort.signal, closing: control.closing };
+    const common = { deps: deps.promise, announced: announced.promise, logger, signal: control.abort.signal, closing: control.closing };
     // Listeners are bound before the supervisor starts, so that a taken socket or port fails before any unit is touched.
     const unix = createHttpServer(common);
     await listenUnix(unix.server, socketPath);
@@ -113,12 +126,17 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       closers.push(tcp.close);
       url = await listenTcp(tcp.server, options.listen.host, options.listen.port);
     }
-    const made = await (options.createSupervisor ?? localSupervisor)({ root, stateDir, logger });
-    supervisor = made.supervisor;
-    const daemon = finishing({ stateDir, socketPath, url, closers, control, logger, lock, files, startupMs: Math.round(performance.now() - started) });
-    deps.resolve({ supervisor, logger, stopAllUnits: control.stopAllUnits, exit: () => void daemon.close(), ...(made.overlays ? { overlays: made.overlays } : {}) });
+    // Written as soon as the listeners answer (requests wait for the supervisor), so a URL with port 0 is known at once.
     await writeDaemonInfo(stateDir, { pid: process.pid, socket: socketPath, ...(url ? { url } : {}), started_at: new Date().toISOString(), root });
-    logger.info({ root, stateDir, socket: socketPath, url, startup_ms: daemon.startupMs }, 'daemon started');
+    closers.push(() => rm(files.info, { force: true }));
+    announced.resolve();
+    const made = await factory({ root, stateDir, logger });
+    supervisor = made.supervisor;
+    const startupMs = Math.round(performance.now() - started);
+    const daemon = finishing({ stateDir, socketPath, url, closers, control, logger, lock, startupMs, closeParts: made.close });
+    deps.resolve({ supervisor, logger, stopAllUnits: control.stopAllUnits, exit: () => void daemon.close(), ...(made.overlays ? { overlays: made.overlays } : {}) });
+    // performance.now() counts from the process's start, so the second figure includes node's own start-up.
+    logger.info({ root, stateDir, socket: socketPath, url, startup_ms: startupMs, since_process_start_ms: Math.round(performance.now()) }, 'daemon started');
     // Compiling the body schemas waits until the daemon answers, so that start-up does not pay for ajv.
     setImmediate(() => void loadValidators().catch((error: unknown) => logger.error({ err: error }, 'schemas failed to compile')));
     return daemon;
@@ -126,6 +144,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     // Units the supervisor may have adopted keep running: the next daemon adopts them again.
     logger.error({ err: error }, 'daemon failed to start');
     deps.reject(error);
+    announced.reject(error);
     await Promise.all(closers.map((close) => close()));
     await lock.release();
     logger.flush();
@@ -174,10 +193,11 @@ interface Finishing {
   url: string | undefined;
   startupMs: number;
   closers: Array<() => Promise<void>>;
+  /** Closes what the supervisor was built on (log store, overlays), after the listeners. */
+  closeParts: (() => Promise<void>) | undefined;
   control: Controls;
   logger: Logger;
   lock: StateLock;
-  files: ReturnType<typeof daemonFiles>;
 }
 
 function finishing(parts: Finishing): RunningDaemon {
@@ -190,7 +210,7 @@ function finishing(parts: Finishing): RunningDaemon {
       await control.stopAllUnits().catch((error: unknown) => logger.error({ err: error }, 'stopping the units failed'));
       control.abort.abort();
       await Promise.all(parts.closers.map((closeListener) => closeListener()));
-      await rm(parts.files.info, { force: true });
+      await parts.closeParts?.().catch((error: unknown) => logger.error({ err: error }, 'closing the log store or overlays failed'));
       logger.info({}, 'daemon stopped');
       await parts.lock.release();
       logger.flush();
@@ -201,7 +221,24 @@ function finishing(parts: Finishing): RunningDaemon {
   return { pid: process.pid, stateDir: parts.stateDir, socketPath: parts.socketPath, ...(parts.url ? { url: parts.url } : {}), startupMs: parts.startupMs, closed, close };
 }
 
-
-async function localSupervisor(_parts: SupervisorParts): Promise<{ supervisor: Supervisor; overlays?: () => ReadyOverlay[] }> {
-  throw new Error('the local unit supervisor is not available yet');
+// The local sandbox: the log store, the overlay manager and the unit supervisor over them, all in the state folder.
+// Its modules are loaded after the listeners are bound (module evaluation is CPU-bound, so loading them earlier gains
+// nothing), and not at all by tests of the HTTP layer that bring another supervisor.
+async function localSupervisor({ root, stateDir, logger }: SupervisorParts): Promise<MadeSupervisor> {
+  const [{ createSupervisor }, { LogStore }, { OverlayManager }] = await Promise.all([
+    import('./units/index.js'),
+    import('./logs/index.js'),
+    import('./overlays/index.js'),
+  ]);
+  const logs = new LogStore({ dir: join(stateDir, 'logs'), onError: (error, unit) => logger.warn({ err: error, unit }, 'log ingestion failed') });
+  const overlays = new OverlayManager({ root, stateFile: join(stateDir, 'overlays.json'), onError: (error) => logger.warn({ err: error }, 'overlay sync failed') });
+  const supervisor = await createSupervisor({ root, stateDir, logs, overlays, logger });
+  return {
+    supervisor,
+    overlays: () => overlays.list().map(({ id, source, target, copy_status }) => ({ id, source, target, copy_status })),
+    close: async () => {
+      await overlays.close();
+      await logs.close();
+    },
+  };
 }

@@ -20,6 +20,11 @@ export const ROUTES: readonly Route[] = [...systemRoutes, ...serverRoutes, ...se
 export interface HandlerOptions {
   /** Resolves once the supervisor is up; requests that arrive earlier wait for it (except GET /health). */
   deps: Promise<RouteDeps>;
+  /**
+   * Resolves once daemon.json names this daemon; GET /health waits for it, so that a client that saw the daemon
+   * answer also finds daemon.json (its URL, its root).
+   */
+  announced: Promise<void>;
   logger: Logger;
   token?: string;
   /** Aborted when the daemon closes: open streams end. */
@@ -72,7 +77,7 @@ async function handle(
   }
   if (method !== 'GET' && options.closing()) return sendJson(res, 503, { error: 'the daemon is shutting down' });
   // GET /health uses nothing of the supervisor, so it answers while the supervisor is still starting.
-  const deps = isHealth ? ({} as RouteDeps) : await options.deps;
+  const deps = isHealth ? await options.announced.then(() => ({}) as RouteDeps) : await options.deps;
 
   const aborter = new AbortController();
   // 'close' on the response fires when it has been sent or when the client went away, which ends a stream.

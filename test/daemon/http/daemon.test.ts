@@ -163,4 +163,15 @@ describe('redactSecrets', () => {
     });
     expect(input.env.API_KEY).toBe('a');
   });
+
+  it('copies an object seen twice, and cuts only a real cycle', () => {
+    const shared = { SECRET: 'x', n: 1 };
+    const cyclic: Record<string, unknown> = { name: 'loop' };
+    cyclic.self = cyclic;
+    expect(redactSecrets({ a: shared, b: shared, cyclic })).toEqual({
+      a: { SECRET: '[redacted]', n: 1 },
+      b: { SECRET: '[redacted]', n: 1 },
+      cyclic: { name: 'loop', self: '[circular]' },
+    });
+  });
 });

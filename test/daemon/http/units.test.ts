@@ -64,6 +64,12 @@ describe('units API', () => {
     const { http } = await startTestDaemon();
     expect((await http.call('POST', '/v1/units/start', { names: 'db' })).json.error).toBe('units: "names" must be a non-empty list of strings');
     expect((await http.call('PUT', '/v1/units', { units: {} })).json.error).toBe('units: "units" must be a list');
+    const badJson = await http.call('PUT', '/v1/units', '{"units": [');
+    expect(badJson.status).toBe(400);
+    expect(badJson.json.error).toMatch(/^invalid JSON in request body: /);
+    const huge = await http.call('PUT', '/v1/units', JSON.stringify({ units: [], pad: 'x'.repeat(9 * 1024 * 1024) }));
+    expect(huge.status).toBe(413);
+    expect(huge.json.error).toBe('request body is larger than 8388608 bytes');
     const unknown = await http.call('GET', '/v2/units');
     expect(unknown.status).toBe(404);
     expect(unknown.json.error).toBe('no route for GET /v2/units');
