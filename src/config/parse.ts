@@ -35,7 +35,13 @@ export function parseYaml(source: Source, lookup: Lookup, diags: Diagnostics): V
   const doc = parseDocument(source.text, { uniqueKeys: false, prettyErrors: false, strict: true });
   for (const warning of doc.warnings) diags.warn({ source, offset: warning.pos[0] }, warning.message);
   if (doc.errors.length > 0) {
-    for (const error of doc.errors) diags.error({ source, offset: error.pos[0] }, error.code === 'MULTIPLE_DOCS' ? MULTIPLE_DOCS : error.message);
+    // After the first syntax error the parser is out of step, and what it reports next is mostly an echo of it.
+    const first = doc.errors.reduce((a, b) => (b.pos[0] < a.pos[0] ? b : a));
+    const rest = doc.errors.length - 1;
+    const more = rest === 0 ? '' : ` (and ${rest} more YAML error${rest === 1 ? '' : 's'} after it, likely caused by this one)`;
+    // `{ port: ${PORT} }`: in a flow collection `{` ends a plain scalar, so the `${` needs quotes.
+    const hint = source.text.startsWith('${', first.pos[0] - 1) ? '; inside `{ }` or `[ ]`, put a value holding `${...}` in quotes' : '';
+    diags.error({ source, offset: first.pos[0] }, `${yamlMessage(first)}${hint}${more}`);
     return undefined;
   }
   const root = doc.contents;
@@ -45,6 +51,13 @@ export function parseYaml(source: Source, lookup: Lookup, diags: Diagnostics): V
   }
   const ctx: Context = { source, diags, lookup, expanding: new Set(), count: 0, warnedUnset: new Set(), root };
   return convert(root, ctx, 0, false);
+}
+
+function yamlMessage(error: { code: string; message: string }): string {
+  if (error.code === 'MULTIPLE_DOCS') return MULTIPLE_DOCS;
+  // The yaml parser recurses per level of nesting and reports the stack running out as an error of the document.
+  if (error.message.includes('Maximum call stack size exceeded')) return `values are nested too deeply (at most ${MAX_DEPTH} levels)`;
+  return error.message;
 }
 
 function convert(node: Node | null, ctx: Context, depth: number, keepX: boolean): Value {
