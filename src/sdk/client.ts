@@ -63,7 +63,8 @@ export interface SandboxClient {
   /** A unit's log lines; with `follow`, new lines until `signal` aborts. */
   unitLogs(name: string, options?: UnitLogOptions): AsyncIterable<LogLine>;
   ready(): Promise<ReadyResponse>;
-  health(): Promise<HealthResponse>;
+  /** Liveness; `timeoutMs` bounds the wait for a daemon that accepts connections but does not answer. */
+  health(options?: { timeoutMs?: number }): Promise<HealthResponse>;
   /** Stops every unit, then the daemon exits; resolves once the units are stopped. */
   shutdown(): Promise<void>;
   /** Closes the client's connections (open streams end with an error). */
@@ -116,7 +117,7 @@ export function connect(endpoint: Endpoint): SandboxClient {
     events: (signal) => transport.stream<EventStreamItem>('/v1/events', signal),
     unitLogs: (name, options = {}) => transport.stream<LogLine>(logsPath(name, options), options.signal),
     ready: () => transport.call<ReadyResponse>('GET', '/ready'),
-    health: () => transport.call<HealthResponse>('GET', '/health'),
+    health: (options) => transport.call<HealthResponse>('GET', '/health', undefined, options),
     shutdown: async () => void (await transport.call('POST', '/v1/shutdown')),
     close: () => transport.close(),
   };

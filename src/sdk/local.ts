@@ -19,10 +19,11 @@ export interface LocalDaemonOptions {
 }
 
 const BIN = fileURLToPath(new URL('../../bin/compute.js', import.meta.url));
-const PROBE_TIMEOUT_MS = 2000;
+// A daemon that accepts connections but does not answer /health within this is treated as not running.
+const PROBE_TIMEOUT_MS = 5000;
 
 /** Connects to the state folder's daemon if one answers; undefined otherwise (for `compute ps` on a stopped project). */
-export async function findLocalDaemon(stateDir: string, root?: string): Promise<SandboxClient | undefined> {
+export async function findLocalDaemon(stateDir: string, root?: string, probeTimeoutMs = PROBE_TIMEOUT_MS): Promise<SandboxClient | undefined> {
   const dir = resolve(stateDir);
   const info = readDaemonInfo(dir);
   // daemon.json names the socket of a daemon started with --socket; one left by a dead daemon is ignored.
@@ -32,7 +33,7 @@ export async function findLocalDaemon(stateDir: string, root?: string): Promise<
   }
   const client = connect({ socketPath });
   try {
-    await client.health();
+    await client.health({ timeoutMs: probeTimeoutMs });
     return client;
   } catch {
     await client.close();

@@ -1,6 +1,7 @@
 // ensureLocalDaemon and findLocalDaemon with real daemons spawned in the background (node bin/compute.js daemon).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pidAlive, readDaemonInfo, readPidFile } from '../../src/daemon/http/discovery.js';
@@ -48,6 +49,22 @@ function daemonPids(stateDir: string): number[] {
   }
   return pids;
 }
+
+describe('findLocalDaemon', () => {
+  it('treats a socket that accepts but never answers as no daemon', async () => {
+    const { stateDir } = sandbox();
+    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+    const sockets = new Set<Socket>();
+    const hung = createServer((socket) => void sockets.add(socket));
+    await new Promise<void>((resolve) => hung.listen(join(stateDir, 'daemon.sock'), resolve));
+    try {
+      expect(await findLocalDaemon(stateDir, undefined, 200)).toBeUndefined();
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => hung.close(resolve));
+    }
+  });
+});
 
 describe('ensureLocalDaemon', () => {
   it('starts a detached daemon when none answers, and reconnects to the same one later', async () => {
