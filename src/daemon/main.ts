@@ -6,9 +6,8 @@ import type { Supervisor } from './supervisor-api.js';
 import { daemonFiles, writeDaemonInfo } from './http/discovery.js';
 import { listenTcp, listenUnix } from './http/listen.js';
 import { acquireStateLock, type StateLock } from './http/lock.js';
-import type { RouteDeps } from './http/router.js';
+import type { OverlayStore, RouteDeps } from './http/router.js';
 import { createHttpServer } from './http/server.js';
-import type { ReadyOverlay } from './http/types.js';
 import { loadValidators } from './http/validate.js';
 
 /** What the composition hands to a supervisor factory. */
@@ -18,10 +17,10 @@ export interface SupervisorParts {
   logger: Logger;
 }
 
-/** What a supervisor factory gives: the supervisor, the overlays /ready reports, and what to close after it. */
+/** What a supervisor factory gives: the supervisor, the overlays, and what to close after it. */
 export interface MadeSupervisor {
   supervisor: Supervisor;
-  overlays?: () => ReadyOverlay[];
+  overlays?: OverlayStore;
   /** Called after the supervisor's shutdown, when the daemon closes. */
   close?: () => Promise<void>;
 }
@@ -235,7 +234,7 @@ async function localSupervisor({ root, stateDir, logger }: SupervisorParts): Pro
   const supervisor = await createSupervisor({ root, stateDir, logs, overlays, logger });
   return {
     supervisor,
-    overlays: () => overlays.list().map(({ id, source, target, copy_status }) => ({ id, source, target, copy_status })),
+    overlays,
     close: async () => {
       await overlays.close();
       await logs.close();

@@ -4,6 +4,7 @@ import type {
   Envelope,
   EventStreamItem,
   HealthResponse,
+  OverlayCreate,
   ReadyResponse,
   ServerInfo,
   ServerLogsInfo,
@@ -12,6 +13,7 @@ import type {
   ServiceDefinition,
   ServiceInfo,
 } from '../daemon/http/types.js';
+import type { OverlayRecord } from '../model/overlay.js';
 import type { UnitSpec, UnitState } from '../model/unit.js';
 import { SandboxApiError } from './errors.js';
 import { Transport, type Endpoint } from './transport.js';
@@ -45,6 +47,14 @@ export interface SandboxClient {
     get(name: string): Promise<ServiceInfo>;
     list(): Promise<ServiceInfo[]>;
     delete(name: string): Promise<void>;
+  };
+  overlays: {
+    /** Creates (or re-syncs) an overlay; resolves at once with its record while the copy runs in the background. */
+    create(overlay: OverlayCreate): Promise<OverlayRecord>;
+    list(): Promise<OverlayRecord[]>;
+    retrieve(id: string): Promise<OverlayRecord>;
+    /** Removes the overlay and the files it copied. */
+    destroy(id: string): Promise<void>;
   };
   /** Every unit with its spec (and hash) and status, sorted by name. */
   units(): Promise<UnitState[]>;
@@ -99,6 +109,13 @@ export function connect(endpoint: Endpoint): SandboxClient {
       get: async (name) => (await data<{ service: ServiceInfo }>('GET', `/v1/services/${seg(name)}`)).service,
       list: async () => (await data<{ services: ServiceInfo[] }>('GET', '/v1/services')).services,
       delete: async (name) => void (await transport.call('DELETE', `/v1/services/${seg(name)}`)),
+    },
+    // The 2.x overlay routes answer without the envelope.
+    overlays: {
+      create: (overlay) => transport.call<OverlayRecord>('POST', '/filesystem/overlays', overlay),
+      list: async () => (await transport.call<{ overlays: OverlayRecord[] }>('GET', '/filesystem/overlays')).overlays,
+      retrieve: (id) => transport.call<OverlayRecord>('GET', `/filesystem/overlays/${seg(id)}`),
+      destroy: async (id) => void (await transport.call('DELETE', `/filesystem/overlays/${seg(id)}`)),
     },
     units: async () => (await data<{ units: UnitState[] }>('GET', '/v1/units')).units,
     unit: async (name) => {

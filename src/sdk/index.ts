@@ -6,6 +6,7 @@ export type { Endpoint } from './transport.js';
 export type {
   EventStreamItem,
   HealthResponse,
+  OverlayCreate,
   ReadyResponse,
   ServerInfo,
   ServerLogsInfo,

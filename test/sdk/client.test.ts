@@ -70,6 +70,7 @@ describe('SDK client', () => {
       message: 'servers: "port" must be an integer between 1 and 65535',
     });
     await expect(sdk.startUnits(['ghost'])).rejects.toMatchObject({ status: 404, message: 'unit "ghost" not found' });
+    await expect(sdk.overlays.list()).rejects.toMatchObject({ status: 501, message: 'overlays are not available on this daemon' });
   });
 
   it('reports an unreachable daemon with status 0', async () => {

@@ -2,14 +2,24 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Supervisor } from '../supervisor-api.js';
-import type { ReadyOverlay } from './types.js';
+import type { OverlayRecord, OverlaySpec } from '../../model/overlay.js';
+
+/** The overlays of a sandbox, as the routes use them (the overlay manager implements it). */
+export interface OverlayStore {
+  /** Validates (400) and creates or re-syncs; returns at once while the copy runs in the background. */
+  create(spec: OverlaySpec): Promise<OverlayRecord>;
+  list(): OverlayRecord[];
+  get(id: string): OverlayRecord | undefined;
+  /** 404 DaemonError when unknown. */
+  destroy(id: string): Promise<void>;
+}
 
 /** What the routes may use of the daemon besides the request. */
 export interface RouteDeps {
   supervisor: Supervisor;
   logger: Logger;
-  /** Overlays for /ready (issue 4 plugs the overlay manager in here). */
-  overlays?: () => ReadyOverlay[];
+  /** The overlays (absent when the daemon runs without an overlay manager: the overlay routes then answer 501). */
+  overlays?: OverlayStore;
   /** Stops every unit once (later calls wait for the same stop); mutating requests get 503 from then on. */
   stopAllUnits: () => Promise<void>;
   /** Asks the daemon to close and exit, after the current reply has been sent. */

@@ -32,6 +32,24 @@ const wireHealthCheck = {
   additionalProperties: false,
 } as const;
 
+/** An overlay to create: the 2.x CreateOverlayOptions, plus our id, symlinkDirs and labels. Unknown fields are ignored. */
+const overlayCreate = {
+  type: 'object',
+  required: ['source', 'target'],
+  properties: {
+    id: { type: 'string', minLength: 1 },
+    source: { type: 'string', minLength: 1, description: 'an absolute host path' },
+    target: text,
+    strategy: { enum: ['copy', 'smart'] },
+    ignore: stringList,
+    symlinkDirs: stringList,
+    labels: stringMap,
+  },
+} as const;
+
+/** POST /filesystem/overlays. */
+export const overlayCreateSchema = overlayCreate;
+
 /** POST /servers (ComputeSDK 2.x ServerStartOptions). Unknown fields are ignored, as newer 2.x clients may send more. */
 export const serverStartSchema = {
   type: 'object',
@@ -52,6 +70,8 @@ export const serverStartSchema = {
     restart_delay_ms: count,
     stop_timeout_ms: count,
     health_check: wireHealthCheck,
+    overlay: overlayCreate,
+    overlays: { type: 'array', items: overlayCreate },
   },
 } as const;
 

@@ -10,11 +10,12 @@ import { createRouter, type Route, type RouteDeps } from './router.js';
 import { serverRoutes } from './routes/servers.js';
 import { serviceRoutes } from './routes/services.js';
 import { streamRoutes } from './routes/streams.js';
+import { overlayRoutes } from './routes/overlays.js';
 import { systemRoutes } from './routes/system.js';
 import { unitRoutes } from './routes/units.js';
 
-/** Every route this daemon serves; issue 4 adds its overlay, files and command modules here. */
-export const ROUTES: readonly Route[] = [...systemRoutes, ...serverRoutes, ...serviceRoutes, ...unitRoutes, ...streamRoutes];
+/** Every route this daemon serves; issue 4 adds its files and command modules here. */
+export const ROUTES: readonly Route[] = [...systemRoutes, ...serverRoutes, ...serviceRoutes, ...unitRoutes, ...streamRoutes, ...overlayRoutes];
 
 /** How one listener answers: with a token (TCP) every route but GET /health needs `Authorization: Bearer <token>`. */
 export interface HandlerOptions {

@@ -26,6 +26,20 @@ export interface WireHealthCheck {
   delay_ms?: number;
 }
 
+/** POST /filesystem/overlays: 2.x CreateOverlayOptions (id defaults to one derived from the target; strategy smart). */
+export interface OverlayCreate {
+  id?: string;
+  /** Absolute host path of the template folder. */
+  source: string;
+  /** Sandbox path (relative paths are taken from `/`). */
+  target: string;
+  strategy?: 'copy' | 'smart';
+  ignore?: string[];
+  /** Extra folder names that `smart` symlinks. */
+  symlinkDirs?: string[];
+  labels?: Record<string, string>;
+}
+
 /** ComputeSDK 2.x `ServerStartOptions`: the body of POST /servers. */
 export interface ServerStartOptions {
   slug: string;
@@ -40,6 +54,9 @@ export interface ServerStartOptions {
   autostart?: boolean;
   /** Overlay ids this server waits for. */
   depends_on?: string[];
+  /** Overlays created before the server starts; it waits for their copies. */
+  overlay?: OverlayCreate;
+  overlays?: OverlayCreate[];
   restart_policy?: RestartPolicy;
   max_restarts?: number;
   restart_delay_ms?: number;

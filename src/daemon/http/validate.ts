@@ -2,16 +2,17 @@
 // and a failure turned into one 400 message naming the field, e.g. `servers: "port" must be an integer between 1 and 65535`.
 import type { ErrorObject } from 'ajv';
 import { badRequest } from '../errors.js';
-import { serverStartSchema, serviceDefinitionSchema, unitBatchSchema, unitNamesSchema, type SchemaNode } from './schemas.js';
+import { overlayCreateSchema, serverStartSchema, serviceDefinitionSchema, unitBatchSchema, unitNamesSchema, type SchemaNode } from './schemas.js';
 
 /** The request bodies that have a schema. */
-export type BodyKind = 'server' | 'service' | 'units' | 'names';
+export type BodyKind = 'server' | 'service' | 'units' | 'names' | 'overlay';
 
 const BODIES: Record<BodyKind, { label: string; schema: object }> = {
   server: { label: 'servers', schema: serverStartSchema },
   service: { label: 'services', schema: serviceDefinitionSchema },
   units: { label: 'units', schema: unitBatchSchema },
   names: { label: 'units', schema: unitNamesSchema },
+  overlay: { label: 'overlays', schema: overlayCreateSchema },
 };
 
 type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
@@ -24,7 +25,7 @@ export function loadValidators(): Promise<Record<BodyKind, Validator>> {
     const { default: ajvModule } = await import('ajv');
     const ajv = new ajvModule.default({ allErrors: false, discriminator: true, strict: true });
     const compile = (kind: BodyKind): Validator => ajv.compile(BODIES[kind].schema);
-    return { server: compile('server'), service: compile('service'), units: compile('units'), names: compile('names') };
+    return { server: compile('server'), service: compile('service'), units: compile('units'), names: compile('names'), overlay: compile('overlay') };
   })();
   return compiled;
 }

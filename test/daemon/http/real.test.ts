@@ -1,5 +1,6 @@
 // The routes end to end with the real supervisor, log store and processes: a 2.x server that becomes ready through
 // its HTTP health check, the event stream, logs followed across a restart, readiness, and stop on close.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -102,5 +103,53 @@ describe('HTTP API with the real supervisor', () => {
     expect(failed.reason).toMatch(/^working directory \/does\/not\/exist does not exist in the sandbox/);
     await daemon.close();
     expect(processGroupMembers(pid)).toEqual([]);
+  });
+});
+
+describe('overlays API with the real overlay manager', () => {
+  it('creates an overlay, reports its copy, serves a server whose inline overlay it waits for, and destroys it', async () => {
+    const { daemon, sdk } = await start();
+    const template = tempDir('compute-template-');
+    mkdirSync(join(template, 'src'));
+    writeFileSync(join(template, 'src', 'index.js'), 'console.log("from the template")\n');
+    writeFileSync(join(template, 'skip.log'), 'ignored\n');
+
+    const created = await sdk.overlays.create({ source: template, target: 'app', strategy: 'copy', ignore: ['*.log'] });
+    expect(created).toMatchObject({ source: template, target: '/app', strategy: 'copy', ignore: ['*.log'] });
+    expect(created.id).toMatch(/^overlay-/);
+    const complete = await waitFor(async () => {
+      const record = await sdk.overlays.retrieve(created.id);
+      return record.copy_status === 'complete' ? record : undefined;
+    }, { what: 'the copy to complete' });
+    expect(complete.stats.copied_files).toBe(1);
+    expect(existsSync(join(daemon.socketPath, '..', '..', 'root', 'app', 'src', 'index.js'))).toBe(true);
+    expect((await sdk.overlays.list()).map((o) => o.id)).toEqual([created.id]);
+    expect((await sdk.ready()).overlays).toEqual([{ id: created.id, source: template, target: '/app', copy_status: 'complete' }]);
+
+    const server = await sdk.server.start({
+      slug: 'app',
+      start: `exec ${process.execPath} src/index.js`,
+      path: '/web',
+      overlay: { source: template, target: 'web', strategy: 'copy' },
+    });
+    expect(server.depends_on).toHaveLength(1);
+    await waitFor(async () => (await sdk.server.logs('app')).logs.includes('from the template'), { what: 'the server to run from its overlay' });
+
+    await sdk.overlays.destroy(created.id);
+    expect(existsSync(join(daemon.socketPath, '..', '..', 'root', 'app', 'src', 'index.js'))).toBe(false);
+    await expect(sdk.overlays.retrieve(created.id)).rejects.toMatchObject({ status: 404, message: `overlay "${created.id}" not found` });
+    await expect(sdk.overlays.destroy(created.id)).rejects.toMatchObject({ status: 404 });
+  });
+
+  it.each([
+    [{ target: 'app' }, 'overlays: "source" is required'],
+    [{ source: '/tmp', target: 'app', strategy: 'clever' }, 'overlays: "strategy" must be one of copy, smart'],
+    [{ source: '/does/not/exist', target: 'app' }, '/does/not/exist'],
+    [{ source: '/tmp', target: '../../etc' }, 'escapes the sandbox root'],
+  ])('answers 400 for %j', async (body, message) => {
+    const { sdk } = await start();
+    const error = await sdk.overlays.create(body as never).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 400 });
+    expect((error as Error).message).toContain(message);
   });
 });

@@ -1,5 +1,4 @@
 // The ComputeSDK 2.x servers API, as computesdk@2.5.4 calls it and reads the replies.
-import { badRequest } from '../../errors.js';
 import { ok } from '../respond.js';
 import type { Route } from '../router.js';
 import type { ServerStartOptions } from '../types.js';
@@ -7,22 +6,29 @@ import { validateBody } from '../validate.js';
 import { serverInfo } from '../wire/replies.js';
 import { serverSpec } from '../wire/specs.js';
 import { byName, parseStream, refuseOtherKind, requireUnit } from './common.js';
+import { overlaySpec, requireOverlays } from './overlays.js';
 
 /** POST/GET /servers, GET/DELETE /servers/:slug, POST /servers/:slug/stop|restart, GET /servers/:slug/logs. */
 export const serverRoutes: Route[] = [
   {
     method: 'POST',
     path: '/servers',
-    async handler({ body, deps: { supervisor } }) {
-      const raw = await body();
-      const options = await validateBody<ServerStartOptions>('server', raw);
-      // Inline overlays need the overlay manager's routes (issue 4); silently ignoring them would start a server without its files.
-      if (raw && typeof raw === 'object' && ('overlay' in raw || 'overlays' in raw)) {
-        throw badRequest('servers: inline "overlay"/"overlays" are not supported yet; create the overlay first and name its id in "depends_on"');
-      }
+    async handler({ body, deps }) {
+      const { supervisor } = deps;
+      const options = await validateBody<ServerStartOptions>('server', await body());
       refuseOtherKind(supervisor, options.slug, 'server');
+      const spec = serverSpec(options);
+      // Inline overlays are created first; the server waits for their copies as for those named in depends_on.
+      const inline = [...(options.overlay ? [options.overlay] : []), ...(options.overlays ?? [])];
+      if (inline.length > 0) {
+        const store = requireOverlays(deps);
+        for (const overlay of inline) {
+          const record = await store.create(overlaySpec(overlay));
+          if (!spec.overlays.includes(record.id)) spec.overlays.push(record.id);
+        }
+      }
       const existed = supervisor.get(options.slug) !== undefined;
-      await supervisor.upsert([serverSpec(options)]);
+      await supervisor.upsert([spec]);
       const [state] = await supervisor.start([options.slug]);
       const server = serverInfo(state ?? requireUnit(supervisor, options.slug, 'server'));
       return ok(existed ? 'Server updated' : 'Server started', { server }, existed ? 200 : 201);

@@ -18,7 +18,8 @@ export const systemRoutes: Route[] = [
     method: 'GET',
     path: '/ready',
     async handler({ deps }) {
-      return { status: 200, body: readiness(deps.supervisor.list(), deps.overlays?.() ?? []) };
+      const overlays = (deps.overlays?.list() ?? []).map(({ id, source, target, copy_status }) => ({ id, source, target, copy_status }));
+      return { status: 200, body: readiness(deps.supervisor.list(), overlays) };
     },
   },
   {
