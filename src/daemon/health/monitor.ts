@@ -1,0 +1,108 @@
+// The probe loop shared by http, tcp and exec checks: when to probe, and how results turn into a health report.
+import type { HealthStatus } from '../../model/unit.js';
+import type { Clock } from './clock.js';
+
+/** What the health of a unit is now. `lastError` is the most recent probe's failure, cleared by a success. */
+export interface HealthReport {
+  healthy: boolean;
+  status: HealthStatus;
+  consecutiveFailures: number;
+  lastError?: string;
+}
+
+/** The outcome of one probe. */
+export interface ProbeResult {
+  ok: boolean;
+  error?: string;
+}
+
+/** One probe; it must settle soon after `signal` aborts. */
+export type Probe = (signal: AbortSignal) => Promise<ProbeResult>;
+
+/** When to probe: first after `delayMs`, then every `intervalMs`, or every `healthyIntervalMs` while healthy. */
+export interface ProbeSchedule {
+  delayMs: number;
+  intervalMs: number;
+  healthyIntervalMs: number;
+}
+
+/** A running monitor: stop it, or read its latest report. */
+export interface HealthMonitor {
+  stop(): void;
+  current(): HealthReport;
+}
+
+/** Consecutive failures that turn a healthy unit unhealthy (one failed probe is noise, not an outage). */
+export const FAILURE_THRESHOLD = 3;
+
+/** The report before any probe has answered. */
+export const initialReport = (): HealthReport => ({ healthy: false, status: 'checking', consecutiveFailures: 0 });
+
+/**
+ * Pure: the report after one probe result. `checking` until the first success; a success makes it healthy;
+ * FAILURE_THRESHOLD consecutive failures of a healthy unit make it unhealthy; a later success, healthy again.
+ */
+export function nextReport(report: HealthReport, result: ProbeResult): HealthReport {
+  if (result.ok) return { healthy: true, status: 'healthy', consecutiveFailures: 0 };
+  const consecutiveFailures = report.consecutiveFailures + 1;
+  const failed = report.status !== 'checking' && consecutiveFailures >= FAILURE_THRESHOLD;
+  const next: HealthReport = failed
+    ? { healthy: false, status: 'unhealthy', consecutiveFailures }
+    : { healthy: report.healthy, status: report.status, consecutiveFailures };
+  if (result.error !== undefined) next.lastError = result.error;
+  return next;
+}
+
+/**
+ * Pure: the delay until the next probe. While checking or unhealthy: `intervalMs`, exactly. While healthy: until the
+ * multiple of `intervalMs` on the clock nearest to `now + intervalMs`, so the probes of every healthy unit with the
+ * same interval fall into one event-loop wake-up instead of one each. Why: the footprint measurement (100 units,
+ * 1 s HTTP checks) found the wake-ups of spread probes cost about as much CPU as the probes themselves.
+ * Gaps stay between half and one and a half intervals, and are exactly one in the steady state.
+ */
+export function nextDelay(now: number, intervalMs: number, healthy: boolean): number {
+  if (!healthy || intervalMs <= 0) return intervalMs;
+  return Math.ceil((now + intervalMs / 2) / intervalMs) * intervalMs - now;
+}
+
+/**
+ * Runs `probe` on `schedule` until stopped, and calls `onChange` when `healthy` or `status` changes (not on every
+ * probe). Probes never overlap: the next is scheduled when the last has settled, so a slow target is not flooded.
+ */
+export function runProbeLoop(
+  probe: Probe,
+  schedule: ProbeSchedule,
+  onChange: (report: HealthReport) => void,
+  clock: Clock,
+): HealthMonitor {
+  let report = initialReport();
+  let timer: unknown;
+  let stopped = false;
+  const abort = new AbortController();
+
+  const tick = async () => {
+    timer = undefined;
+    const result = await probe(abort.signal).catch(
+      (error: unknown): ProbeResult => ({ ok: false, error: error instanceof Error ? error.message : String(error) }),
+    );
+    // A probe that settles after stop() must not report: the unit may already be gone or replaced.
+    if (stopped) return;
+    const before = report;
+    report = nextReport(before, result);
+    const interval = report.healthy ? schedule.healthyIntervalMs : schedule.intervalMs;
+    timer = clock.setTimeout(tick, nextDelay(clock.now(), interval, report.healthy));
+    if (report.healthy !== before.healthy || report.status !== before.status) onChange({ ...report });
+  };
+
+  // Always through a timer, even with no delay: onChange never fires inside the caller's own call.
+  timer = clock.setTimeout(tick, schedule.delayMs);
+  return {
+    stop() {
+      stopped = true;
+      if (timer !== undefined) clock.clearTimeout(timer);
+      timer = undefined;
+      abort.abort();
+    },
+    current: () => ({ ...report }),
+  };
+}
