@@ -4,7 +4,8 @@ import { readFileSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { run } from '../../src/cli/commands/daemon.js';
+import { reportError } from '../../src/cli/main.js';
 import type { CliIO } from '../../src/cli/io.js';
 import { connect, type SandboxClient } from '../../src/sdk/index.js';
 import { isAlive, processGroupMembers } from '../helpers/procs.js';
@@ -12,6 +13,11 @@ import { tempDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 
 const BIN = fileURLToPath(new URL('../../bin/compute.js', import.meta.url));
+
+// The command as the CLI entry runs it: its exit code, or the one its error maps to.
+async function runDaemon(args: string[], io: CliIO): Promise<number> {
+  return run(args, io).catch((error: unknown) => reportError(error, io));
+}
 
 function captureIO(): CliIO & { out: string; err: string } {
   const io = { out: '', err: '', isTTY: false, env: {}, cwd: process.cwd() } as CliIO & { out: string; err: string };
@@ -65,7 +71,7 @@ function track(client: SandboxClient): SandboxClient {
 describe('compute daemon arguments', () => {
   it('documents the default state folder in --help', async () => {
     const io = captureIO();
-    expect(await main(['daemon', '--help'], io)).toBe(0);
+    expect(await runDaemon(['--help'], io)).toBe(0);
     expect(io.out).toContain('--state DIR');
     expect(io.out).toContain('(default: DIR/../state');
   });
@@ -79,7 +85,7 @@ describe('compute daemon arguments', () => {
     [['--root', '/tmp/x', '--bogus'], 'daemon: Unknown option \'--bogus\''],
   ])('%j is a usage error (exit 2)', async (args, message) => {
     const io = captureIO();
-    expect(await main(['daemon', ...args], io)).toBe(2);
+    expect(await runDaemon(args, io)).toBe(2);
     expect(io.err).toContain(message);
   });
 });
