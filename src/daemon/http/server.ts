@@ -90,10 +90,8 @@ async function handle(
   const signal = AbortSignal.any([aborter.signal, options.signal]);
   try {
     const reply = await match.route.handler({ req, res, params: match.params, query: url.searchParams, signal, body: () => readJsonBody(req), deps });
-    closeAfterReplyIfClosing(res, options.signal);
     if (reply) sendJson(res, reply.status, reply.body);
   } catch (error) {
-    closeAfterReplyIfClosing(res, options.signal);
     const status = errorStatus(error);
     if (status === 500) logger.error({ err: error, method, path: url.pathname }, 'request failed');
     if (res.headersSent) res.destroy();
@@ -101,11 +99,6 @@ async function handle(
   } finally {
     logger.debug({ method, path: url.pathname, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request');
   }
-}
-
-// A reply finished while the daemon closes must not leave a keep-alive connection that holds the listener open.
-function closeAfterReplyIfClosing(res: ServerResponse, daemonSignal: AbortSignal): void {
-  if (daemonSignal.aborted && !res.headersSent) res.setHeader('connection', 'close');
 }
 
 /** The HTTP status an error maps to: DaemonError's own, 403 for a path outside the sandbox, else 500. */
