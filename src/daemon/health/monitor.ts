@@ -56,8 +56,8 @@ export function nextReport(report: HealthReport, result: ProbeResult): HealthRep
 /**
  * Pure: the delay until the next probe. While checking or unhealthy: `intervalMs`, exactly. While healthy: until the
  * multiple of `intervalMs` on the clock nearest to `now + intervalMs`, so the probes of every healthy unit with the
- * same interval fall into one event-loop wake-up instead of one each. Why: the footprint measurement (100 units,
- * 1 s HTTP checks) found the wake-ups of spread probes cost about as much CPU as the probes themselves.
+ * same interval fall into one event-loop wake-up instead of one each. Why: in the footprint measurement (100 units,
+ * 1 s HTTP checks, 2-core VM) probes at spread times cost about 6 % of a core, the same probes lined up about 2 %.
  * Gaps stay between half and one and a half intervals, and are exactly one in the steady state.
  */
 export function nextDelay(now: number, intervalMs: number, healthy: boolean): number {

@@ -37,7 +37,10 @@ export async function isPortFree(port: number): Promise<boolean> {
   return dual === undefined;
 }
 
-/** The port to give a unit: `requested` if free; else the next free one above it (strict=false) or PortInUseError. */
+/**
+ * The port to give a unit: `requested` if free; else the next free one above it (strict=false) or PortInUseError.
+ * Two calls at once may pick the same port: callers serialise them, adding each result to `reserved` for the next.
+ */
 export async function allocatePort(
   requested: number,
   opts: { strict: boolean; reserved: ReadonlySet<number> },

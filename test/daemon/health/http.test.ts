@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { probeHttp, startHealthMonitor, type HealthReport } from '../../../src/daemon/health/index.js';
 import { waitFor } from '../../helpers/wait.js';
-import { fixture, spawnListening } from '../ports/spawn-listening.js';
-import { closedPort, noLines } from './context.js';
+import { closedPort, fixture, spawnListening } from '../ports/spawn-listening.js';
+import { noLines } from './context.js';
 
 /** Starts the switchable server in `mode`; `to(mode)` switches it, by a request. */
 async function switchable(mode = 'unhealthy') {

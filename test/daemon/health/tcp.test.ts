@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { probeTcp, startHealthMonitor, type HealthReport } from '../../../src/daemon/health/index.js';
 import { isPortFree, listeningSockets } from '../../../src/daemon/ports/index.js';
 import { waitFor } from '../../helpers/wait.js';
-import { fixture, killGroup, spawnListening } from '../ports/spawn-listening.js';
-import { closedPort, noLines } from './context.js';
+import { closedPort, fixture, killGroup, spawnListening } from '../ports/spawn-listening.js';
+import { noLines } from './context.js';
 
 describe('probeTcp', () => {
   it.each([

@@ -2,6 +2,7 @@
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PortInUseError, allocatePort, isPortFree } from '../../../src/daemon/ports/index.js';
+import { closedPort } from './spawn-listening.js';
 
 const servers: Server[] = [];
 
@@ -18,15 +19,6 @@ async function hold(host: string, port = 0): Promise<number> {
     server.listen({ port, host, exclusive: true }, resolve);
   });
   return (server.address() as { port: number }).port;
-}
-
-/** A port that was free a moment ago (the OS picked it, then it was released). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** A held port whose next port up is free, so "the next free one" has one right answer. */
@@ -48,7 +40,7 @@ describe('isPortFree', () => {
 
 describe('allocatePort', () => {
   it('gives the requested port when it is free', async () => {
-    const port = await freePort();
+    const port = await closedPort();
     expect(await allocatePort(port, { strict: true, reserved: new Set() })).toBe(port);
     expect(await allocatePort(port, { strict: false, reserved: new Set() })).toBe(port);
   });
@@ -66,7 +58,7 @@ describe('allocatePort', () => {
   });
 
   it('skips ports reserved for other units, the requested one included', async () => {
-    const port = await freePort();
+    const port = await closedPort();
     const reserved = new Set([port, port + 1, port + 2]);
     const given = await allocatePort(port, { strict: false, reserved });
     expect(given).toBeGreaterThan(port + 2);

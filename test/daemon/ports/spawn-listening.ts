@@ -1,6 +1,7 @@
-// Test helper: starts a fixture process in its own process group, waits for its `listening PORT` line, and kills
-// the whole group after each test.
+// Test helpers for ports: a fixture process started in its own process group (waiting for its `listening PORT`
+// line, and killing the whole group after each test), and a port nothing listens on.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
 import { processGroupMembers } from '../../helpers/procs.js';
@@ -53,4 +54,13 @@ export async function spawnListening(command: string, args: string[], env: Recor
     { what: `${command} ${args.join(' ')} to listen` },
   );
   return { child, pid: child.pid as number, port };
+}
+
+/** A port that was listened on a moment ago and is closed now (the OS picked it). */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
