@@ -4,23 +4,21 @@ import { processIO, type CliIO, type Command } from './io.js';
 
 type CommandModule = { run: Command };
 
-// Commands are loaded on demand (src/cli/commands/<name>.ts exports `run`), so that a quick command does not pay
-// for the modules of the others. `interruptible` commands get an AbortSignal that the first Ctrl-C fires.
-const COMMANDS: Record<string, { summary: string; interruptible?: boolean }> = {
-  up: { summary: 'Create and start the units of compute.yaml, applying only the difference', interruptible: true },
-  down: { summary: 'Stop and remove every unit of the project, then its daemon' },
-  ps: { summary: 'List the units of the project with their status' },
-  logs: { summary: 'Show the output of units', interruptible: true },
-  plan: { summary: 'Show what `up` would change, changing nothing' },
-  start: { summary: 'Start units that exist', interruptible: true },
-  stop: { summary: 'Stop units' },
-  restart: { summary: 'Restart units', interruptible: true },
-  validate: { summary: 'Check compute.yaml and print every error' },
-  config: { summary: 'Print the resolved config (merged, interpolated)' },
-  daemon: { summary: 'Run the sandbox daemon in the foreground', interruptible: true },
+// Commands are loaded on demand, so that a quick command does not pay for the modules of the others.
+// `interruptible` commands get an AbortSignal that the first Ctrl-C fires.
+const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule>; interruptible?: boolean }> = {
+  up: { summary: 'Create and start the units of compute.yaml, applying only the difference', load: () => import('./commands/up.js'), interruptible: true },
+  down: { summary: 'Stop and remove every unit of the project, then its daemon', load: () => import('./commands/down.js') },
+  ps: { summary: 'List the units of the project with their status', load: () => import('./commands/ps.js') },
+  logs: { summary: 'Show the output of units', load: () => import('./commands/logs.js'), interruptible: true },
+  plan: { summary: 'Show what `up` would change, changing nothing', load: () => import('./commands/plan.js') },
+  start: { summary: 'Start units that exist', load: () => import('./commands/start.js'), interruptible: true },
+  stop: { summary: 'Stop units', load: () => import('./commands/stop.js') },
+  restart: { summary: 'Restart units', load: () => import('./commands/restart.js'), interruptible: true },
+  validate: { summary: 'Check compute.yaml and print every error', load: () => import('./commands/validate.js') },
+  config: { summary: 'Print the resolved config (merged, interpolated)', load: () => import('./commands/config.js') },
+  daemon: { summary: 'Run the sandbox daemon in the foreground', load: () => import('./commands/daemon.js'), interruptible: true },
 };
-
-const loadCommand = (name: string): Promise<CommandModule> => import(`./commands/${name}.js`) as Promise<CommandModule>;
 
 const USAGE = `Usage: compute <command> [options]
 
@@ -50,7 +48,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   }
   const controller = entry.interruptible && !io.signal ? interruptOnSigint() : undefined;
   try {
-    const command = await loadCommand(name);
+    const command = await entry.load();
     return await command.run(rest, controller ? { ...io, signal: controller.signal } : io);
   } catch (error) {
     return reportError(error, io);
