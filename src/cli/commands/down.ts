@@ -1,0 +1,119 @@
+// `compute down`: stops and removes every unit of the project, then the sandbox daemon when nothing else is in it.
+import { readDaemonInfo, pidAlive } from '../../daemon/http/discovery.js';
+import { PROJECT_LABEL, type UnitState, type UnitStatus } from '../../model/unit.js';
+import type { SandboxClient } from '../../sdk/index.js';
+import { parseCommandArgs, parseNonNegativeInt, PROJECT_OPTIONS } from '../args.js';
+import { CLIError, EXIT } from '../errors.js';
+import type { CliIO, Command } from '../io.js';
+import { asCLIError, connectTarget, findTarget, readUnits, type ProjectTarget } from '../output/target.js';
+import { unitOrder } from '../output/units.js';
+
+const HELP = `Usage: compute down [-f FILE]... [--timeout MS]
+
+Stops every unit of the project (dependents before what they need; each gets SIGTERM,
+then SIGKILL after its stop_timeout_ms) and removes them with their logs, including units
+the file no longer names. Then stops the project's sandbox daemon, unless it still has
+units of another project. The sandbox's files (overlay copies under .compute/root) are
+kept, so the next \`compute up\` does not copy them again; delete .compute/ to drop them.
+A broken compose file is reported as a warning and the project is taken down anyway.
+
+Options:
+  --timeout MS      give up waiting after MS milliseconds and name the units still stopping
+                    (the daemon goes on stopping them; default: wait as long as it takes)
+  -f, --file FILE   a compose file (repeatable; default ./compute.yaml, then ./compute.yml)
+  --state-dir DIR   where the project's sandbox lives (default .compute/ beside the first file)
+  -h, --help        show this help
+
+Exit codes: 0 done (or nothing to do); 1 a unit did not stop in time, or the daemon failed;
+2 config or usage error.
+`;
+
+const OPTIONS = { ...PROJECT_OPTIONS, timeout: { type: 'string' } } as const;
+
+// How long the daemon may take to exit after it answered the shutdown (its units are stopped by then).
+const DAEMON_EXIT_MS = 15_000;
+
+/** Takes the project down; exit 1 when units did not stop within --timeout. */
+export const run: Command = async (args, io) => {
+  const { values } = parseCommandArgs('down', args, OPTIONS);
+  if (values.help) {
+    io.stdout(HELP);
+    return EXIT.ok;
+  }
+  const timeoutMs = parseNonNegativeInt('timeout', values.timeout);
+  const target = await findTarget(values, io, true);
+  const client = await connectTarget(target, io);
+  if (!client) {
+    io.stdout("nothing to do: the project's sandbox daemon is not running\n");
+    return EXIT.ok;
+  }
+  try {
+    return await takeDown(client, target, io, timeoutMs);
+  } catch (error) {
+    throw asCLIError(error);
+  } finally {
+    await client.close();
+  }
+};
+
+async function takeDown(client: SandboxClient, target: ProjectTarget, io: CliIO, timeoutMs: number | undefined): Promise<number> {
+  const { ours, name } = await readUnits(target, client);
+  const names = unitOrder(target.spec, ours).filter((unit) => ours.some((state) => state.name === unit));
+  if (names.length > 0) {
+    const stopped = await within(client.stopUnits(names), timeoutMs);
+    if (!stopped) return reportStillStopping(client, names, io, timeoutMs ?? 0);
+    await client.removeUnits(names);
+    io.stdout(`removed: ${[...names].reverse().join(', ')}\n`);
+  } else {
+    io.stdout(`nothing to remove: the sandbox has no units of ${name === undefined ? 'the project' : `project ${name}`}\n`);
+  }
+  const others = await client.units();
+  if (others.length > 0) {
+    const projects = [...new Set(others.map((unit) => unit.spec.labels[PROJECT_LABEL] ?? '(no project)'))].sort();
+    io.stdout(`the sandbox daemon keeps running: it has units of ${projects.join(', ')}\n`);
+    return EXIT.ok;
+  }
+  const pid = readDaemonInfo(target.stateDir)?.pid;
+  await client.shutdown();
+  if (pid !== undefined && !(await exited(pid, DAEMON_EXIT_MS))) {
+    throw new CLIError(`the sandbox daemon (pid ${pid}) stopped its units but has not exited after ${DAEMON_EXIT_MS} ms`, EXIT.failed);
+  }
+  io.stdout('stopped the sandbox daemon\n');
+  return EXIT.ok;
+}
+
+// True when `work` finished within `timeoutMs` (always, without one). Its failure is thrown either way.
+async function within(work: Promise<unknown>, timeoutMs: number | undefined): Promise<boolean> {
+  if (timeoutMs === undefined) return work.then(() => true);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  // Why the catch: once the timeout wins, closing the client fails the request, which must not be unhandled.
+  work.catch(() => {});
+  try {
+    return await Promise.race([work.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const AT_REST: ReadonlySet<UnitStatus> = new Set(['stopped', 'failed', 'completed']);
+
+async function reportStillStopping(client: SandboxClient, names: string[], io: CliIO, timeoutMs: number): Promise<number> {
+  const states = new Map((await client.units()).map((state): [string, UnitState] => [state.name, state]));
+  const busy = [...names].reverse().filter((unit) => {
+    const state = states.get(unit);
+    return state !== undefined && !AT_REST.has(state.status);
+  });
+  const which = busy.length > 0 ? busy.join(', ') : [...names].reverse().join(', ');
+  io.stderr(`compute: not stopped after ${timeoutMs} ms: ${which} (the daemon goes on stopping them; run compute down again to remove them)\n`);
+  return EXIT.failed;
+}
+
+async function exited(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (pidAlive(pid)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return true;
+}

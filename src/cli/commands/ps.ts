@@ -1,0 +1,52 @@
+// `compute ps`: the project's units with their status, as a table or as JSON.
+import type { UnitState } from '../../model/unit.js';
+import { parseCommandArgs, PROJECT_OPTIONS } from '../args.js';
+import { EXIT } from '../errors.js';
+import type { Command } from '../io.js';
+import { stylerFor } from '../output/style.js';
+import { connectTarget, findTarget, readUnits } from '../output/target.js';
+import { healthOf, renderUnitTable, unitRows } from '../output/units.js';
+
+const HELP = `Usage: compute ps [-f FILE]... [--json]
+
+Lists the project's units in dependency order (needs first), then units its sandbox
+still has that the file no longer names:
+  NAME  KIND  STATUS  HEALTH  PID  PORT  URL  RESTARTS
+When the project's daemon is not running, the file's units are listed as "not created".
+A broken compose file is reported as a warning; the daemon's units are listed anyway.
+
+Options:
+  --json            an array of {name, kind, status, healthy, pid, port, url, restart_count,
+                    exit_code}, null where unknown
+  -f, --file FILE   a compose file (repeatable; default ./compute.yaml, then ./compute.yml)
+  --state-dir DIR   where the project's sandbox lives (default .compute/ beside the first file)
+  -h, --help        show this help
+`;
+
+const OPTIONS = { ...PROJECT_OPTIONS, json: { type: 'boolean' } } as const;
+
+/** Prints the units of the project; exit 0 whether or not its daemon runs. */
+export const run: Command = async (args, io) => {
+  const { values } = parseCommandArgs('ps', args, OPTIONS);
+  if (values.help) {
+    io.stdout(HELP);
+    return EXIT.ok;
+  }
+  const target = await findTarget(values, io, true);
+  const client = await connectTarget(target, io);
+  let states: UnitState[] = [];
+  try {
+    if (client) states = (await readUnits(target, client)).ours;
+  } finally {
+    await client?.close();
+  }
+  const rows = unitRows(target.spec, states);
+  if (values.json) {
+    io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
+    return EXIT.ok;
+  }
+  const byName = new Map(states.map((state) => [state.name, state]));
+  io.stdout(renderUnitTable(rows, (name) => healthOf(byName.get(name)), stylerFor(io)));
+  if (!client) io.stderr('compute: the project\'s daemon is not running (compute up starts it)\n');
+  return EXIT.ok;
+};

@@ -1,0 +1,130 @@
+// The project a command acts on, found even when its compose file is broken (down, ps and logs must still work:
+// a broken file is no reason to leave processes running), and the connection to its daemon.
+import { dirname, join, resolve } from 'node:path';
+import { ComposeFileError, loadConfig, resolveComposeFiles, type Diagnostic, type Spec } from '../../config/index.js';
+import { formatDiagnostics } from '../../config/report.js';
+import { PROJECT_LABEL, type UnitState } from '../../model/unit.js';
+import { findLocalDaemon, SandboxApiError, type SandboxClient } from '../../sdk/index.js';
+import { CLIError, EXIT } from '../errors.js';
+import type { CliIO } from '../io.js';
+import { projectPaths, type ProjectOptions } from '../project.js';
+import { projectUnits, unitOrder } from './units.js';
+
+/** Where a project's daemon is, and what is known of the project. */
+export interface ProjectTarget {
+  /** The validated config; undefined when the file is broken (then the daemon's units stand in for it). */
+  spec?: Spec;
+  /** The project's name: the config's, or the `name:` of a broken file when it could be read. */
+  name?: string;
+  stateDir: string;
+  /** The sandbox root, when the config could be read (a daemon serving another root is then refused). */
+  root?: string;
+  /** Why no compose file could be read (lenient only): a usage error unless the project's daemon is found anyway. */
+  fileError?: string;
+}
+
+/** Loads the project; with `lenient`, config errors are printed as warnings and the state folder is used anyway. */
+export async function findTarget(options: ProjectOptions, io: CliIO, lenient: boolean): Promise<ProjectTarget> {
+  const files = options.file ?? [];
+  let firstFile: string;
+  try {
+    firstFile = resolveComposeFiles(files, io.cwd)[0] as string;
+  } catch (error) {
+    if (!(error instanceof ComposeFileError)) throw error;
+    if (!lenient) throw new CLIError(error.message, EXIT.usage);
+    return { stateDir: fallbackStateDir(error.path, options, io), fileError: error.message };
+  }
+  const result = await loadConfig({ files, cwd: io.cwd, env: io.env });
+  io.stderr(formatDiagnostics(result.warnings, io.cwd));
+  if (result.spec) {
+    const paths = projectPaths(result.spec, options['state-dir'], io);
+    return { spec: result.spec, name: result.spec.name, stateDir: paths.stateDir, root: paths.root };
+  }
+  if (!lenient) {
+    io.stderr(formatDiagnostics(result.errors, io.cwd));
+    const count = result.errors.length;
+    throw new CLIError(`${count} error${count === 1 ? '' : 's'} in the config`, EXIT.usage);
+  }
+  io.stderr(`compute: warning: the config has errors; acting on the project's units as its daemon knows them\n`);
+  io.stderr(formatDiagnostics(result.errors.map(asWarning), io.cwd));
+  const declared = result.resolved?.name;
+  return { stateDir: fallbackStateDir(firstFile, options, io), ...(typeof declared === 'string' ? { name: declared } : {}) };
+}
+
+function asWarning(diagnostic: Diagnostic): Diagnostic {
+  return { ...diagnostic, severity: 'warning' };
+}
+
+// The same folder projectPaths picks, without a Spec: --state-dir, COMPUTE_STATE_DIR, or .compute/ beside the file.
+function fallbackStateDir(firstFile: string, options: ProjectOptions, io: Pick<CliIO, 'env' | 'cwd'>): string {
+  const chosen = options['state-dir'] ?? io.env.COMPUTE_STATE_DIR;
+  const dir = chosen ? resolve(io.cwd, chosen) : join(dirname(firstFile), '.compute');
+  return join(dir, 'state');
+}
+
+/**
+ * Connects to the target's daemon if it runs; undefined when it does not. Connection problems exit 1 with one line.
+ * Without a compose file, only a running daemon makes the command worth doing; else the file's error stands (exit 2).
+ */
+export async function connectTarget(target: ProjectTarget, io: CliIO): Promise<SandboxClient | undefined> {
+  let client: SandboxClient | undefined;
+  try {
+    client = await findLocalDaemon(target.stateDir, target.root);
+  } catch (error) {
+    throw asCLIError(error);
+  }
+  if (target.fileError !== undefined) {
+    if (!client) throw new CLIError(target.fileError, EXIT.usage);
+    io.stderr(`compute: warning: ${target.fileError}; using the sandbox in ${target.stateDir}\n`);
+  }
+  return client;
+}
+
+/** A daemon error as a one-line CLI error (exit 1); anything else unchanged. */
+export function asCLIError(error: unknown): unknown {
+  return error instanceof SandboxApiError ? new CLIError(error.message, EXIT.failed, { cause: error }) : error;
+}
+
+/**
+ * The name of the project whose units to act on. Known from the config; for a broken file without a readable
+ * `name:`, the one project the daemon holds units of. Several projects in one daemon cannot be told apart: exit 2.
+ */
+export function targetName(target: ProjectTarget, units: readonly UnitState[]): string | undefined {
+  if (target.name !== undefined) return target.name;
+  const projects = [...new Set(units.flatMap((unit) => unit.spec.labels[PROJECT_LABEL] ?? []))].sort();
+  if (projects.length <= 1) return projects[0];
+  throw new CLIError(`the sandbox holds units of several projects (${projects.join(', ')}); fix the config so its name can be read`, EXIT.usage);
+}
+
+/**
+ * The units a command acts on, in start order: the named ones, or every unit of the project the daemon has when
+ * none is named. A name neither the file nor the daemon knows is exit 2; so is one the daemon does not have yet,
+ * unless `skipMissing` (stop: a unit never created is already not running).
+ */
+export function selectUnits(spec: Pick<Spec, 'units'> | undefined, ours: readonly UnitState[], names: readonly string[], skipMissing = false): string[] {
+  const existing = new Set(ours.map((unit) => unit.name));
+  const order = unitOrder(spec, ours).filter((name) => existing.has(name));
+  if (names.length === 0) return order;
+  const unknown = names.filter((name) => !existing.has(name) && !(spec && name in spec.units));
+  if (unknown.length > 0) {
+    const known = unitOrder(spec, ours).join(', ') || 'none';
+    throw new CLIError(`no such unit: ${unknown.join(', ')} (the project has ${known})`, EXIT.usage);
+  }
+  const missing = skipMissing ? [] : names.filter((name) => !existing.has(name));
+  if (missing.length === 1) throw new CLIError(`unit ${missing[0]} does not exist yet: run compute up`, EXIT.usage);
+  if (missing.length > 1) throw new CLIError(`units ${missing.join(', ')} do not exist yet: run compute up`, EXIT.usage);
+  const wanted = new Set(names);
+  return order.filter((name) => wanted.has(name));
+}
+
+/** The daemon's units, and those of the target's project among them. Daemon errors exit 1 with one line. */
+export async function readUnits(target: ProjectTarget, client: SandboxClient): Promise<{ all: UnitState[]; ours: UnitState[]; name?: string }> {
+  let all: UnitState[];
+  try {
+    all = await client.units();
+  } catch (error) {
+    throw asCLIError(error);
+  }
+  const name = targetName(target, all);
+  return { all, ours: name === undefined ? [] : projectUnits(all, name), ...(name === undefined ? {} : { name }) };
+}
