@@ -1,12 +1,13 @@
 // `compute daemon`: argument errors in-process; the real thing spawned as `node bin/compute.js daemon`.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, statSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/commands/daemon.js';
 import { reportError } from '../../src/cli/main.js';
 import type { CliIO } from '../../src/cli/io.js';
+import { findMarkedLeaders } from '../../src/daemon/units/adopt.js';
 import { connect, type SandboxClient } from '../../src/sdk/index.js';
 import { isAlive, processGroupMembers } from '../helpers/procs.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -166,5 +167,38 @@ describe('compute daemon, spawned', () => {
     const adopted = await after.services.get('sleeper');
     expect(adopted).toMatchObject({ status: 'running', pid });
     expect(processGroupMembers(pid).length).toBeGreaterThan(0);
+  });
+
+  it('adopts a unit whose pid never reached the state file (a crash right after the spawn), by its markers', async () => {
+    const base = tempDir('compute-cli-');
+    const args = ['--root', join(base, 'root')];
+    const socketPath = join(base, 'state', 'daemon.sock');
+    const statePath = join(base, 'state', 'state.json');
+    const first = spawnDaemon(args);
+    await waitFor(() => first.stdout().includes('listening on unix:'), { what: 'the first daemon' });
+    const before = track(connect({ socketPath }));
+    await before.services.upsert('sleeper', { cmd: 'sleep', args: ['300'] });
+    await before.services.start('sleeper');
+    const pid = await waitFor(async () => (await before.services.get('sleeper')).pid, { what: 'the unit pid' });
+    groups.push(pid);
+    await waitFor(() => readFileSync(statePath, 'utf8').includes(String(pid)), { what: 'the pid in state.json' });
+    first.child.kill('SIGKILL');
+    await first.exited;
+    // Rewrite the state file as it was just before the spawn: the unit starting, no pid recorded.
+    const state = JSON.parse(readFileSync(statePath, 'utf8')) as { units: Array<{ state: Record<string, unknown>; pidStartTime?: number }> };
+    for (const unit of state.units) {
+      delete unit.state.pid;
+      delete unit.pidStartTime;
+      unit.state.status = 'starting';
+    }
+    writeFileSync(statePath, JSON.stringify(state));
+
+    const second = spawnDaemon(args);
+    await waitFor(() => second.stdout().includes('listening on unix:'), { what: 'the second daemon' });
+    const after = track(connect({ socketPath }));
+    await waitFor(async () => (await after.unit('sleeper'))?.status === 'ready', { what: 'the adopted unit to be ready' });
+    expect((await after.unit('sleeper'))?.pid).toBe(pid);
+    const leaders = findMarkedLeaders(realpathSync(join(base, 'state'))).filter((leader) => leader.unit === 'sleeper');
+    expect(leaders.map((leader) => leader.pid)).toEqual([pid]);
   });
 });

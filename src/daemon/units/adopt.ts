@@ -1,6 +1,6 @@
 // Finding the processes an earlier daemon of this sandbox left running: recorded ones to adopt, unrecorded ones to end.
 import { readdirSync, readFileSync } from 'node:fs';
-import { SANDBOX_MARKER, UNIT_MARKER } from './env.js';
+import { HASH_MARKER, PHASE_MARKER, SANDBOX_MARKER, UNIT_MARKER } from './env.js';
 import { isLiveProcess, processStartTime, type ProcessExit, type UnitProcess } from './process.js';
 
 /** True when `pid` is alive and is the very process that was recorded (same start time, so not a reused pid). */
@@ -20,13 +20,23 @@ export function adoptedProcess(pid: number, startTime: number, pollMs = 200): Un
   return { pid, exited };
 }
 
+/** A process group leader carrying this sandbox's markers. */
+export interface MarkedLeader {
+  pid: number;
+  unit: string;
+  /** `install` or `main` (see env.ts Phase). */
+  phase: string | undefined;
+  /** The restart hash of the spec it was started from. */
+  hash: string | undefined;
+}
+
 /**
- * Process group leaders that carry this sandbox's marker in their environment, by unit name. A daemon that died
- * between spawning a process and saving its pid leaves such a process unrecorded; finding it by its marker is what
- * keeps a new daemon from starting a second one.
+ * Process group leaders that carry this sandbox's marker in their environment. A daemon that died between spawning
+ * a process and saving its pid leaves such a process unrecorded; finding it by its markers is what lets a new daemon
+ * adopt it (or end it) instead of starting a second one.
  */
-export function findMarkedLeaders(sandboxId: string): Map<string, number[]> {
-  const found = new Map<string, number[]>();
+export function findMarkedLeaders(sandboxId: string): MarkedLeader[] {
+  const found: MarkedLeader[] = [];
   const sandboxEntry = `${SANDBOX_MARKER}=${sandboxId}`;
   for (const entry of readdirSync('/proc')) {
     const code = entry.charCodeAt(0);
@@ -40,9 +50,9 @@ export function findMarkedLeaders(sandboxId: string): Map<string, number[]> {
     }
     const variables = environ.split('\0');
     if (!variables.includes(sandboxEntry) || !isGroupLeader(pid)) continue;
-    const unit = variables.find((v) => v.startsWith(`${UNIT_MARKER}=`))?.slice(UNIT_MARKER.length + 1);
-    if (unit === undefined) continue;
-    found.set(unit, [...(found.get(unit) ?? []), pid]);
+    const value = (name: string) => variables.find((v) => v.startsWith(`${name}=`))?.slice(name.length + 1);
+    const unit = value(UNIT_MARKER);
+    if (unit !== undefined) found.push({ pid, unit, phase: value(PHASE_MARKER), hash: value(HASH_MARKER) });
   }
   return found;
 }

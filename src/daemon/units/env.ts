@@ -3,9 +3,17 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parseEnv } from 'node:util';
 
-/** Environment variables that mark a process as belonging to a unit of one sandbox; a new daemon finds orphans by them. */
+/**
+ * Environment variables that mark a process as a unit's: of which sandbox, which unit, which spec (its restart
+ * hash) and which phase (`install` or `main`). A new daemon finds what an earlier one left running by them.
+ */
 export const SANDBOX_MARKER = 'COMPUTE_SANDBOX';
 export const UNIT_MARKER = 'COMPUTE_UNIT';
+export const HASH_MARKER = 'COMPUTE_UNIT_HASH';
+export const PHASE_MARKER = 'COMPUTE_PHASE';
+
+/** What a unit's process is doing: running its install command, or being the unit. */
+export type Phase = 'install' | 'main';
 
 /** The parts a unit's environment is built from, lowest precedence first. */
 export interface EnvLayers {
@@ -15,13 +23,13 @@ export interface EnvLayers {
   envFile: Record<string, string>;
   /** The unit's merged environment from its spec. */
   spec: Record<string, string>;
-  port?: number;
   user?: PasswdEntry;
   sandboxId: string;
   unit: string;
+  hash: string;
 }
 
-/** Builds a unit's environment: inherited < env_file < spec < PORT, plus the user's HOME and the sandbox markers. */
+/** Builds a unit's environment: inherited < env_file < spec, plus the user's HOME and the sandbox markers. */
 export function unitEnvironment(layers: EnvLayers): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(layers.inherited)) {
@@ -34,9 +42,9 @@ export function unitEnvironment(layers: EnvLayers): Record<string, string> {
     env.LOGNAME = layers.user.name;
   }
   Object.assign(env, layers.envFile, layers.spec);
-  if (layers.port !== undefined) env.PORT = String(layers.port);
   env[SANDBOX_MARKER] = layers.sandboxId;
   env[UNIT_MARKER] = layers.unit;
+  env[HASH_MARKER] = layers.hash;
   return env;
 }
 

@@ -4,18 +4,18 @@ import { stat } from 'node:fs/promises';
 import type { UnitSpec } from '../../model/unit.js';
 import { PathEscapeError, resolveConfined, sandboxToHost } from '../paths.js';
 import type { RunnerDeps } from './deps.js';
-import { lookupUser, readEnvFile, unitEnvironment, type PasswdEntry } from './env.js';
+import { lookupUser, PHASE_MARKER, readEnvFile, unitEnvironment, type PasswdEntry, type Phase } from './env.js';
 import { spawnUnitProcess, SpawnError, type UnitProcess } from './process.js';
 
-/** Where and as whom a unit runs, resolved once per start (install and every restart share it). */
+/** Where, as whom and with which environment (PORT aside) a unit runs; resolved once per start. */
 export interface LaunchContext {
   cwd: string;
   user?: PasswdEntry;
-  envFile: Record<string, string>;
+  env: Record<string, string>;
 }
 
-/** Resolves the unit's working folder (must exist inside the sandbox), its user and its env_file. Throws SpawnError. */
-export async function prepareLaunch(spec: UnitSpec, root: string): Promise<LaunchContext> {
+/** Resolves the unit's working folder (must exist inside the sandbox), its user and its environment. Throws SpawnError. */
+export async function prepareLaunch(spec: UnitSpec, root: string, sandboxId: string): Promise<LaunchContext> {
   let cwd: string;
   try {
     cwd = await resolveConfined(root, spec.cwd);
@@ -37,7 +37,13 @@ export async function prepareLaunch(spec: UnitSpec, root: string): Promise<Launc
       throw new SpawnError(`env_file ${spec.envFile}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
     });
   }
-  return { cwd, envFile, ...(user ? { user } : {}) };
+  const env = unitEnvironment({ inherited: process.env, envFile, spec: spec.env, sandboxId, unit: spec.name, hash: spec.hash, ...(user ? { user } : {}) });
+  return { cwd, env, ...(user ? { user } : {}) };
+}
+
+/** The environment of one process of the unit: the context's, plus PORT and the phase marker. */
+export function processEnvironment(context: LaunchContext, phase: Phase, port: number | undefined): Record<string, string> {
+  return { ...context.env, ...(port === undefined ? {} : { PORT: String(port) }), [PHASE_MARKER]: phase };
 }
 
 /** Spawns `command` for the unit with its environment (and PORT), its output going into the unit's log spools. */
@@ -45,18 +51,11 @@ export async function launch(
   spec: UnitSpec,
   command: string | string[],
   context: LaunchContext,
-  deps: Pick<RunnerDeps, 'logs' | 'sandboxId'>,
+  deps: Pick<RunnerDeps, 'logs'>,
+  phase: Phase,
   port: number | undefined,
 ): Promise<UnitProcess> {
-  const env = unitEnvironment({
-    inherited: process.env,
-    envFile: context.envFile,
-    spec: spec.env,
-    sandboxId: deps.sandboxId,
-    unit: spec.name,
-    ...(port === undefined ? {} : { port }),
-    ...(context.user ? { user: context.user } : {}),
-  });
+  const env = processEnvironment(context, phase, port);
   const spool = await deps.logs.openSpool(spec.name);
   try {
     return await spawnUnitProcess({

@@ -57,7 +57,7 @@ export async function runLifecycle(host: LifecycleHost, generation: Generation, 
     }
     let context: LaunchContext;
     try {
-      context = await prepareLaunch(host.spec, host.deps.root);
+      context = await prepareLaunch(host.spec, host.deps.root, host.deps.sandboxId);
     } catch (error) {
       if (signal.aborted) return;
       if (error instanceof SpawnError) return host.setStatus('failed', error.message);
@@ -75,7 +75,7 @@ async function install(host: LifecycleHost, generation: Generation, context: Lau
   const { signal } = generation.controller;
   const since = Date.now();
   host.setStatus('installing');
-  const exit = await runToExit(host, generation, () => launch(host.spec, host.spec.install ?? '', context, host.deps, undefined));
+  const exit = await runToExit(host, generation, () => launch(host.spec, host.spec.install ?? '', context, host.deps, 'install', undefined));
   if (!exit || signal.aborted) return false;
   if (exit.exitCode === 0) return true;
   const lines = (await host.deps.logs.read(host.name, { stream: 'combined', tail: 5 })).filter((line) => line.ts >= since);
@@ -166,7 +166,7 @@ async function spawnMain(host: LifecycleHost, generation: Generation, context: L
   const process = await spawnOrFail(host, async () => {
     const port = spec.port === undefined ? undefined : await host.deps.ports.allocate(spec.name, spec.port, spec.strictPort);
     host.patch(port === undefined ? { port: undefined, url: undefined } : { port, url: `http://localhost:${port}` });
-    return launch(spec, spec.command, context, host.deps, port);
+    return launch(spec, spec.command, context, host.deps, 'main', port);
   });
   if (!process) return undefined;
   generation.pgid = process.pid;

@@ -5,12 +5,12 @@ import type { UnitEvent, UnitSpec, UnitState } from '../../model/unit.js';
 import { buildGraph } from '../../plan/graph.js';
 import { notFound } from '../errors.js';
 import type { Supervisor, UnitListener } from '../supervisor-api.js';
-import { adoptedProcess, findMarkedLeaders, isSameProcess } from './adopt.js';
+import { adoptedProcess, findMarkedLeaders, isSameProcess, type MarkedLeader } from './adopt.js';
 import { DependencyError, silentLog, type Log, type RunnerDeps, type UnitLogs } from './deps.js';
 import { ACTIVE_STATUSES } from './machine.js';
 import { evaluateNeed } from './needs.js';
 import { createPortBook } from './port-book.js';
-import { terminateGroup } from './process.js';
+import { processStartTime, terminateGroup } from './process.js';
 import { UnitRunner, type RunnerRecord } from './runner.js';
 import { StateFile } from './state-file.js';
 import { validateBatch } from './validate.js';
@@ -126,16 +126,20 @@ class LocalSupervisor implements Supervisor {
     await this.stateFile.flush();
   }
 
-  /** Reads the state file back: adopts units whose processes still live, ends unrecorded ones, restarts the rest. */
+  /**
+   * Reads the state file back: adopts units whose processes still live (the recorded pid, or else the one main
+   * process carrying the unit's markers and spec hash), ends unaccounted processes, restarts the rest.
+   */
   async recover(): Promise<void> {
     const { records, warning } = await this.stateFile.load();
     if (warning) this.log.warn({}, warning);
     const marked = findMarkedLeaders(this.deps.sandboxId);
     const adopted = new Set<number>();
     const toStart: string[] = [];
-    for (const record of records) {
+    for (const saved of records) {
+      const record = withLiveProcess(saved, marked);
       const { pid, port } = record.state;
-      const alive = pid !== undefined && isSameProcess(pid, record.pidStartTime);
+      const alive = pid !== undefined && record.pidStartTime !== undefined;
       const runner = new UnitRunner(record.state.spec, this.deps, alive ? record : settled(record));
       this.runners.set(runner.name, runner);
       if (alive && pid !== undefined && record.pidStartTime !== undefined) {
@@ -148,13 +152,12 @@ class LocalSupervisor implements Supervisor {
         toStart.push(runner.name);
       }
     }
-    await this.endOrphans(marked, adopted);
+    await this.endOrphans(marked.filter((leader) => !adopted.has(leader.pid)));
     if (toStart.length > 0) await this.start(toStart);
   }
 
-  // Processes of this sandbox that no record accounts for would become second copies of their units: end them.
-  private async endOrphans(marked: Map<string, number[]>, adopted: Set<number>): Promise<void> {
-    const orphans = [...marked.entries()].flatMap(([unit, pids]) => pids.filter((pid) => !adopted.has(pid)).map((pid) => ({ unit, pid })));
+  // Processes of this sandbox that no unit accounts for would become second copies of their units: end them.
+  private async endOrphans(orphans: MarkedLeader[]): Promise<void> {
     await Promise.all(
       orphans.map(async ({ unit, pid }) => {
         this.log.warn({ unit, pid }, 'ending an unrecorded process of this sandbox');
@@ -258,12 +261,26 @@ class LocalSupervisor implements Supervisor {
   }
 }
 
+// The record with the process that still runs it: the recorded one if it lives; else the one main process that
+// carries the unit's markers and spec hash (spawned just before a crash, before its pid was saved); else none.
+function withLiveProcess(record: RunnerRecord, marked: MarkedLeader[]): RunnerRecord {
+  const { pid } = record.state;
+  if (pid !== undefined && isSameProcess(pid, record.pidStartTime)) return record;
+  const candidates = marked.filter((leader) => leader.unit === record.state.name && leader.phase === 'main' && leader.hash === record.state.spec.hash);
+  const startTime = candidates.length === 1 ? processStartTime((candidates[0] as MarkedLeader).pid) : undefined;
+  if (candidates.length !== 1 || startTime === undefined) {
+    const { pid: _pid, ...state } = record.state;
+    return { ...record, state };
+  }
+  const running = record.state.status === 'running' || record.state.status === 'ready';
+  const state = { ...record.state, pid: (candidates[0] as MarkedLeader).pid, status: running ? record.state.status : ('starting' as const) };
+  return { ...record, state, pidStartTime: startTime };
+}
+
 // A record whose process is gone: whatever it was doing has ended.
 function settled(record: RunnerRecord): RunnerRecord {
-  if (!ACTIVE_STATUSES.has(record.state.status) && record.state.pid === undefined) return record;
-  const { pid: _pid, ...state } = record.state;
-  const status = ACTIVE_STATUSES.has(state.status) ? 'stopped' : state.status;
-  return { desired: record.desired, state: { ...state, status, reason: 'its process ended while the daemon was down' } };
+  if (!ACTIVE_STATUSES.has(record.state.status)) return record;
+  return { desired: record.desired, state: { ...record.state, status: 'stopped', reason: 'its process ended while the daemon was down' } };
 }
 
 function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {

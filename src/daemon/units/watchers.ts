@@ -3,7 +3,7 @@ import { startHealthMonitor, type HealthReport } from '../health/index.js';
 import { detectListeningPorts, processGroupPids } from '../ports/index.js';
 import type { UnitState, UnitStatus } from '../../model/unit.js';
 import type { RunnerDeps } from './deps.js';
-import type { LaunchContext } from './launch.js';
+import { processEnvironment, type LaunchContext } from './launch.js';
 
 /** The part of a runner the watchers report to. */
 export interface WatchedUnit {
@@ -44,7 +44,8 @@ function startHealth(unit: WatchedUnit, context: LaunchContext, spawnedAt: numbe
     {
       port: () => unit.state.port,
       cwd: context.cwd,
-      env: unit.state.spec.env,
+      // The unit's own environment, so an exec check finds the same programs (PATH) the unit does.
+      env: processEnvironment(context, 'main', unit.state.port),
       onLine: (listener) => logs.onLine(unit.name, (line) => listener(line.text)),
       pastLines: async () =>
         (await logs.read(unit.name, { stream: 'combined' })).filter((line) => line.ts >= spawnedAt).map((line) => line.text),
