@@ -1,15 +1,27 @@
-// Builds dist/ once before the tests, so that tests spawning the CLI run the code under test, not a stale build.
+// Builds dist/ once before the tests, so that tests spawning the CLI run the code under test, not a stale build;
+// after the tests, fails the run if any test left a process behind.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { killLeakedProcesses } from './leaks.js';
 
 /** Vitest global setup: compile src/ to dist/. Type errors are reported by `npm run typecheck`, not here. */
-export default function setup(): void {
+export default function setup(): () => void {
   const root = fileURLToPath(new URL('../..', import.meta.url));
   try {
     execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'pipe' });
   } catch (error) {
     // tsc still emits when there are type errors; only a missing build is fatal here.
     if (!existsSync(`${root}/dist/cli/main.js`)) throw error;
+  }
+  return teardown;
+}
+
+// A process whose test folder is gone outlived its test: that is a bug in the test or in the code it tests.
+function teardown(): void {
+  const leaked = killLeakedProcesses();
+  if (leaked.length > 0) {
+    const list = leaked.map((leak) => `  pid ${leak.pid} (${leak.folder}): ${leak.command}`).join('\n');
+    throw new Error(`${leaked.length} process(es) outlived their tests and were killed:\n${list}`);
   }
 }
