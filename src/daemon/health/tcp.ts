@@ -20,10 +20,10 @@ export function probeTcp(
     const finish = (result: { ok: boolean; error?: string }) => {
       deadline.clear();
       deadline.signal.removeEventListener('abort', onAbort);
-      // A reset instead of a FIN: probes every second would otherwise leave a TIME_WAIT socket each, for a minute.
-      // A socket still connecting is destroyed instead: resetAndDestroy would wait for a connect that may never come.
-      if (socket.connecting) socket.destroy();
-      else if (!socket.destroyed) socket.resetAndDestroy();
+      // A plain close (FIN), not a reset: a unit that does not handle ECONNRESET on an accepted socket (a bare
+      // node `net` server) crashes on a reset, and a health check must never take down what it checks. The price
+      // is a TIME_WAIT socket on the probe's side per probe, on an ephemeral port nobody else needs.
+      socket.destroy();
       resolve(result);
     };
     const onAbort = () => finish({ ok: false, error: abortMessage(deadline.signal) });

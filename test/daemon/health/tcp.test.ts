@@ -16,6 +16,20 @@ describe('probeTcp', () => {
     expect(await probeTcp(port, 5000, host)).toEqual({ ok: true });
   });
 
+  it('never takes down a bare server that does not handle ECONNRESET (the probe closes with a FIN)', async () => {
+    // An accepted socket without an 'error' listener crashes a node process on a reset. The server prints each close,
+    // so the test knows the server has seen every probe end before it looks whether the server is still alive.
+    const script =
+      "let n = 0; require('net').createServer((s) => s.on('close', () => console.log('closed ' + ++n))).listen(0, '127.0.0.1', function () { console.log('listening ' + this.address().port) })";
+    const { port, child } = await spawnListening('node', ['-e', script]);
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    for (let i = 0; i < 20; i++) expect(await probeTcp(port, 5000)).toEqual({ ok: true });
+    await waitFor(() => output.includes('closed 20') || child.exitCode !== null, { what: 'the server to see 20 closes' });
+    expect(child.exitCode).toBeNull();
+    expect(output).toContain('closed 20');
+  });
+
   it('fails when nothing listens', async () => {
     const result = await probeTcp(await closedPort(), 5000);
     expect(result.ok).toBe(false);
