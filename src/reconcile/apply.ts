@@ -30,6 +30,7 @@ export interface UnitOutcome {
   reason?: string;
   /** The need whose failure kept this unit from starting. */
   blockedBy?: string;
+  url?: string;
 }
 
 /** The result of an apply: the plan, each unit's outcome, and whether everything settled well in time. */
@@ -120,6 +121,12 @@ function outcomesOf(plan: Plan, tracker: UnitTracker): UnitOutcome[] {
     const state = tracker.get(change.name);
     const status = state?.status ?? 'pending';
     const blockedBy = /^dependency (\S+) /.exec(state?.reason ?? '')?.[1];
-    return { ...base, status, ...(state?.reason ? { reason: state.reason } : {}), ...(blockedBy ? { blockedBy } : {}) };
+    return {
+      ...base,
+      status,
+      ...(state?.reason ? { reason: state.reason } : {}),
+      ...(blockedBy ? { blockedBy } : {}),
+      ...(state?.url ? { url: state.url } : {}),
+    };
   });
 }

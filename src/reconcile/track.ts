@@ -53,6 +53,11 @@ export class UnitTracker {
 
   /** Resolves true once every named unit has settled, false on timeout or abort. */
   settle(names: string[], timeoutMs: number | undefined, signal: AbortSignal): Promise<boolean> {
+    return this.until(() => names.every((name) => SETTLED.has(this.states.get(name)?.status ?? 'pending')), timeoutMs, signal);
+  }
+
+  /** Resolves true once `condition` holds over the states (checked at every change), false on timeout or abort. */
+  until(condition: (tracker: UnitTracker) => boolean, timeoutMs: number | undefined, signal: AbortSignal): Promise<boolean> {
     return new Promise((resolve) => {
       const done = (result: boolean) => {
         this.waiters.delete(check);
@@ -61,10 +66,11 @@ export class UnitTracker {
         resolve(result);
       };
       const check = () => {
-        if (names.every((name) => SETTLED.has(this.states.get(name)?.status ?? 'pending'))) done(true);
+        if (condition(this)) done(true);
       };
       const onAbort = () => done(false);
       const timer = timeoutMs === undefined ? undefined : setTimeout(() => done(false), timeoutMs);
+      if (signal.aborted) return done(false);
       signal.addEventListener('abort', onAbort, { once: true });
       this.waiters.add(check);
       check();
