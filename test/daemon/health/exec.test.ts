@@ -77,7 +77,7 @@ describe('startHealthMonitor (exec)', () => {
     expect(execHealthyIntervalMs(intervalMs)).toBe(expected);
   });
 
-  it('runs at the interval until healthy, then at the slower pace', async () => {
+  it('runs fast while checking, then at the slower pace once healthy', async () => {
     const dir = tempDir();
     const flag = join(dir, 'ready');
     const clock = new FakeClock();
@@ -88,9 +88,10 @@ describe('startHealthMonitor (exec)', () => {
       // The probe is a real process: wait until it settled and the loop scheduled the next one.
       await waitFor(() => clock.pending().length === 1, { what: 'the first probe to settle' });
       expect(monitor.current()).toMatchObject({ status: 'checking', consecutiveFailures: 1 });
-      expect(clock.pending()).toEqual([3000]);
+      // While checking, the next probe comes fast (see nextDelay).
+      expect(clock.pending()).toEqual([25]);
       writeFileSync(flag, '');
-      await clock.advance(3000);
+      await clock.advance(25);
       await waitFor(() => clock.pending().length === 1, { what: 'the second probe to settle' });
       expect(monitor.current().status).toBe('healthy');
       // The slow pace, on its multiples (see nextDelay): the next probe is at 15 s.

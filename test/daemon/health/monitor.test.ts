@@ -61,22 +61,32 @@ function setup(schedule = { delayMs: 500, intervalMs: 1000, healthyIntervalMs: 1
 }
 
 describe('nextDelay', () => {
+  const healthy = { healthy: true, status: 'healthy', consecutiveFailures: 0 } as const;
+  const unhealthy = { healthy: false, status: 'unhealthy', consecutiveFailures: 3 } as const;
+  const checking = (consecutiveFailures: number) => ({ healthy: false, status: 'checking', consecutiveFailures }) as const;
   it.each([
-    { now: 0, interval: 1000, healthy: true, delay: 1000 },
-    { now: 1003, interval: 1000, healthy: true, delay: 997 },
-    { now: 1499, interval: 1000, healthy: true, delay: 501 },
-    { now: 1500, interval: 1000, healthy: true, delay: 500 },
-    { now: 1501, interval: 1000, healthy: true, delay: 1499 },
-    { now: 1501, interval: 1000, healthy: false, delay: 1000 },
-    { now: 123_456, interval: 10_000, healthy: true, delay: 6544 },
-    { now: 5, interval: 0, healthy: true, delay: 0 },
-  ])('at $now with interval $interval (healthy: $healthy) waits $delay', ({ now, interval, healthy, delay }) => {
-    expect(nextDelay(now, interval, healthy)).toBe(delay);
+    { now: 0, interval: 1000, report: healthy, delay: 1000 },
+    { now: 1003, interval: 1000, report: healthy, delay: 997 },
+    { now: 1499, interval: 1000, report: healthy, delay: 501 },
+    { now: 1500, interval: 1000, report: healthy, delay: 500 },
+    { now: 1501, interval: 1000, report: healthy, delay: 1499 },
+    { now: 1501, interval: 1000, report: unhealthy, delay: 1000 },
+    { now: 123_456, interval: 10_000, report: healthy, delay: 6544 },
+    { now: 5, interval: 0, report: healthy, delay: 0 },
+    { now: 5, interval: 2000, report: checking(1), delay: 25 },
+    { now: 5, interval: 2000, report: checking(2), delay: 50 },
+    { now: 5, interval: 2000, report: checking(4), delay: 200 },
+    { now: 5, interval: 2000, report: checking(7), delay: 1600 },
+    { now: 5, interval: 2000, report: checking(8), delay: 2000 },
+    { now: 5, interval: 2000, report: checking(500), delay: 2000 },
+    { now: 5, interval: 10, report: checking(1), delay: 10 },
+  ])('at $now with interval $interval ($report.status, $report.consecutiveFailures failures) waits $delay', ({ now, interval, report, delay }) => {
+    expect(nextDelay(now, interval, report)).toBe(delay);
   });
 });
 
 describe('runProbeLoop', () => {
-  it('probes first after delayMs, then every intervalMs, never inside the call that starts it', async () => {
+  it('probes first after delayMs, then fast while checking (25 ms, doubling up to intervalMs), never inside the call that starts it', async () => {
     const { clock, script, monitor } = setup();
     expect(script.calls).toEqual([]);
     await clock.advance(499);
@@ -84,7 +94,7 @@ describe('runProbeLoop', () => {
     await clock.advance(1);
     expect(script.calls).toEqual([500]);
     await clock.advance(3000);
-    expect(script.calls).toEqual([500, 1500, 2500, 3500]);
+    expect(script.calls).toEqual([500, 525, 575, 675, 875, 1275, 2075, 3075]);
     monitor.stop();
   });
 
@@ -103,7 +113,7 @@ describe('runProbeLoop', () => {
     const { clock, script, changes, monitor } = setup();
     await clock.advance(500 + 4 * 1000);
     expect(changes).toEqual([]);
-    expect(monitor.current()).toEqual({ healthy: false, status: 'checking', consecutiveFailures: 5, lastError: 'HTTP 503' });
+    expect(monitor.current()).toEqual({ healthy: false, status: 'checking', consecutiveFailures: 9, lastError: 'HTTP 503' });
     script.answer(ok);
     await clock.advance(1000);
     expect(changes).toEqual([{ healthy: true, status: 'healthy', consecutiveFailures: 0 }]);
@@ -138,16 +148,15 @@ describe('runProbeLoop', () => {
     monitor.stop();
   });
 
-  it('probes at healthyIntervalMs on its multiples while healthy, and every intervalMs otherwise', async () => {
+  it('probes at healthyIntervalMs on its multiples while healthy, and every intervalMs once unhealthy', async () => {
     const { clock, script, monitor } = setup({ delayMs: 0, intervalMs: 1000, healthyIntervalMs: 10_000 });
-    await clock.advance(2000);
-    expect(script.calls).toEqual([0, 1000, 2000]);
     script.answer(ok);
-    await clock.advance(1000);
+    await clock.advance(3000);
+    expect(script.calls).toEqual([0]);
     expect(clock.pending()).toEqual([7000]);
     script.answer(fail);
     await clock.advance(30_000);
-    expect(script.calls).toEqual([0, 1000, 2000, 3000, 10_000, 20_000, 30_000, 31_000, 32_000, 33_000]);
+    expect(script.calls).toEqual([0, 10_000, 20_000, 30_000, 31_000, 32_000, 33_000]);
     expect(monitor.current().status).toBe('unhealthy');
     expect(clock.pending()).toEqual([1000]);
     monitor.stop();
@@ -178,7 +187,7 @@ describe('runProbeLoop', () => {
     expect(script.calls).toEqual([0]);
     settle(fail);
     await flush();
-    expect(clock.pending()).toEqual([1000]);
+    expect(clock.pending()).toEqual([25]);
     monitor.stop();
   });
 
