@@ -59,7 +59,7 @@ export async function connectProject(project: ProjectPaths, start: boolean): Pro
 export function checkUnitNames(spec: Spec, names: string[]): void {
   const unknown = names.filter((name) => !(name in spec.units));
   if (unknown.length > 0) {
-    const known = Object.keys(spec.units).join(', ') || 'none';
+    const known = Object.keys(spec.units).sort().join(', ') || 'none';
     throw new CLIError(`no such unit: ${unknown.join(', ')} (the project has ${known})`, EXIT.usage);
   }
 }
