@@ -1,0 +1,107 @@
+// `compute up` in the foreground and with --watch: live re-apply on saves, invalid edits, Ctrl-C.
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { UnitState } from '../../src/model/unit.js';
+import { isAlive } from '../helpers/procs.js';
+import { freePort } from '../helpers/net.js';
+import { waitFor } from '../helpers/wait.js';
+import { copyProject, projectClient, spawnCli } from './project-harness.js';
+
+async function stack() {
+  const dir = copyProject('stack');
+  const env = { DB_PORT: String(await freePort()), API_PORT: String(await freePort()) };
+  const file = join(dir, 'compute.yaml');
+  // As editors save: write a temp file and rename it over the original.
+  const edit = (change: (yaml: string) => string) => {
+    writeFileSync(`${file}.tmp`, change(readFileSync(file, 'utf8')));
+    renameSync(`${file}.tmp`, file);
+  };
+  const units = async (): Promise<Record<string, UnitState>> => {
+    const client = await projectClient(dir);
+    try {
+      return Object.fromEntries((await client.units()).map((unit) => [unit.name, unit]));
+    } finally {
+      await client.close();
+    }
+  };
+  const allReady = async (names: string[]) => {
+    const state = await units();
+    return names.every((name) => state[name]?.status === 'ready') ? state : undefined;
+  };
+  return { dir, env, edit, units, allReady };
+}
+
+const pids = (state: Record<string, UnitState>) => Object.fromEntries(Object.entries(state).map(([name, unit]) => [name, unit.pid]));
+
+describe('compute up --watch', () => {
+  it('re-applies each valid save, ignores an invalid one (keeping what runs), and stops the stack on Ctrl-C', async () => {
+    const { dir, env, edit, units, allReady } = await stack();
+    const cli = spawnCli(dir, ['up', '--watch'], env);
+    const first = await waitFor(() => allReady(['db', 'api', 'web', 'cache']), { what: 'the stack to be ready', timeoutMs: 30_000 });
+    await waitFor(() => cli.stderr().includes('watching'), { what: 'the watch to begin' });
+    // The foreground follows the logs with a `name | ` prefix.
+    await waitFor(() => /api +\| api listening \d+ greeting=hello/.test(cli.stdout()), { what: 'api logs' });
+
+    edit((yaml) => yaml.replace('GREETING: hello', 'GREETING: salut'));
+    const second = await waitFor(
+      async () => {
+        const state = await allReady(['db', 'api', 'web', 'cache']);
+        return state && state.api?.pid !== first.api?.pid && state.web?.pid !== first.web?.pid ? state : undefined;
+      },
+      { what: 'api and web replaced' },
+    );
+    expect(second.db?.pid).toBe(first.db?.pid);
+    expect(second.cache?.pid).toBe(first.cache?.pid);
+    expect(await (await fetch(`http://127.0.0.1:${env.API_PORT}/`)).text()).toBe('api salut\n');
+
+    edit((yaml) => yaml.replace('    needs: [db]\n', '    needs: [nothing-here]\n'));
+    await waitFor(() => /compute\.yaml:\d+:\d+: .*nothing-here/.test(cli.stderr()), { what: 'the config error' });
+    await waitFor(() => cli.stderr().includes('nothing was changed'), { what: 'the keep-running notice' });
+    expect(pids(await units())).toEqual(pids(second));
+
+    edit((yaml) => yaml.replace('    needs: [nothing-here]\n', '    needs: [db]\n').replace('GREETING: salut', 'GREETING: hola'));
+    const third = await waitFor(
+      async () => {
+        const state = await allReady(['db', 'api', 'web', 'cache']);
+        return state && state.api?.pid !== second.api?.pid ? state : undefined;
+      },
+      { what: 'the next valid save applied' },
+    );
+    expect(third.cache?.pid).toBe(first.cache?.pid);
+
+    cli.child.kill('SIGINT');
+    const result = await cli.exited;
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain('Gracefully stopping');
+    const after = await units();
+    expect(Object.values(after).map((unit) => unit.status)).toEqual(['stopped', 'stopped', 'stopped', 'stopped']);
+    for (const unit of Object.values(third)) expect(isAlive(unit.pid ?? 0)).toBe(false);
+  });
+
+  it('stops dependents before their needs on Ctrl-C in the foreground', async () => {
+    const { dir, env, allReady } = await stack();
+    const cli = spawnCli(dir, ['up'], env);
+    await waitFor(() => allReady(['db', 'api', 'web', 'cache']), { what: 'the stack to be ready', timeoutMs: 30_000 });
+    const client = await projectClient(dir);
+    const stops: string[] = [];
+    const abort = new AbortController();
+    const watching = (async () => {
+      for await (const item of client.events(abort.signal)) {
+        if (item.type === 'event' && item.event.to === 'stopped') stops.push(item.event.unit);
+      }
+    })().catch(() => undefined);
+    try {
+      await waitFor(() => cli.stdout().includes('all units are up'), { what: 'the outcome' });
+      cli.child.kill('SIGINT');
+      expect((await cli.exited).code).toBe(130);
+      await waitFor(() => stops.length === 4, { what: 'four stops' });
+      expect(stops.indexOf('web')).toBeLessThan(stops.indexOf('api'));
+      expect(stops.indexOf('api')).toBeLessThan(stops.indexOf('db'));
+    } finally {
+      abort.abort();
+      await watching;
+      await client.close();
+    }
+  });
+});
