@@ -1,4 +1,8 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/index.js';
+import { tempDir } from '../helpers/tmp.js';
 import type { Spec } from '../../src/config/spec.js';
 import { PROJECT_LABEL, type UnitSpec, type UnitState, type UnitStatus } from '../../src/model/unit.js';
 import type { OverlayRecord } from '../../src/model/overlay.js';
@@ -124,5 +128,50 @@ describe('diff', () => {
   it('isEmptyPlan is true only when everything is unchanged', () => {
     expect(isEmptyPlan(diff(spec(unit('db')), { units: [running(unit('db'))], overlays: [] }))).toBe(true);
     expect(isEmptyPlan(diff(spec(unit('db')), { units: [running(unit('db'), 'failed')], overlays: [] }))).toBe(false);
+  });
+});
+
+describe('diff of loaded configs', () => {
+  const BASE = `name: shop
+servers:
+  api:
+    start: node api.js
+    env_file: api.env
+    environment: { DEBUG: "0" }
+  web:
+    start: node web.js
+    needs: [api]
+`;
+
+  // Loads a project written to a temp folder and diffs it against `actual` (what the previous load would run).
+  async function load(files: Record<string, string>) {
+    const dir = tempDir();
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    const result = await loadConfig({ files: [], cwd: dir, env: {} });
+    if (!result.spec) throw new Error(result.errors.map((e) => e.message).join('; '));
+    return result.spec;
+  }
+  const asRunning = (spec: Spec) => Object.values(spec.units).map((u) => running(u));
+  const actions = (plan: ReturnType<typeof diff>) => Object.fromEntries(plan.units.map((u) => [u.name, u.action]));
+
+  it.each<[string, Record<string, string>, Record<string, string>, Record<string, UnitAction>]>([
+    ['no change', { 'compute.yaml': BASE, 'api.env': 'A=1\n' }, {}, { api: 'unchanged', web: 'unchanged' }],
+    ['comment-only edit', { 'compute.yaml': BASE, 'api.env': 'A=1\n' }, { 'compute.yaml': `# a comment\n${BASE.replace('node web.js', 'node web.js # same')}` }, { api: 'unchanged', web: 'unchanged' }],
+    ['key order changed', { 'compute.yaml': BASE, 'api.env': 'A=1\n' }, { 'compute.yaml': BASE.replace('    start: node web.js\n    needs: [api]\n', '    needs: [api]\n    start: node web.js\n') }, { api: 'unchanged', web: 'unchanged' }],
+    ['env_file content changed', { 'compute.yaml': BASE, 'api.env': 'A=1\n' }, { 'api.env': 'A=2\n' }, { api: 'replace', web: 'unchanged' }],
+    ['inline environment changed', { 'compute.yaml': BASE, 'api.env': 'A=1\n' }, { 'compute.yaml': BASE.replace('DEBUG: "0"', 'DEBUG: "1"') }, { api: 'replace', web: 'unchanged' }],
+    ['restart policy changed', { 'compute.yaml': BASE, 'api.env': 'A=1\n' }, { 'compute.yaml': BASE.replace('    start: node web.js\n', '    start: node web.js\n    restart_policy: always\n') }, { api: 'unchanged', web: 'update' }],
+    ['unit removed', { 'compute.yaml': BASE, 'api.env': 'A=1\n' }, { 'compute.yaml': BASE.replace(/ {2}web:\n(.*\n)*/, '') }, { api: 'unchanged', web: 'remove' }],
+  ])('%s', async (_name, before, change, expected) => {
+    const old = await load(before);
+    const next = await load({ ...before, ...change });
+    expect(actions(diff(next, { units: asRunning(old), overlays: [] }))).toEqual(expected);
+  });
+
+  it('names the env_file variable that changed', async () => {
+    const old = await load({ 'compute.yaml': BASE, 'api.env': 'A=1\nB=2\n' });
+    const next = await load({ 'compute.yaml': BASE, 'api.env': 'A=1\nB=3\n' });
+    const api = diff(next, { units: asRunning(old), overlays: [] }).units.find((u) => u.name === 'api');
+    expect(api).toMatchObject({ action: 'replace', changed: ['environment.B'] });
   });
 });
