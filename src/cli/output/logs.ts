@@ -62,7 +62,7 @@ const CHUNK = 64 * 1024;
 export async function printLogs(client: LogSource, io: CliIO, names: readonly string[], options: LogPrintOptions = {}): Promise<void> {
   const query = { ...(options.stream ? { stream: options.stream } : {}), ...(options.tail === undefined ? {} : { tail: options.tail }) };
   const perUnit = await Promise.all(names.map(async (name) => ({ name, lines: await readLines(client, name, query) })));
-  const width = Math.max(0, ...names.map((name) => name.length));
+  const width = Math.max(0, ...perUnit.filter(({ lines }) => lines.length > 0).map(({ name }) => name.length));
   const style = stylerFor(io);
   let chunk = '';
   for (const { name, line } of mergeByTime(perUnit)) {

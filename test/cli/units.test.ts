@@ -1,0 +1,182 @@
+// The pure parts of ps, start/stop/restart and logs: rows and their order, unit selection, outcomes, -f, merging.
+import { describe, expect, it } from 'vitest';
+import { disambiguateF } from '../../src/cli/commands/logs.js';
+import { formatLogLine, mergeByTime } from '../../src/cli/output/logs.js';
+import { outcomesOf, renderOutcomes } from '../../src/cli/output/settle.js';
+import { stylerFor } from '../../src/cli/output/style.js';
+import { selectUnits, targetName } from '../../src/cli/output/target.js';
+import { healthOf, renderUnitTable, unitOrder, unitRows } from '../../src/cli/output/units.js';
+import { PROJECT_LABEL, type UnitSpec, type UnitState } from '../../src/model/unit.js';
+
+const plain = stylerFor({ isTTY: false, env: {} });
+
+function spec(name: string, needs: string[] = [], kind: UnitSpec['kind'] = 'server', project = 'shop'): UnitSpec {
+  return {
+    name,
+    kind,
+    command: 'true',
+    cwd: '/',
+    strictPort: false,
+    env: {},
+    restartPolicy: 'never',
+    maxRestarts: 0,
+    restartDelayMs: 0,
+    stopTimeoutMs: 1000,
+    needs: Object.fromEntries(needs.map((need) => [need, { condition: 'healthy', restart: false }])),
+    overlays: [],
+    labels: { [PROJECT_LABEL]: project },
+    hash: 'h',
+  };
+}
+
+function state(unit: UnitSpec, patch: Partial<UnitState> = {}): UnitState {
+  return {
+    name: unit.name,
+    kind: unit.kind,
+    spec: unit,
+    status: 'ready',
+    exitCode: null,
+    restartCount: 0,
+    consecutiveFailures: 0,
+    createdAt: '2025-01-01T00:00:00.000Z',
+    updatedAt: '2025-01-01T00:00:00.000Z',
+    ...patch,
+  };
+}
+
+// A file naming web → api → db (needs), listed in an order that is not the start order.
+const file = { units: { web: spec('web', ['api']), api: spec('api', ['db']), db: spec('db', [], 'service') } };
+
+describe('unitOrder and unitRows', () => {
+  it('orders the file\'s units by needs, then the daemon\'s units the file no longer names, by their own needs', () => {
+    const extra = [state(spec('zeta')), state(spec('old', ['zeta'])), state(spec('alpha'))];
+    expect(unitOrder(file, [state(file.units.api), ...extra])).toEqual(['db', 'api', 'web', 'zeta', 'alpha', 'old']);
+    expect(unitOrder(undefined, extra)).toEqual(['zeta', 'alpha', 'old']);
+  });
+
+  it('falls back to name order for daemon units whose needs form a cycle', () => {
+    const cyclic = [state(spec('b', ['a'])), state(spec('a', ['b']))];
+    expect(unitOrder(undefined, cyclic)).toEqual(['a', 'b']);
+  });
+
+  it('reports file units the daemon lacks as not created, and hides the process fields of units at rest', () => {
+    const rows = unitRows(file, [
+      state(file.units.db, { pid: 10, port: 5432, url: 'http://localhost:5432', healthy: true, healthStatus: 'healthy' }),
+      state(file.units.api, { status: 'failed', pid: 11, port: 3000, url: 'http://localhost:3000', exitCode: 3, restartCount: 2, healthy: false }),
+    ]);
+    expect(rows).toEqual([
+      { name: 'db', kind: 'service', status: 'ready', healthy: true, pid: 10, port: 5432, url: 'http://localhost:5432', restart_count: 0, exit_code: null },
+      { name: 'api', kind: 'server', status: 'failed', healthy: null, pid: null, port: null, url: null, restart_count: 2, exit_code: 3 },
+      { name: 'web', kind: 'server', status: 'not created', healthy: null, pid: null, port: null, url: null, restart_count: null, exit_code: null },
+    ]);
+    expect(renderUnitTable(rows, () => '-', plain)).toBe(
+      [
+        'NAME  KIND     STATUS           HEALTH  PID  PORT  URL                    RESTARTS',
+        'db    service  ready            -       10   5432  http://localhost:5432  0',
+        'api   server   failed (exit 3)  -       -    -     -                      2',
+        'web   server   not created      -       -    -     -                      -',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it.each([
+    [{ status: 'ready', healthStatus: 'healthy', healthy: true }, 'healthy'],
+    [{ status: 'running', healthStatus: 'checking' }, 'checking'],
+    [{ status: 'running', healthy: false }, 'unhealthy'],
+    [{ status: 'ready' }, '-'],
+    [{ status: 'stopped', healthStatus: 'healthy', healthy: true }, '-'],
+    [undefined, '-'],
+  ] as const)('healthOf(%j) is %s', (unit, expected) => {
+    expect(healthOf(unit as Parameters<typeof healthOf>[0])).toBe(expected);
+  });
+});
+
+describe('selectUnits', () => {
+  const ours = [state(file.units.web), state(file.units.db), state(spec('old'))];
+
+  it.each([
+    [[], ['db', 'web', 'old']],
+    [['web', 'db'], ['db', 'web']],
+    [['old'], ['old']],
+  ])('%j selects %j, in start order', (names, expected) => {
+    expect(selectUnits(file, ours, names)).toEqual(expected);
+  });
+
+  it.each([
+    [['nope', 'web'], false, 'no such unit: nope (the project has db, api, web, old)'],
+    [['api'], false, 'unit api does not exist yet: run compute up'],
+    [['api', 'web', 'ghost'], false, 'no such unit: ghost (the project has db, api, web, old)'],
+  ])('%j is a usage error: %s', (names, skip, message) => {
+    expect(() => selectUnits(file, ours, names, skip)).toThrow(expect.objectContaining({ exitCode: 2, message }));
+  });
+
+  it('names every missing unit at once, and skips them for stop', () => {
+    expect(() => selectUnits(file, [], ['api', 'web'])).toThrow('units api, web do not exist yet: run compute up');
+    expect(selectUnits(file, ours, ['api', 'web'], true)).toEqual(['web']);
+  });
+});
+
+describe('targetName', () => {
+  it('takes the config\'s name, else the one project the daemon holds units of', () => {
+    const units = [state(spec('a', [], 'server', 'shop')), state(spec('b', [], 'server', 'shop'))];
+    expect(targetName({ stateDir: '/s', name: 'given' }, units)).toBe('given');
+    expect(targetName({ stateDir: '/s' }, units)).toBe('shop');
+    expect(targetName({ stateDir: '/s' }, [])).toBeUndefined();
+    const mixed = [...units, state(spec('c', [], 'server', 'blog'))];
+    expect(() => targetName({ stateDir: '/s' }, mixed)).toThrow('the sandbox holds units of several projects (blog, shop)');
+  });
+});
+
+describe('outcomesOf', () => {
+  it('is ok for ready and completed units, and says why for the others', () => {
+    const states = new Map<string, UnitState | undefined>([
+      ['api', state(spec('api'), { url: 'http://localhost:3000' })],
+      ['job', state(spec('job'), { status: 'completed', exitCode: 0 })],
+      ['db', state(spec('db'), { status: 'failed', exitCode: 3 })],
+      ['web', state(spec('web'), { status: 'failed', reason: 'dependency db failed' })],
+      ['slow', state(spec('slow'), { status: 'running', reason: 'health check failing: 503' })],
+      ['gone', undefined],
+    ]);
+    const outcomes = outcomesOf(['api', 'job', 'db', 'web', 'slow', 'gone'], states, 1500);
+    expect(outcomes.map((o) => [o.name, o.ok, o.problem])).toEqual([
+      ['api', true, undefined],
+      ['job', true, undefined],
+      ['db', false, 'db failed (exit 3)'],
+      ['web', false, 'web failed: dependency db failed'],
+      ['slow', false, 'slow is still running after 1500 ms: health check failing: 503'],
+      ['gone', false, 'gone is unknown'],
+    ]);
+    expect(renderOutcomes(outcomes.slice(0, 3), plain)).toBe('api  ready      http://localhost:3000\njob  completed\ndb   failed\n');
+  });
+});
+
+describe('disambiguateF', () => {
+  const files = new Set(['dev.conf']);
+  it.each([
+    [['-f'], ['--follow']],
+    [['-f', 'api'], ['--follow', 'api']],
+    [['-f', 'dev.yaml', '-f', 'api'], ['--file', 'dev.yaml', '--follow', 'api']],
+    [['-f', 'dev.conf', '-f'], ['--file', 'dev.conf', '--follow']],
+    [['-f', '--tail', '3'], ['--follow', '--tail', '3']],
+    [['--file', 'x.yml', '--', '-f'], ['--file', 'x.yml', '--', '-f']],
+  ])('%j → %j', (args, expected) => {
+    expect(disambiguateF(args, (path) => files.has(path))).toEqual(expected);
+  });
+});
+
+describe('mergeByTime and formatLogLine', () => {
+  it('merges by time; lines of the same millisecond keep the units\' order, then their own', () => {
+    const merged = mergeByTime([
+      { name: 'a', lines: [{ ts: 1, stream: 'stdout', text: 'a1' }, { ts: 5, stream: 'stdout', text: 'a5' }, { ts: 5, stream: 'stderr', text: 'a5b' }] },
+      { name: 'b', lines: [{ ts: 0, stream: 'stdout', text: 'b0' }, { ts: 5, stream: 'stdout', text: 'b5' }] },
+    ]);
+    expect(merged.map(({ line }) => line.text)).toEqual(['b0', 'a1', 'a5', 'a5b', 'b5']);
+  });
+
+  it('pads the name and puts the time after the bar', () => {
+    const line = { ts: Date.UTC(2025, 0, 2, 3, 4, 5, 6), stream: 'stdout' as const, text: 'hello' };
+    expect(formatLogLine('db', line, 5, false, plain)).toBe('db    | hello\n');
+    expect(formatLogLine('db', line, 2, true, plain)).toBe('db | 2025-01-02T03:04:05.006Z hello\n');
+  });
+});
