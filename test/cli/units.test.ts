@@ -125,6 +125,9 @@ describe('targetName', () => {
     expect(targetName({ stateDir: '/s' }, [])).toBeUndefined();
     const mixed = [...units, state(spec('c', [], 'server', 'blog'))];
     expect(() => targetName({ stateDir: '/s' }, mixed)).toThrow('the sandbox holds units of several projects (blog, shop)');
+    // A broken file's `name:` picks among the daemon's projects, and is ignored when it names none of them.
+    expect(targetName({ stateDir: '/s', nameHint: 'blog' }, mixed)).toBe('blog');
+    expect(targetName({ stateDir: '/s', nameHint: 'My Shop' }, units)).toBe('shop');
   });
 });
 

@@ -22,7 +22,7 @@ Options:
                     \`compute logs -f dev.yaml -f api\` follows api of dev.yaml
   --stream STREAM   only stdout or only stderr (default: both)
   --tail N          only the last N lines of each unit (with --follow: then the new ones)
-  --timestamps      prefix each line with the time it was written (ISO 8601, UTC)
+  --timestamps      prefix each line with the time the daemon read it (ISO 8601, UTC)
   -f, --file FILE   a compose file (repeatable; default ./compute.yaml, then ./compute.yml)
   --state-dir DIR   where the project's sandbox lives (default .compute/ beside the first file)
   -h, --help        show this help

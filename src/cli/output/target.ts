@@ -14,8 +14,10 @@ import { projectUnits, unitOrder } from './units.js';
 export interface ProjectTarget {
   /** The validated config; undefined when the file is broken (then the daemon's units stand in for it). */
   spec?: Spec;
-  /** The project's name: the config's, or the `name:` of a broken file when it could be read. */
+  /** The project's name, from the config. */
   name?: string;
+  /** The `name:` of a broken file, when it could be read: preferred among the projects the daemon holds. */
+  nameHint?: string;
   stateDir: string;
   /** The sandbox root, when the config could be read (a daemon serving another root is then refused). */
   root?: string;
@@ -48,7 +50,7 @@ export async function findTarget(options: ProjectOptions, io: CliIO, lenient: bo
   io.stderr(`compute: warning: the config has errors; acting on the project's units as its daemon knows them\n`);
   io.stderr(formatDiagnostics(result.errors.map(asWarning), io.cwd));
   const declared = result.resolved?.name;
-  return { stateDir: fallbackStateDir(firstFile, options, io), ...(typeof declared === 'string' ? { name: declared } : {}) };
+  return { stateDir: fallbackStateDir(firstFile, options, io), ...(typeof declared === 'string' ? { nameHint: declared } : {}) };
 }
 
 function asWarning(diagnostic: Diagnostic): Diagnostic {
@@ -86,12 +88,14 @@ export function asCLIError(error: unknown): unknown {
 }
 
 /**
- * The name of the project whose units to act on. Known from the config; for a broken file without a readable
- * `name:`, the one project the daemon holds units of. Several projects in one daemon cannot be told apart: exit 2.
+ * The name of the project whose units to act on. Known from the config; for a broken file, its `name:` when the
+ * daemon holds units of that project, else the one project the daemon holds units of. Several projects in one
+ * daemon cannot be told apart: exit 2.
  */
 export function targetName(target: ProjectTarget, units: readonly UnitState[]): string | undefined {
   if (target.name !== undefined) return target.name;
   const projects = [...new Set(units.flatMap((unit) => unit.spec.labels[PROJECT_LABEL] ?? []))].sort();
+  if (target.nameHint !== undefined && projects.includes(target.nameHint)) return target.nameHint;
   if (projects.length <= 1) return projects[0];
   throw new CLIError(`the sandbox holds units of several projects (${projects.join(', ')}); fix the config so its name can be read`, EXIT.usage);
 }
