@@ -122,7 +122,7 @@ async function stay(client: SandboxClient, project: Project, io: CliIO, options:
   io.signal?.addEventListener('abort', onAbort, { once: true });
   let spec = project.spec;
   const scope = () => (options.only.length > 0 ? options.only : Object.keys(spec.units));
-  const follower = options.detach ? undefined : followLogs(client, io, scope(), { stream: 'combined', since, signal: stop.signal });
+  const follower = options.detach ? undefined : followLogs(client, io, scope(), { stream: 'combined', since, signal: stop.signal, keepOpen: options.watch });
   let watch: FileWatch | undefined;
   const reapply = new Coalescer(async () => {
     const next = await reload(options.files, io);
