@@ -3,7 +3,7 @@
 import { findCycles } from '../plan/graph.js';
 import { at, type Context } from './context.js';
 import { didYouMean } from './suggest.js';
-import type { UnitDraft } from './units.js';
+import { needLoc, type UnitDraft } from './units.js';
 
 // Suggestions cost a scan of every name; past this many unknown needs, the file is likely generated and wrong
 // wholesale, and suggestions would make the check quadratic.
@@ -20,10 +20,10 @@ export function checkUnits(drafts: Map<string, UnitDraft>, names: Set<string>, c
 function checkNeedsExist(drafts: Map<string, UnitDraft>, names: Set<string>, ctx: Context): void {
   let suggestions = 0;
   for (const draft of drafts.values()) {
-    for (const [need, loc] of draft.needLocs) {
+    for (const need of Object.keys(draft.spec.needs)) {
       if (names.has(need)) continue;
       const hint = suggestions++ < MAX_SUGGESTIONS ? didYouMean(need, names) : '';
-      ctx.diags.error(loc, `\`${draft.spec.name}\` needs \`${need}\`, which is not a server or service${hint}`);
+      ctx.diags.error(needLoc(draft, need, ctx), `\`${draft.spec.name}\` needs \`${need}\`, which is not a server or service${hint}`);
     }
   }
 }
@@ -32,9 +32,9 @@ function checkCycles(drafts: Map<string, UnitDraft>, ctx: Context): void {
   const units = new Map([...drafts].map(([name, draft]) => [name, draft.spec]));
   for (const cycle of findCycles(units)) {
     const [first, second] = cycle as [string, string];
-    const loc = drafts.get(first)?.needLocs.get(second);
-    if (!loc) continue;
-    ctx.diags.error(loc, cycle.length === 2 ? `\`${first}\` needs itself` : `needs form a cycle: ${cycle.join(' → ')}`);
+    const draft = drafts.get(first);
+    if (!draft) continue;
+    ctx.diags.error(needLoc(draft, second, ctx), cycle.length === 2 ? `\`${first}\` needs itself` : `needs form a cycle: ${cycle.join(' → ')}`);
   }
 }
 

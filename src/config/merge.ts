@@ -1,5 +1,5 @@
 // Merging several compose files in order: maps key by key, later scalars and lists win.
-import { attach, isMap, metaOf, type Meta, type Value, type ValueMap } from './located.js';
+import { attach, isMap, metaOf, setOwn, type Meta, type Value, type ValueMap } from './located.js';
 
 /**
  * Merges `later` over `earlier`: where both are maps, key by key (recursively); anywhere else `later` wins whole,
@@ -10,7 +10,7 @@ export function mergeValues(earlier: Value, later: Value): Value {
   if (!isMap(earlier) || !isMap(later)) return later;
   const a = metaOf(earlier);
   const b = metaOf(later);
-  const out = Object.create(null) as ValueMap;
+  const out: ValueMap = {};
   const keys = new Map<string, Meta['self']>();
   const values = new Map<string | number, Meta['self']>();
   const copyLocs = (from: Meta | undefined, key: string) => {
@@ -20,12 +20,12 @@ export function mergeValues(earlier: Value, later: Value): Value {
     if (valueLoc) values.set(key, valueLoc);
   };
   for (const key of Object.keys(earlier)) {
-    if (key in later) continue;
-    out[key] = earlier[key] as Value;
+    if (Object.hasOwn(later, key)) continue;
+    setOwn(out, key, earlier[key] as Value);
     copyLocs(a, key);
   }
   for (const key of Object.keys(later)) {
-    out[key] = key in earlier ? mergeValues(earlier[key] as Value, later[key] as Value) : (later[key] as Value);
+    setOwn(out, key, Object.hasOwn(earlier, key) ? mergeValues(earlier[key] as Value, later[key] as Value) : (later[key] as Value));
     copyLocs(b, key);
   }
   const self = (b ?? a)?.self;

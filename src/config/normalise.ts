@@ -27,7 +27,7 @@ export function normalise(doc: ValueMap, files: SpecFiles, ctx: Context): Spec {
   const { drafts, names } = readUnits(doc, sandbox.envs, ctx);
   checkUnits(drafts, names, ctx);
   const index = new OverlayIndex(overlays.specs);
-  const units: [string, UnitSpec][] = [];
+  const units: Record<string, UnitSpec> = {};
   for (const draft of drafts.values()) {
     const spec = draft.spec;
     if (draft.overlay !== undefined && !overlays.ids.has(draft.overlay)) {
@@ -37,9 +37,9 @@ export function normalise(doc: ValueMap, files: SpecFiles, ctx: Context): Spec {
     spec.overlays = [...new Set([...(draft.overlay !== undefined ? [draft.overlay] : []), ...index.containing(spec.cwd)])];
     spec.labels = { ...labels };
     spec.hash = restartHash(spec);
-    units.push([spec.name, spec]);
+    units[spec.name] = spec;
   }
-  return { name, files: files.files, projectDir: files.projectDir, sandbox, overlays: overlays.specs, units: record(units), inputs: files.inputs };
+  return { name, files: files.files, projectDir: files.projectDir, sandbox, overlays: overlays.specs, units, inputs: files.inputs };
 }
 
 /** A folder name as a project name: lower case, runs of other characters as `-`, at most 63 characters. */

@@ -1,18 +1,14 @@
 // YAML text → plain values that remember where they were written, with `${VAR}` interpolated on the way.
 import { isAlias, isMap as isYamlMap, isScalar, isSeq, parseDocument, visit, type Alias, type Node, type Scalar } from 'yaml';
-import { interpolate, type Lookup } from './interpolate.js';
-import { attach, metaOf, newMeta, type Meta, type Value, type ValueMap } from './located.js';
+import { fastRead } from './fast-yaml.js';
+import type { Lookup } from './interpolate.js';
+import { attach, FREE_FORM, MAX_DEPTH, MAX_VALUES, metaOf, newMeta, setOwn, type Meta, type Value, type ValueMap } from './located.js';
+import { stringScalar } from './scalar.js';
 import type { Diagnostics, Loc, Source } from './source.js';
 
-/** How deep a document may nest; deeper values are an error (and would only come from a mistake or an attack). */
-export const MAX_DEPTH = 64;
-/** How many values a document may expand to through aliases (the "billion laughs" document stops here). */
-export const MAX_VALUES = 2_000_000;
 
 const MULTIPLE_DOCS = 'a compose file holds one YAML document: remove this `---` and what follows, or put it in another file given with -f';
 
-// Maps whose keys are data (variable names), where `x-` keys are kept rather than dropped as extensions.
-const FREE_FORM = new Set(['environment', 'env', 'envs', 'metadata']);
 
 interface Context {
   source: Source;
@@ -27,10 +23,13 @@ interface Context {
 }
 
 /**
- * Parses one compose file. Returns undefined when the YAML does not parse (its errors are reported); an empty file
+ * Parses one compose file (with the fast reader when the text allows, else the yaml package; `fast: false` forces
+ * the yaml package, for tests that compare the two). Returns undefined when the YAML does not parse (its errors are reported); an empty file
  * is an empty map, with a warning. Duplicate keys and interpolation problems are reported, and the value is kept.
  */
-export function parseYaml(source: Source, lookup: Lookup, diags: Diagnostics): Value | undefined {
+export function parseYaml(source: Source, lookup: Lookup, diags: Diagnostics, options: { fast?: boolean } = {}): Value | undefined {
+  const fast = options.fast === false ? undefined : fastRead(source, lookup, diags);
+  if (fast !== undefined) return fast;
   // uniqueKeys is off because the yaml package checks it in O(n²) per map; convert() checks it in O(n).
   const doc = parseDocument(source.text, { uniqueKeys: false, prettyErrors: false, strict: true });
   for (const warning of doc.warnings) diags.warn({ source, offset: warning.pos[0] }, warning.message);
@@ -47,7 +46,7 @@ export function parseYaml(source: Source, lookup: Lookup, diags: Diagnostics): V
   const root = doc.contents;
   if (root === null || (isScalar(root) && root.value === null && root.source === '')) {
     diags.warn({ source, offset: 0 }, 'the file is empty');
-    return attach(Object.create(null) as ValueMap, newMeta({ source, offset: 0 }));
+    return attach({}, newMeta({ source, offset: 0 }));
   }
   const ctx: Context = { source, diags, lookup, expanding: new Set(), count: 0, warnedUnset: new Set(), root };
   return convert(root, ctx, 0, false);
@@ -89,8 +88,7 @@ function convert(node: Node | null, ctx: Context, depth: number, keepX: boolean)
 
 function map(pairs: { key: unknown; value: unknown }[], loc: Loc, ctx: Context, depth: number, keepX: boolean): ValueMap {
   const meta = newMeta(loc);
-  // Null prototype: a key named `__proto__` or `constructor` is data, not a property of Object.
-  const out = Object.create(null) as ValueMap;
+  const out: ValueMap = {};
   const merges: Node[] = [];
   for (const pair of pairs) {
     const keyNode = pair.key as Node | null;
@@ -113,7 +111,7 @@ function map(pairs: { key: unknown; value: unknown }[], loc: Loc, ctx: Context, 
     if (key.startsWith('x-') && !keepX) continue;
     meta.keys.set(key, keyLoc);
     meta.values.set(key, valueNode ? locOf(valueNode, ctx) : keyLoc);
-    out[key] = convert(valueNode, ctx, depth + 1, FREE_FORM.has(key));
+    setOwn(out, key, convert(valueNode, ctx, depth + 1, FREE_FORM.has(key)));
   }
   for (const source of merges) mergeInto(out, meta, source, ctx, depth, keepX);
   return attach(out, meta);
@@ -131,8 +129,8 @@ function mergeInto(out: ValueMap, meta: Meta, node: Node, ctx: Context, depth: n
     }
     const from = metaOf(value);
     for (const key of Object.keys(value)) {
-      if (key in out) continue;
-      out[key] = value[key] as Value;
+      if (Object.hasOwn(out, key)) continue;
+      setOwn(out, key, value[key] as Value);
       const keyLoc = from?.keys.get(key) ?? meta.self;
       meta.keys.set(key, keyLoc);
       meta.values.set(key, from?.values.get(key) ?? keyLoc);
@@ -182,39 +180,9 @@ function anchorFor(node: Alias, ctx: Context): Node | undefined {
 
 function scalar(node: Scalar, ctx: Context): Value {
   const value = node.value;
-  if (typeof value === 'string') return value.includes('$') ? interpolated(node, value, ctx) : value;
+  if (typeof value === 'string') return stringScalar(value, node.range?.[0] ?? 0, node.type === 'PLAIN', ctx);
   if (value === null || typeof value === 'number' || typeof value === 'boolean') return value;
   return String(value);
-}
-
-function interpolated(node: Scalar, value: string, ctx: Context): Value {
-  const { value: result, problems } = interpolate(value, ctx.lookup);
-  const start = node.range?.[0] ?? 0;
-  // Offsets inside the text map onto the file only when the text is written as is (a one-line plain scalar).
-  const exact = node.type === 'PLAIN' && ctx.source.text.startsWith(value, start);
-  for (const problem of problems) {
-    const loc = { source: ctx.source, offset: exact ? start + problem.offset : start };
-    if (problem.kind === 'error') ctx.diags.error(loc, problem.message);
-    else if (problem.name && !ctx.warnedUnset.has(problem.name)) {
-      ctx.warnedUnset.add(problem.name);
-      ctx.diags.warn(loc, problem.message);
-    }
-  }
-  // `port: ${PORT}` is a number, as if the value had been written in place; quoted values stay strings.
-  return node.type === 'PLAIN' && value.includes('${') ? coreScalar(result) : result;
-}
-
-/** The YAML 1.2 core-schema reading of a plain scalar's text: null, booleans, numbers, else the string. */
-export function coreScalar(text: string): Value {
-  // An empty result stays an empty string: `start: ${UNSET}` is an empty command, not a missing one.
-  if (/^(?:~|null|Null|NULL)$/.test(text)) return null;
-  if (/^(?:true|True|TRUE)$/.test(text)) return true;
-  if (/^(?:false|False|FALSE)$/.test(text)) return false;
-  if (/^[-+]?[0-9]+$/.test(text)) return Number(text);
-  if (/^0o[0-7]+$/.test(text)) return parseInt(text.slice(2), 8);
-  if (/^0x[0-9a-fA-F]+$/.test(text)) return parseInt(text.slice(2), 16);
-  if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/.test(text)) return Number(text);
-  return text;
 }
 
 function keyText(node: Scalar, ctx: Context): string {

@@ -1,6 +1,6 @@
 // Per-file fixes applied before merging, while it is still known which file wrote each value.
 import { resolve } from 'node:path';
-import { attach, isMap, metaOf, type Meta, type Value, type ValueMap } from './located.js';
+import { attach, isMap, metaOf, setOwn, type Meta, type Value, type ValueMap } from './located.js';
 
 // Environment maps that may also be written as compose-style lists of `KEY=value`.
 const ENV_KEYS = ['environment', 'env'] as const;
@@ -40,13 +40,13 @@ function envListToMap(map: ValueMap, key: string): void {
   const list = map[key];
   if (!Array.isArray(list) || !list.every((item) => typeof item === 'string' && /^[^=]+=/.test(item))) return;
   const listMeta = metaOf(list);
-  const out = Object.create(null) as ValueMap;
+  const out: ValueMap = {};
   const meta: Meta | undefined = listMeta && { self: listMeta.self, keys: new Map(), values: new Map() };
   list.forEach((item, i) => {
     const text = item as string;
     const eq = text.indexOf('=');
     const name = text.slice(0, eq);
-    out[name] = text.slice(eq + 1);
+    setOwn(out, name, text.slice(eq + 1));
     const loc = listMeta?.values.get(i);
     if (meta && loc) {
       meta.keys.set(name, loc);

@@ -1,8 +1,8 @@
 // One `servers:` or `services:` entry → a UnitSpec (without its overlays and hash, which need the whole file).
 import { normaliseSandboxPath, PathEscapeError } from '../daemon/paths.js';
 import type { HealthCheck, Need, NeedCondition, RestartPolicy, UnitKind, UnitSpec } from '../model/unit.js';
-import { at, atKey, envString, record, shownPath, type Context } from './context.js';
-import { isMap, type Value, type ValueMap } from './located.js';
+import { at, atKey, envString, shownPath, type Context } from './context.js';
+import { isMap, setOwn, valueAt, type Value, type ValueMap } from './located.js';
 import { dotted } from './schema.js';
 import type { Loc } from './source.js';
 
@@ -16,8 +16,6 @@ export interface UnitDraft {
   spec: UnitSpec;
   /** Its path in the document: `['servers', name]` or `['services', name]`. */
   keys: string[];
-  /** Where each need was written, by the name it needs. */
-  needLocs: Map<string, Loc>;
   /** A server's `overlay:` id, checked once every overlay is known. */
   overlay?: string;
 }
@@ -32,7 +30,7 @@ export function readUnit(kind: UnitKind, name: string, raw: ValueMap, sandboxEnv
   const cwd = sandboxPath(raw[cwdKey], [...keys, cwdKey], ctx) ?? '/';
   const env = environment(raw, keys, sandboxEnvs, ctx);
   const healthCheck = kind === 'server' ? serverHealth(raw, keys, ctx) : serviceHealth(raw, keys, ctx);
-  const { needs, needLocs } = readNeeds(raw.needs, [...keys, 'needs'], ctx);
+  const needs = readNeeds(raw.needs);
   const spec: UnitSpec = {
     name,
     kind,
@@ -53,7 +51,7 @@ export function readUnit(kind: UnitKind, name: string, raw: ValueMap, sandboxEnv
   if (typeof raw.port === 'number') spec.port = raw.port;
   if (typeof raw.user === 'string') spec.user = raw.user;
   if (healthCheck) spec.healthCheck = healthCheck;
-  return { spec, keys, needLocs, ...(typeof raw.overlay === 'string' ? { overlay: raw.overlay } : {}) };
+  return { spec, keys, ...(typeof raw.overlay === 'string' ? { overlay: raw.overlay } : {}) };
 }
 
 /** Normalises a sandbox path written at `keys` (default `/`); reports a path that climbs out of the sandbox. */
@@ -68,23 +66,26 @@ export function sandboxPath(value: Value | undefined, keys: (string | number)[],
   }
 }
 
-// sandbox envs < env_file (in order) < inline environment / env.
+// sandbox envs < env_file (in order) < inline environment / env. Built in place: this runs for every unit.
 function environment(raw: ValueMap, keys: string[], sandboxEnvs: Record<string, string>, ctx: Context): Record<string, string> {
-  const env = new Map(Object.entries(sandboxEnvs));
+  const env: Record<string, string> = { ...sandboxEnvs };
   const files = typeof raw.env_file === 'string' ? [raw.env_file] : Array.isArray(raw.env_file) ? raw.env_file : [];
   files.forEach((path, i) => {
-    const fileKeys = Array.isArray(raw.env_file) ? [...keys, 'env_file', i] : [...keys, 'env_file'];
     const file = ctx.envFiles.get(String(path));
+    if (file && 'vars' in file) {
+      for (const key in file.vars) setOwn(env, key, file.vars[key] as string);
+      return;
+    }
+    const fileKeys = Array.isArray(raw.env_file) ? [...keys, 'env_file', i] : [...keys, 'env_file'];
     const loc = at(ctx, fileKeys);
-    if (!file || 'missing' in file) ctx.diags.error(loc, `${dotted(fileKeys)}: env_file \`${shownPath(String(path), loc)}\` does not exist`);
-    else if ('unreadable' in file) ctx.diags.error(loc, `${dotted(fileKeys)}: env_file \`${shownPath(String(path), loc)}\` ${file.unreadable}`);
-    else for (const [key, value] of Object.entries(file.vars)) env.set(key, value);
+    const problem = file && 'unreadable' in file ? file.unreadable : 'does not exist';
+    ctx.diags.error(loc, `${dotted(fileKeys)}: env_file \`${shownPath(String(path), loc)}\` ${problem}`);
   });
   for (const key of ['env', 'environment']) {
     const inline = raw[key];
-    if (isMap(inline)) for (const [name, value] of Object.entries(inline)) env.set(name, envString(value));
+    if (isMap(inline)) for (const name of Object.keys(inline)) setOwn(env, name, envString(inline[name]));
   }
-  return record(env);
+  return env;
 }
 
 function serverHealth(raw: ValueMap, keys: string[], ctx: Context): HealthCheck | undefined {
@@ -136,20 +137,23 @@ function timing(check: ValueMap | undefined): { intervalMs: number; timeoutMs: n
 }
 
 // A list means "each must be healthy"; a map gives each need its condition and restart flag.
-function readNeeds(raw: Value | undefined, keys: (string | number)[], ctx: Context): { needs: Record<string, Need>; needLocs: Map<string, Loc> } {
-  const entries: [string, Need][] = [];
-  const needLocs = new Map<string, Loc>();
+function readNeeds(raw: Value | undefined): Record<string, Need> {
+  const needs: Record<string, Need> = {};
   if (Array.isArray(raw)) {
-    raw.forEach((name, i) => {
-      entries.push([String(name), { condition: 'healthy', restart: false }]);
-      needLocs.set(String(name), at(ctx, [...keys, i]));
-    });
+    for (const name of raw) setOwn(needs, String(name), { condition: 'healthy', restart: false });
   } else if (isMap(raw)) {
-    for (const [name, value] of Object.entries(raw)) {
-      const entry = isMap(value) ? value : {};
-      entries.push([name, { condition: (entry.condition as NeedCondition | undefined) ?? 'healthy', restart: entry.restart === true }]);
-      needLocs.set(name, atKey(ctx, [...keys, name]));
+    for (const name of Object.keys(raw)) {
+      const entry = raw[name];
+      const long = isMap(entry) ? entry : {};
+      setOwn(needs, name, { condition: (long.condition as NeedCondition | undefined) ?? 'healthy', restart: long.restart === true });
     }
   }
-  return { needs: record(entries), needLocs };
+  return needs;
+}
+
+/** Where the need of `draft` on `name` was written (found only when an error is reported about it). */
+export function needLoc(draft: UnitDraft, name: string, ctx: Context): Loc {
+  const needsKeys = [...draft.keys, 'needs'];
+  const raw = valueAt(ctx.doc, needsKeys);
+  return Array.isArray(raw) ? at(ctx, [...needsKeys, raw.indexOf(name)]) : atKey(ctx, [...needsKeys, name]);
 }

@@ -1,7 +1,7 @@
 // Table tests of `${VAR}` interpolation (src/config/interpolate.ts) and of the typing of interpolated plain scalars.
 import { describe, expect, it } from 'vitest';
 import { interpolate } from '../../src/config/interpolate.js';
-import { coreScalar } from '../../src/config/parse.js';
+import { coreScalar } from '../../src/config/scalar.js';
 
 const vars: Record<string, string> = { NAME: 'shop', EMPTY: '', PORT: '3000', NESTED: 'inner' };
 const lookup = (name: string) => (Object.hasOwn(vars, name) ? vars[name] : undefined);
