@@ -1,7 +1,8 @@
 // The sandbox daemon, composed: state folder lock, logger, supervisor, HTTP listeners, discovery file; and its stop.
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, realpath, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
+import type { CommandStore } from './commands/index.js';
 import type { Supervisor } from './supervisor-api.js';
 import { daemonFiles, writeDaemonInfo } from './http/discovery.js';
 import { listenTcp, listenUnix } from './http/listen.js';
@@ -131,9 +132,15 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     announced.resolve();
     const made = await factory({ root, stateDir, logger });
     supervisor = made.supervisor;
+    const commands = await commandRunner(root, stateDir);
     const startupMs = Math.round(performance.now() - started);
-    const daemon = finishing({ stateDir, socketPath, url, closers, control, logger, lock, startupMs, closeParts: made.close });
-    deps.resolve({ supervisor, logger, stopAllUnits: control.stopAllUnits, exit: () => void daemon.close(), ...(made.overlays ? { overlays: made.overlays } : {}) });
+    // Background commands (and what finished ones left running) go with the daemon: nothing else would end them.
+    const closeParts = async () => {
+      await commands.close();
+      await made.close?.();
+    };
+    const daemon = finishing({ stateDir, socketPath, url, closers, control, logger, lock, startupMs, closeParts });
+    deps.resolve({ supervisor, logger, commands, stopAllUnits: control.stopAllUnits, exit: () => void daemon.close(), ...(made.overlays ? { overlays: made.overlays } : {}) });
     // performance.now() counts from the process's start, so the second figure includes node's own start-up.
     logger.info({ root, stateDir, socket: socketPath, url, startup_ms: startupMs, since_process_start_ms: Math.round(performance.now()) }, 'daemon started');
     // Compiling the body schemas waits until the daemon answers, so that start-up does not pay for ajv.
@@ -218,6 +225,13 @@ function finishing(parts: Finishing): RunningDaemon {
     return closing;
   };
   return { pid: process.pid, stateDir: parts.stateDir, socketPath: parts.socketPath, ...(parts.url ? { url: parts.url } : {}), startupMs: parts.startupMs, closed, close };
+}
+
+// The runner of POST /run/command; loaded, like the supervisor, once the listeners are bound.
+async function commandRunner(root: string, stateDir: string): Promise<CommandStore> {
+  const { CommandRunner } = await import('./commands/index.js');
+  // The same marker value as the units' processes (the real state folder), so leftovers are found the same way.
+  return new CommandRunner({ root, sandboxId: await realpath(stateDir) });
 }
 
 // The local sandbox: the log store, the overlay manager and the unit supervisor over them, all in the state folder.

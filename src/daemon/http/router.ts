@@ -1,8 +1,10 @@
-// A small router: route modules list {method, path, handler}; `:name` segments become params.
+// A small router: route modules list {method, path, handler}; `:name` segments become params, and a last `*name`
+// segment takes the rest of the path (one or more segments, e.g. a file path).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Supervisor } from '../supervisor-api.js';
 import type { OverlayRecord, OverlaySpec } from '../../model/overlay.js';
+import type { CommandStore } from '../commands/index.js';
 
 /** The overlays of a sandbox, as the routes use them (the overlay manager implements it). */
 export interface OverlayStore {
@@ -20,6 +22,8 @@ export interface RouteDeps {
   logger: Logger;
   /** The overlays (absent when the daemon runs without an overlay manager: the overlay routes then answer 501). */
   overlays?: OverlayStore;
+  /** The one-off commands (absent: the command routes answer 501). */
+  commands?: CommandStore;
   /** Stops every unit once (later calls wait for the same stop); mutating requests get 503 from then on. */
   stopAllUnits: () => Promise<void>;
   /** Asks the daemon to close and exit, after the current reply has been sent. */
@@ -47,7 +51,7 @@ export interface Reply {
 
 /** A route: its method, its path pattern (`/servers/:slug`), and what answers it. */
 export interface Route {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   handler: (ctx: RouteContext) => Promise<Reply | undefined>;
 }
@@ -65,7 +69,7 @@ interface Compiled {
 export function createRouter(routes: readonly Route[]): (method: string, pathname: string) => Match {
   const compiled: Compiled[] = routes.map((route) => {
     const segments = route.path.split('/').slice(1);
-    return { route, segments, literals: segments.filter((s) => !s.startsWith(':')).length };
+    return { route, segments, literals: segments.filter((s) => !s.startsWith(':') && !s.startsWith('*')).length };
   });
   return (method, pathname) => {
     const parts = pathname.split('/').slice(1);
@@ -83,12 +87,17 @@ export function createRouter(routes: readonly Route[]): (method: string, pathnam
 }
 
 function matchSegments(pattern: string[], parts: string[]): Record<string, string> | undefined {
-  if (pattern.length !== parts.length) return undefined;
+  const rest = pattern.at(-1)?.startsWith('*') === true;
+  if (rest ? parts.length < pattern.length : pattern.length !== parts.length) return undefined;
   const params: Record<string, string> = {};
   for (let i = 0; i < pattern.length; i++) {
     const want = pattern[i] as string;
     const got = parts[i] as string;
-    if (want.startsWith(':')) {
+    if (want.startsWith('*')) {
+      const tail = matchRest(parts.slice(i));
+      if (tail === undefined) return undefined;
+      params[want.slice(1)] = tail;
+    } else if (want.startsWith(':')) {
       if (got === '') return undefined;
       try {
         params[want.slice(1)] = decodeURIComponent(got);
@@ -100,4 +109,14 @@ function matchSegments(pattern: string[], parts: string[]): Record<string, strin
     }
   }
   return params;
+}
+
+// The rest of the path, decoded; undefined when it is empty or badly encoded (as for a `:name` segment).
+function matchRest(parts: string[]): string | undefined {
+  if (parts.every((part) => part === '')) return undefined;
+  try {
+    return decodeURIComponent(parts.join('/'));
+  } catch {
+    return undefined;
+  }
 }

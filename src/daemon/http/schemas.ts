@@ -111,6 +111,38 @@ export const serviceDefinitionSchema = {
   additionalProperties: false,
 } as const;
 
+/** POST /run/command (2.x fields; `timeout` in seconds). Unknown fields are ignored, as newer 2.x clients may send more. */
+export const commandSchema = {
+  type: 'object',
+  required: ['command'],
+  properties: {
+    command,
+    cwd: text,
+    env: stringMap,
+    background: { type: 'boolean' },
+    timeout: { type: 'number', exclusiveMinimum: 0, description: 'a number of seconds greater than 0' },
+    shell: { type: 'string', minLength: 1 },
+    stream: { type: 'boolean' },
+  },
+} as const;
+
+const sandboxPath = { type: 'string', minLength: 1, description: 'a non-empty sandbox path' } as const;
+
+/** POST /files: a UTF-8 file to write (2.x; content defaults to empty). */
+export const fileWriteSchema = {
+  type: 'object',
+  required: ['path'],
+  properties: { path: sandboxPath, content: text },
+} as const;
+
+/** POST /v1/files/mkdir: a folder to create with its parents. */
+export const folderSchema = {
+  type: 'object',
+  required: ['path'],
+  properties: { path: sandboxPath },
+  additionalProperties: false,
+} as const;
+
 const timing = { intervalMs: count, timeoutMs: count, delayMs: count } as const;
 const timingRequired = ['intervalMs', 'timeoutMs', 'delayMs'] as const;
 

@@ -7,6 +7,8 @@ import { hasBearerToken } from './auth.js';
 import { trackConnections } from './closer.js';
 import { readJsonBody, sendJson } from './respond.js';
 import { createRouter, type Route, type RouteDeps } from './router.js';
+import { commandRoutes } from './routes/commands.js';
+import { fileRoutes } from './routes/files.js';
 import { serverRoutes } from './routes/servers.js';
 import { serviceRoutes } from './routes/services.js';
 import { streamRoutes } from './routes/streams.js';
@@ -14,8 +16,17 @@ import { overlayRoutes } from './routes/overlays.js';
 import { systemRoutes } from './routes/system.js';
 import { unitRoutes } from './routes/units.js';
 
-/** Every route this daemon serves; issue 4 adds its files and command modules here. */
-export const ROUTES: readonly Route[] = [...systemRoutes, ...serverRoutes, ...serviceRoutes, ...unitRoutes, ...streamRoutes, ...overlayRoutes];
+/** Every route this daemon serves. */
+export const ROUTES: readonly Route[] = [
+  ...systemRoutes,
+  ...serverRoutes,
+  ...serviceRoutes,
+  ...unitRoutes,
+  ...streamRoutes,
+  ...overlayRoutes,
+  ...commandRoutes,
+  ...fileRoutes,
+];
 
 /** How one listener answers: with a token (TCP) every route but GET /health needs `Authorization: Bearer <token>`. */
 export interface HandlerOptions {
@@ -71,6 +82,9 @@ async function handle(
     res.setHeader('www-authenticate', 'Bearer');
     return sendJson(res, 401, { error: 'unauthorized: a valid "Authorization: Bearer <token>" header is required' });
   }
+  if (hasDotSegment(req.url ?? '/')) {
+    return sendJson(res, 400, { error: `the request path must not contain "." or ".." segments (got "${(req.url ?? '').split('?')[0]}")` });
+  }
   if (!match) return sendJson(res, 404, { error: `no route for ${method} ${url.pathname}` });
   if (!('route' in match)) {
     res.setHeader('allow', match.allowed.join(', '));
@@ -99,6 +113,16 @@ async function handle(
   } finally {
     logger.debug({ method, path: url.pathname, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request');
   }
+}
+
+// URL parsing resolves `/files/../../etc` (and `%2e%2e`) to `/etc` before routing; refusing such paths outright makes
+// a climb out of a files route a clear 400 instead of a request silently answered for another path.
+const DOT_SEGMENT = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)/i;
+
+/** True when the raw request target (before its query) has a `.` or `..` segment, plain or percent-encoded. */
+export function hasDotSegment(target: string): boolean {
+  const query = target.indexOf('?');
+  return DOT_SEGMENT.test(query === -1 ? target : target.slice(0, query));
 }
 
 /** The HTTP status an error maps to: DaemonError's own, 403 for a path outside the sandbox, else 500. */

@@ -207,3 +207,73 @@ export interface DaemonInfo {
   /** The sandbox root it serves. */
   root: string;
 }
+
+/** POST /run/command: a shell command run once in the sandbox (2.x names; `timeout` in seconds, ours). */
+export interface CommandRequest {
+  command: string;
+  /** Sandbox folder to run in (default `/`, the sandbox root). */
+  cwd?: string;
+  /** Variables added to the daemon's environment. */
+  env?: Record<string, string>;
+  /** Reply at once with the command's id; wait with GET /terminals/exec/commands/:id/wait. */
+  background?: boolean;
+  /** Seconds until the command's process group is killed (the reply then says `timed_out: true`, exit_code 124). */
+  timeout?: number;
+  /** The shell that runs `command` with `-c` (default /bin/sh). */
+  shell?: string;
+  /** Streaming over WebSocket (2.x); not supported here (501). */
+  stream?: boolean;
+}
+
+/** How a command is doing: running, exited 0 (`completed`), or exited otherwise, killed or timed out (`failed`). */
+export type CommandStatus = 'running' | 'completed' | 'failed';
+
+/** `data` of POST /run/command and of the /terminals/exec/commands routes (2.x CommandExecutionResponse fields). */
+export interface CommandResult {
+  /** Background commands only: the ids to wait on (GET /terminals/{terminal_id}/commands/{cmd_id}/wait). */
+  cmd_id?: string;
+  terminal_id?: string;
+  command: string;
+  status: CommandStatus;
+  stdout: string;
+  stderr: string;
+  /** Once finished: the exit status (128 + signal number when killed by a signal, 124 when timed out). */
+  exit_code?: number;
+  duration_ms?: number;
+  started_at: string;
+  finished_at?: string;
+  /** Our additions: the process (group) id, and whether it timed out or its output was cut at the capture limit. */
+  pid?: number;
+  timed_out?: boolean;
+  stdout_truncated?: boolean;
+  stderr_truncated?: boolean;
+}
+
+/** A file or folder as the 2.x files API reports it; `path` is the sandbox path. */
+export interface FileInfo {
+  name: string;
+  path: string;
+  size: number;
+  is_dir: boolean;
+  modified_at: string;
+  /** Our addition: the entry is a symlink (not followed; `is_dir` and `size` are the link's own). */
+  is_symlink?: boolean;
+}
+
+/** `data` of GET /files?path=. */
+export interface FileList {
+  path: string;
+  files: FileInfo[];
+}
+
+/** `data` of GET /files/<path> (content with `?content=true`) and of POST /files. */
+export interface FileReply {
+  file: FileInfo;
+  content?: string;
+}
+
+/** POST /files: write a UTF-8 file (created with its parent folders, or replaced). */
+export interface FileWrite {
+  path: string;
+  content?: string;
+}

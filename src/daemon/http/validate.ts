@@ -2,10 +2,20 @@
 // and a failure turned into one 400 message naming the field, e.g. `servers: "port" must be an integer between 1 and 65535`.
 import type { ErrorObject } from 'ajv';
 import { badRequest } from '../errors.js';
-import { overlayCreateSchema, serverStartSchema, serviceDefinitionSchema, unitBatchSchema, unitNamesSchema, type SchemaNode } from './schemas.js';
+import {
+  commandSchema,
+  fileWriteSchema,
+  folderSchema,
+  overlayCreateSchema,
+  serverStartSchema,
+  serviceDefinitionSchema,
+  unitBatchSchema,
+  unitNamesSchema,
+  type SchemaNode,
+} from './schemas.js';
 
 /** The request bodies that have a schema. */
-export type BodyKind = 'server' | 'service' | 'units' | 'names' | 'overlay';
+export type BodyKind = 'server' | 'service' | 'units' | 'names' | 'overlay' | 'command' | 'file' | 'folder';
 
 const BODIES: Record<BodyKind, { label: string; schema: object }> = {
   server: { label: 'servers', schema: serverStartSchema },
@@ -13,6 +23,9 @@ const BODIES: Record<BodyKind, { label: string; schema: object }> = {
   units: { label: 'units', schema: unitBatchSchema },
   names: { label: 'units', schema: unitNamesSchema },
   overlay: { label: 'overlays', schema: overlayCreateSchema },
+  command: { label: 'run/command', schema: commandSchema },
+  file: { label: 'files', schema: fileWriteSchema },
+  folder: { label: 'files', schema: folderSchema },
 };
 
 type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
@@ -25,7 +38,8 @@ export function loadValidators(): Promise<Record<BodyKind, Validator>> {
     const { default: ajvModule } = await import('ajv');
     const ajv = new ajvModule.default({ allErrors: false, discriminator: true, strict: true });
     const compile = (kind: BodyKind): Validator => ajv.compile(BODIES[kind].schema);
-    return { server: compile('server'), service: compile('service'), units: compile('units'), names: compile('names'), overlay: compile('overlay') };
+    const kinds = Object.keys(BODIES) as BodyKind[];
+    return Object.fromEntries(kinds.map((kind) => [kind, compile(kind)])) as Record<BodyKind, Validator>;
   })();
   return compiled;
 }
