@@ -1,8 +1,12 @@
 // The typed client of a sandbox daemon: servers (ComputeSDK 2.x shape), services (seed API), and our unit API.
 import type { LogLine, LogStream } from '../daemon/supervisor-api.js';
 import type {
+  CommandResult,
   Envelope,
   EventStreamItem,
+  FileInfo,
+  FileList,
+  FileReply,
   HealthResponse,
   OverlayCreate,
   ReadyResponse,
@@ -26,6 +30,17 @@ export interface UnitLogOptions {
   /** Keep streaming new lines (across restarts) until `signal` aborts. */
   follow?: boolean;
   signal?: AbortSignal;
+}
+
+/** How to run a command through the client (`timeout` in seconds, as in ComputeSDK 2.x). */
+export interface RunCommandOptions {
+  /** Sandbox folder to run in (default `/`). */
+  cwd?: string;
+  env?: Record<string, string>;
+  /** Reply at once with `cmd_id`; wait for it with `commands.wait`. */
+  background?: boolean;
+  timeout?: number;
+  shell?: string;
 }
 
 /** A connected daemon. Every failed call throws SandboxApiError (status 0 when the daemon is unreachable). */
@@ -55,6 +70,27 @@ export interface SandboxClient {
     retrieve(id: string): Promise<OverlayRecord>;
     /** Removes the overlay and the files it copied. */
     destroy(id: string): Promise<void>;
+  };
+  /** Runs a shell command in the sandbox; a non-zero exit is a result (`exit_code`), not an error. */
+  runCommand(command: string, options?: RunCommandOptions): Promise<CommandResult>;
+  /** Background commands started by runCommand({ background: true }). */
+  commands: {
+    list(): Promise<CommandResult[]>;
+    retrieve(id: string): Promise<CommandResult>;
+    /** Waits until the command ends (408 SandboxApiError when it still runs after `timeout` seconds, default 300). */
+    wait(id: string, options?: { timeout?: number }): Promise<CommandResult>;
+  };
+  /** The sandbox's files, by sandbox path; a path that would leave the sandbox root is a 403. */
+  filesystem: {
+    readFile(path: string): Promise<string>;
+    /** Creates or replaces a UTF-8 file, and its missing parent folders. */
+    writeFile(path: string, content: string): Promise<FileInfo>;
+    /** Creates a folder and its missing parents. */
+    mkdir(path: string): Promise<FileInfo>;
+    readdir(path: string): Promise<FileInfo[]>;
+    exists(path: string): Promise<boolean>;
+    /** Removes a file, a symlink (not its target) or a folder with everything in it. */
+    remove(path: string): Promise<void>;
   };
   /** Every unit with its spec (and hash) and status, sorted by name. */
   units(): Promise<UnitState[]>;
@@ -117,6 +153,28 @@ export function connect(endpoint: Endpoint): SandboxClient {
       retrieve: (id) => transport.call<OverlayRecord>('GET', `/filesystem/overlays/${seg(id)}`),
       destroy: async (id) => void (await transport.call('DELETE', `/filesystem/overlays/${seg(id)}`)),
     },
+    runCommand: (command, options = {}) => data<CommandResult>('POST', '/run/command', { command, ...options }),
+    commands: {
+      list: async () => (await data<{ commands: CommandResult[] }>('GET', '/terminals/exec/commands')).commands,
+      retrieve: (id) => data<CommandResult>('GET', `/terminals/exec/commands/${seg(id)}`),
+      wait: (id, options) => data<CommandResult>('GET', `/terminals/exec/commands/${seg(id)}/wait${options?.timeout === undefined ? '' : `?timeout=${options.timeout}`}`),
+    },
+    filesystem: {
+      readFile: async (path) => (await data<FileReply>('GET', `${filePath(path)}?content=true`)).content ?? '',
+      writeFile: async (path, content) => (await data<FileReply>('POST', '/files', { path, content })).file,
+      mkdir: async (path) => (await data<FileReply>('POST', '/v1/files/mkdir', { path })).file,
+      readdir: async (path) => (await data<FileList>('GET', `/files?${new URLSearchParams({ path })}`)).files,
+      exists: async (path) => {
+        try {
+          await transport.call('HEAD', filePath(path));
+          return true;
+        } catch (error) {
+          if (error instanceof SandboxApiError && error.status === 404) return false;
+          throw error;
+        }
+      },
+      remove: async (path) => void (await data('DELETE', filePath(path))),
+    },
     units: async () => (await data<{ units: UnitState[] }>('GET', '/v1/units')).units,
     unit: async (name) => {
       try {
@@ -138,6 +196,11 @@ export function connect(endpoint: Endpoint): SandboxClient {
     shutdown: async () => void (await transport.call('POST', '/v1/shutdown')),
     close: () => transport.close(),
   };
+}
+
+// `/files/<path>` with each segment encoded, as the 2.x client builds it.
+function filePath(path: string): string {
+  return `/files/${path.split('/').filter((s) => s !== '').map(encodeURIComponent).join('/')}`;
 }
 
 function logsPath(name: string, options: UnitLogOptions): string {
