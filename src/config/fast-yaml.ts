@@ -8,6 +8,7 @@
 // yaml package, errors included. test/config/fast-yaml.test.ts compares the two on fixtures and random documents.
 import type { Lookup } from './interpolate.js';
 import { attach, FREE_FORM, MAX_DEPTH, MAX_VALUES, newMeta, setOwn, type Meta, type Value, type ValueMap } from './located.js';
+import { findIn, flowPlainText, GIVE_UP, giveUp, INDICATORS, quotedText, skipSpaces } from './fast-yaml-scan.js';
 import { coreScalar, stringScalar, type ScalarContext, type Sink } from './scalar.js';
 import type { Diagnostics, Loc, Source } from './source.js';
 
@@ -28,11 +29,6 @@ export function fastRead(source: Source, lookup: Lookup, diags: Diagnostics): Va
     if (error === GIVE_UP) return undefined;
     throw error;
   }
-}
-
-const GIVE_UP = new Error('outside the fast YAML subset');
-function giveUp(): never {
-  throw GIVE_UP;
 }
 
 // Problems are held back until the whole text is read: if the reader gives up halfway, the yaml package's pass
@@ -62,11 +58,6 @@ interface Line {
   /** Offset of the newline (or the end of the text). */
   end: number;
 }
-
-// Characters that may not start a plain scalar or a key (`-` is allowed when followed by a non-space).
-const INDICATORS = new Set([...'-?:,[]{}#&*!|>\'"%@`']);
-const FLOW_STOP = new Set([...',[]{}']);
-const ESCAPES: Record<string, string> = { '\\': '\\', '"': '"', '/': '/', n: '\n', t: '\t', r: '\r', '0': '\0', b: '\b', f: '\f', e: '\x1b', a: '\x07', v: '\v' };
 
 class Reader {
   readonly lines: Line[] = [];
@@ -157,7 +148,7 @@ class Reader {
   }
 
   private mapValue(indent: number, colonEnd: number, line: Line, depth: number, keepX: boolean): [Value, number] {
-    const pos = this.skipSpaces(colonEnd, line.end);
+    const pos = skipSpaces(this.text, colonEnd, line.end);
     if (pos < line.end && this.text[pos] !== '#') return [this.inlineValue(pos, line, indent, depth, keepX), pos];
     if (pos < line.end && pos === colonEnd) giveUp();
     this.i++;
@@ -176,7 +167,7 @@ class Reader {
     const meta = newMeta(this.loc((this.lines[this.i] as Line).start));
     for (;;) {
       const line = this.lines[this.i] as Line;
-      const pos = this.skipSpaces(line.start + 1, line.end);
+      const pos = skipSpaces(this.text, line.start + 1, line.end);
       if (pos === line.end || this.text[pos] === '#' || this.isDash(pos, line.end)) giveUp();
       meta.values.set(list.length, this.loc(pos));
       list.push(this.key(pos, line.end) ? this.map(pos - line.begin, pos, depth + 1, false) : this.inlineValue(pos, line, indent, depth + 1, false));
@@ -194,7 +185,7 @@ class Reader {
     if (c === '[' || c === '{') [value, end] = this.flow(pos, line.end, depth, keepX);
     else if (c === '"' || c === "'") [value, end] = this.quoted(pos, line.end, depth);
     else [value, end] = this.plain(pos, line.end, depth);
-    const after = this.skipSpaces(end, line.end);
+    const after = skipSpaces(this.text, end, line.end);
     if (after < line.end && !(this.text[after] === '#' && after > end)) giveUp();
     this.i++;
     const next = this.lines[this.i];
@@ -206,14 +197,14 @@ class Reader {
   private key(pos: number, end: number): { text: string; at: number; colonEnd: number } | undefined {
     const c = this.text[pos] as string;
     if (c === '"' || c === "'") {
-      const [text, after] = this.quotedText(pos, end);
-      const colon = this.skipSpaces(after, end);
+      const [text, after] = quotedText(this.text, pos, end);
+      const colon = skipSpaces(this.text, after, end);
       if (this.text[colon] !== ':' || !(colon + 1 === end || this.text[colon + 1] === ' ')) return undefined;
       if (colon - pos > 1000) giveUp();
       return { text, at: pos, colonEnd: colon + 1 };
     }
     if (INDICATORS.has(c)) return undefined;
-    const colon = this.find(/:(?: |$)/, pos, end);
+    const colon = findIn(this.text, /:(?: |$)/, pos, end);
     if (colon === -1) return undefined;
     // YAML caps implicit keys at 1024 characters; the yaml package reports longer ones.
     if (colon - pos > 1000) giveUp();
@@ -226,7 +217,7 @@ class Reader {
   private plain(pos: number, end: number, depth: number): [Value, number] {
     const c = this.text[pos] as string;
     if (INDICATORS.has(c) && !(c === '-' && pos + 1 < end && this.text[pos + 1] !== ' ')) giveUp();
-    const comment = this.find(/ #/, pos, end);
+    const comment = findIn(this.text, / #/, pos, end);
     const text = this.text.slice(pos, comment === -1 ? end : comment).trimEnd();
     if (text.includes(': ') || text.endsWith(':')) giveUp();
     return [this.plainValue(text, pos, depth), pos + text.length];
@@ -240,40 +231,8 @@ class Reader {
 
   private quoted(pos: number, end: number, depth: number): [Value, number] {
     this.enter(depth);
-    const [text, after] = this.quotedText(pos, end);
+    const [text, after] = quotedText(this.text, pos, end);
     return [stringScalar(text, pos, false, this.ctx), after];
-  }
-
-  private quotedText(pos: number, end: number): [string, number] {
-    const quote = this.text[pos];
-    let value = '';
-    for (let j = pos + 1; j < end; j++) {
-      const c = this.text[j] as string;
-      if (c === quote) {
-        if (quote === "'" && this.text[j + 1] === "'") {
-          value += "'";
-          j++;
-          continue;
-        }
-        return [value, j + 1];
-      }
-      if (c === '\\' && quote === '"') {
-        const [decoded, next] = this.escape(j, end);
-        value += decoded;
-        j = next;
-      } else value += c;
-    }
-    return giveUp();
-  }
-
-  private escape(j: number, end: number): [string, number] {
-    const c = this.text[j + 1] as string;
-    const simple = ESCAPES[c];
-    if (simple !== undefined) return [simple, j + 1];
-    const digits = c === 'x' ? 2 : c === 'u' ? 4 : 0;
-    const hex = this.text.slice(j + 2, j + 2 + digits);
-    if (digits === 0 || j + 2 + digits > end || !/^[0-9a-fA-F]+$/.test(hex)) giveUp();
-    return [String.fromCharCode(parseInt(hex, 16)), j + 1 + digits];
   }
 
   // `[a, b]` or `{a: 1}` on one line, nested; no trailing commas, no empty values, no multi-line collections.
@@ -283,7 +242,7 @@ class Reader {
     const close = isMap ? '}' : ']';
     const meta = newMeta(this.loc(pos));
     const out: ValueMap | Value[] = isMap ? {} : [];
-    let j = this.skipSpaces(pos + 1, end);
+    let j = skipSpaces(this.text, pos + 1, end);
     if (this.text[j] === close) return [attach(out, meta), j + 1];
     for (;;) {
       if (isMap) j = this.flowEntry(out as ValueMap, meta, j, end, depth, keepX);
@@ -292,12 +251,12 @@ class Reader {
         let item: Value;
         [item, j] = this.flowItem(j, end, depth + 1, false);
         (out as Value[]).push(item);
-        j = this.skipSpaces(j, end);
+        j = skipSpaces(this.text, j, end);
         if (this.text[j] === ':') giveUp();
       }
       if (this.text[j] === close) return [attach(out, meta), j + 1];
       if (this.text[j] !== ',') giveUp();
-      j = this.skipSpaces(j + 1, end);
+      j = skipSpaces(this.text, j + 1, end);
       if (this.text[j] === close || j >= end) giveUp();
     }
   }
@@ -305,10 +264,10 @@ class Reader {
   private flowEntry(out: ValueMap, meta: Meta, pos: number, end: number, depth: number, keepX: boolean): number {
     const c = this.text[pos];
     if (c === '[' || c === '{') giveUp();
-    const [text, keyEnd] = c === '"' || c === "'" ? this.quotedText(pos, end) : this.flowPlainText(pos, end);
-    let j = this.skipSpaces(keyEnd, end);
+    const [text, keyEnd] = c === '"' || c === "'" ? quotedText(this.text, pos, end) : flowPlainText(this.text, pos, end);
+    let j = skipSpaces(this.text, keyEnd, end);
     if (this.text[j] !== ':' || j - pos > 1000 || (c !== '"' && c !== "'" && text === '<<')) giveUp();
-    j = this.skipSpaces(j + 1, end);
+    j = skipSpaces(this.text, j + 1, end);
     if (j >= end || this.text[j] === ',' || this.text[j] === '}') giveUp();
     const valueAt = j;
     const keyLoc = this.checkKey(meta, text, pos, keepX);
@@ -316,7 +275,7 @@ class Reader {
     if (keyLoc) [value, j] = this.flowItem(j, end, depth + 1, FREE_FORM.has(text));
     else this.silently(() => ([, j] = this.flowItem(j, end, depth + 1, false)));
     if (keyLoc) this.put(out, meta, text, keyLoc, [value, valueAt]);
-    return this.skipSpaces(j, end);
+    return skipSpaces(this.text, j, end);
   }
 
   private flowItem(pos: number, end: number, depth: number, keepX: boolean): [Value, number] {
@@ -324,29 +283,7 @@ class Reader {
     const c = this.text[pos] as string;
     if (c === '[' || c === '{') return this.flow(pos, end, depth, keepX);
     if (c === '"' || c === "'") return this.quoted(pos, end, depth);
-    const [text, after] = this.flowPlainText(pos, end);
+    const [text, after] = flowPlainText(this.text, pos, end);
     return [this.plainValue(text, pos, depth), after];
-  }
-
-  // A plain scalar inside a flow collection: it ends at `,` `[` `]` `{` `}`, at `: ` (or `:` before those), at ` #`.
-  private flowPlainText(pos: number, end: number): [string, number] {
-    const c = this.text[pos] as string;
-    if (INDICATORS.has(c) && !(c === '-' && this.text[pos + 1] !== ' ')) giveUp();
-    let j = pos;
-    while (j < end && !FLOW_STOP.has(this.text[j] as string) && !(this.text[j] === ':' && /[ ,\]}]/.test(this.text[j + 1] ?? ' ')) && !(this.text[j] === '#' && this.text[j - 1] === ' ')) j++;
-    const text = this.text.slice(pos, j).trimEnd();
-    if (text === '') giveUp();
-    return [text, pos + text.length];
-  }
-
-  // Searches within one line only: searching the rest of the text from every scalar made big files quadratic.
-  private find(pattern: RegExp, pos: number, end: number): number {
-    const at = this.text.slice(pos, end).search(pattern);
-    return at === -1 ? -1 : pos + at;
-  }
-
-  private skipSpaces(pos: number, end: number): number {
-    while (pos < end && this.text.charCodeAt(pos) === 0x20) pos++;
-    return pos;
   }
 }
