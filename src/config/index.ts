@@ -41,6 +41,7 @@ export async function loadConfig(options: LoadOptions): Promise<LoadResult> {
 
 async function load(files: string[], env: Record<string, string | undefined>, diags: Diagnostics) {
   const projectDir = dirname(files[0] as string);
+  // One .env for the whole project, beside the first file, as compose reads it from the project folder.
   const dotenvPath = join(projectDir, '.env');
   const [texts, dotenv] = await Promise.all([Promise.all(files.map((file) => readText(file, diags))), readEnvFiles([dotenvPath], diags)]);
   const dotenvFile = dotenv.get(dotenvPath);
