@@ -1,6 +1,14 @@
-// The seed services API over the unix socket, against the in-memory supervisor.
-import { describe, expect, it } from 'vitest';
-import { startTestDaemon } from './harness.js';
+// The seed services API over the unix socket: against the in-memory supervisor, then the real one with real processes.
+import { mkdirSync, readFileSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startDaemon, type RunningDaemon } from '../../../src/daemon/main.js';
+import { freePort } from '../../helpers/net.js';
+import { processGroupMembers } from '../../helpers/procs.js';
+import { tempDir } from '../../helpers/tmp.js';
+import { waitFor } from '../../helpers/wait.js';
+import { rawClient, startTestDaemon } from './harness.js';
 
 describe('services API', () => {
   it('defines without starting, then starts, stops, lists and deletes', async () => {
@@ -60,5 +68,67 @@ describe('services API', () => {
       expect(reply.json.error).toMatch(/^service "(nope|web)" not found$/);
     }
     expect((await http.call('PUT', '/v1/services/web', { cmd: 'x' })).status).toBe(409);
+  });
+});
+
+describe('services API with the real supervisor', () => {
+  const LISTENER = fileURLToPath(new URL('../../fixtures/procs/listener.mjs', import.meta.url));
+  // Records where and with what it runs, then listens only if its need (db) already accepts connections.
+  const API = `const fs = require('node:fs'), net = require('node:net');
+fs.writeFileSync('started.json', JSON.stringify({ cwd: process.cwd(), role: process.env.ROLE, args: process.argv.slice(1) }));
+net.connect(Number(process.env.DB_PORT), '127.0.0.1')
+  .on('connect', () => net.createServer().listen(Number(process.env.API_PORT), '127.0.0.1'))
+  .on('error', () => process.exit(9));`;
+  const daemons: RunningDaemon[] = [];
+
+  afterEach(async () => {
+    for (const daemon of daemons.splice(0)) await daemon.close();
+  });
+
+  it('defines services with cmd, args, env, working_dir, health_port and needs; start starts the needs first', async () => {
+    const base = tempDir('compute-services-');
+    const daemon = await startDaemon({ root: join(base, 'root'), stateDir: join(base, 'state') });
+    daemons.push(daemon);
+    const http = rawClient({ socketPath: daemon.socketPath });
+    mkdirSync(join(base, 'root', 'srv'));
+    const [dbPort, apiPort] = [await freePort(), await freePort()];
+
+    // db takes a while to listen: an api started alongside it (not after it is healthy) would find no db and exit 9.
+    const db = await http.call('PUT', '/v1/services/db', { cmd: '/bin/sh', args: ['-c', `sleep 0.5; exec "$0" "$@"`, process.execPath, LISTENER, String(dbPort)], health_port: dbPort });
+    expect(db).toMatchObject({ status: 201, json: { data: { service: { name: 'db', status: 'stopped', pid: null, health_port: dbPort } } } });
+    const definition = {
+      cmd: process.execPath,
+      args: ['-e', API, 'extra-arg'],
+      env: { ROLE: 'api', DB_PORT: String(dbPort), API_PORT: String(apiPort) },
+      working_dir: '/srv',
+      health_port: apiPort,
+      needs: ['db'],
+    };
+    const api = await http.call('PUT', '/v1/services/api', definition);
+    expect(api.status).toBe(201);
+    expect(api.json.data.service).toMatchObject({ ...definition, name: 'api', status: 'stopped', healthy: false, restart_count: 0 });
+    expect((await http.call('GET', '/v1/services')).json.data.services.map((s: { name: string }) => s.name)).toEqual(['api', 'db']);
+
+    expect((await http.call('POST', '/v1/services/api/start')).json.data.service).toMatchObject({ name: 'api', status: 'running' });
+    const healthy = await waitFor(async () => {
+      const got = (await http.call('GET', '/v1/services/api')).json.data.service;
+      if (got.status === 'failed') throw new Error(`api failed: ${got.reason}`);
+      return got.healthy === true ? got : undefined;
+    }, { what: 'api to be healthy' });
+    expect(healthy).toMatchObject({ status: 'running', pid: expect.any(Number), working_dir: '/srv', health_port: apiPort, needs: ['db'] });
+    expect((await http.call('GET', '/v1/services/db')).json.data.service).toMatchObject({ status: 'running', healthy: true });
+    const started = JSON.parse(readFileSync(join(base, 'root', 'srv', 'started.json'), 'utf8'));
+    expect(started).toEqual({ cwd: realpathSync(join(base, 'root', 'srv')), role: 'api', args: ['extra-arg'] });
+
+    const stopped = await http.call('POST', '/v1/services/api/stop');
+    expect(stopped.json.data.service).toMatchObject({ name: 'api', status: 'stopped' });
+    expect(processGroupMembers(healthy.pid)).toEqual([]);
+    expect((await http.call('GET', '/v1/services/db')).json.data.service.status).toBe('running');
+    const dbPid = (await http.call('GET', '/v1/services/db')).json.data.service.pid as number;
+    expect((await http.call('POST', '/v1/services/db/stop')).json.data.service.status).toBe('stopped');
+    expect(processGroupMembers(dbPid)).toEqual([]);
+
+    for (const name of ['api', 'db']) expect(await http.call('DELETE', `/v1/services/${name}`)).toMatchObject({ status: 200, json: { data: { name } } });
+    expect((await http.call('GET', '/v1/services')).json.data.services).toEqual([]);
   });
 });
