@@ -2,7 +2,7 @@
 import { dirname, relative } from 'node:path';
 import type { EnvFile } from './env-files.js';
 import { locate, locateNode, metaOf, type Value } from './located.js';
-import type { Diagnostics, Loc } from './source.js';
+import { NO_POSITION, type Diagnostics, type Loc } from './source.js';
 
 /** The state of one normalisation pass over a merged, schema-checked document. */
 export interface Context {
@@ -23,10 +23,10 @@ export function atKey(ctx: Context, keys: readonly (string | number)[]): Loc {
   return locate(ctx.doc, keys, 'key') ?? rootLoc(ctx);
 }
 
+// A document read without positions has none to give: NO_POSITION makes loadConfig read it again with them.
 function rootLoc(ctx: Context): Loc {
   const meta = typeof ctx.doc === 'object' && ctx.doc !== null ? metaOf(ctx.doc) : undefined;
-  if (!meta) throw new Error('the merged document has no positions');
-  return meta.self;
+  return meta ? meta.self : NO_POSITION;
 }
 
 /** True when a schema error was found at or under `keys`. */

@@ -7,18 +7,21 @@
 // anchors, tags, merge keys, block scalars, multi-line scalars, tabs, non-ASCII text, anything odd. Those go to the
 // yaml package, errors included. test/config/fast-yaml.test.ts compares the two on fixtures and random documents.
 import type { Lookup } from './interpolate.js';
-import { attach, FREE_FORM, MAX_DEPTH, MAX_VALUES, newMeta, setOwn, type Meta, type Value, type ValueMap } from './located.js';
+import { attach, FREE_FORM, MAX_DEPTH, MAX_VALUES, newMeta, NO_META, setOwn, type Meta, type Value, type ValueMap } from './located.js';
 import { findIn, flowPlainText, GIVE_UP, giveUp, INDICATORS, quotedText, skipSpaces } from './fast-yaml-scan.js';
 import { coreScalar, stringScalar, type ScalarContext, type Sink } from './scalar.js';
-import type { Diagnostics, Loc, Source } from './source.js';
+import { NO_POSITION, type Diagnostics, type Loc, type Source } from './source.js';
 
-/** Reads `source` if it stays within the subset; undefined (with nothing reported) means "use the yaml package". */
-export function fastRead(source: Source, lookup: Lookup, diags: Diagnostics): Value | undefined {
+/**
+ * Reads `source` if it stays within the subset; undefined (with nothing reported) means "use the yaml package".
+ * With `positions: false` the values carry no positions (a first pass that is cheap when the file is valid).
+ */
+export function fastRead(source: Source, lookup: Lookup, diags: Diagnostics, positions = true): Value | undefined {
   // Printable ASCII and newlines only: no tabs, CR, BOM or control characters, whose rules are subtle.
   if (/[^\x20-\x7e\n]/.test(source.text)) return undefined;
   const buffered = new BufferedSink();
   try {
-    const reader = new Reader({ source, diags: buffered, lookup, warnedUnset: new Set() });
+    const reader = new Reader({ source, diags: buffered, lookup, warnedUnset: new Set() }, positions);
     const first = reader.lines[0];
     if (!first) return undefined;
     const value = reader.block(first.indent, 0, false);
@@ -65,7 +68,10 @@ class Reader {
   private readonly text: string;
   private count = 0;
 
-  constructor(private readonly ctx: ScalarContext) {
+  constructor(
+    private readonly ctx: ScalarContext,
+    private readonly positions: boolean,
+  ) {
     const text = (this.text = ctx.source.text);
     for (let begin = 0; begin <= text.length; ) {
       let end = text.indexOf('\n', begin);
@@ -96,6 +102,10 @@ class Reader {
     return { source: this.ctx.source, offset };
   }
 
+  private meta(offset: number): Meta {
+    return this.positions ? newMeta(this.loc(offset)) : NO_META;
+  }
+
   // Past the loader's limits, the yaml package and parse.ts report it, each in its own way.
   private enter(depth: number): void {
     if (depth >= MAX_DEPTH || ++this.count >= MAX_VALUES) giveUp();
@@ -105,13 +115,13 @@ class Reader {
   private map(indent: number, firstStart: number, depth: number, keepX: boolean): ValueMap {
     this.enter(depth);
     const out: ValueMap = {};
-    const meta = newMeta(this.loc(firstStart));
+    const meta = this.meta(firstStart);
     let pos = firstStart;
     for (;;) {
       const line = this.lines[this.i] as Line;
       const key = this.key(pos, line.end);
       if (!key) giveUp();
-      const keyLoc = this.checkKey(meta, key.text, key.at, keepX);
+      const keyLoc = this.checkKey(out, meta, key.text, key.at, keepX);
       const read = () => this.mapValue(indent, key.colonEnd, line, depth + 1, FREE_FORM.has(key.text));
       if (keyLoc) this.put(out, meta, key.text, keyLoc, read());
       else this.silently(read);
@@ -123,7 +133,12 @@ class Reader {
   }
 
   // A key, checked exactly as parse.ts checks it; its position, or undefined for an `x-` key (read, then dropped).
-  private checkKey(meta: Meta, text: string, at: number, keepX: boolean): Loc | undefined {
+  private checkKey(out: ValueMap, meta: Meta, text: string, at: number, keepX: boolean): Loc | undefined {
+    if (!this.positions) {
+      // Without positions the message cannot name the first line; an error makes loadConfig read again with them.
+      if (Object.hasOwn(out, text)) this.ctx.diags.error(this.loc(at), `duplicate key \`${text}\``);
+      return text.startsWith('x-') && !keepX ? undefined : NO_POSITION;
+    }
     const keyLoc = this.loc(at);
     const first = meta.keys.get(text);
     if (first) this.ctx.diags.error(keyLoc, `duplicate key \`${text}\` (first written on line ${this.ctx.source.linePos(first.offset).line})`);
@@ -131,8 +146,10 @@ class Reader {
   }
 
   private put(out: ValueMap, meta: Meta, key: string, keyLoc: Loc, [value, at]: [Value, number]): void {
-    meta.keys.set(key, keyLoc);
-    meta.values.set(key, this.loc(at));
+    if (this.positions) {
+      meta.keys.set(key, keyLoc);
+      meta.values.set(key, this.loc(at));
+    }
     setOwn(out, key, value);
   }
 
@@ -164,12 +181,12 @@ class Reader {
   private seq(indent: number, depth: number): Value[] {
     this.enter(depth);
     const list: Value[] = [];
-    const meta = newMeta(this.loc((this.lines[this.i] as Line).start));
+    const meta = this.meta((this.lines[this.i] as Line).start);
     for (;;) {
       const line = this.lines[this.i] as Line;
       const pos = skipSpaces(this.text, line.start + 1, line.end);
       if (pos === line.end || this.text[pos] === '#' || this.isDash(pos, line.end)) giveUp();
-      meta.values.set(list.length, this.loc(pos));
+      if (this.positions) meta.values.set(list.length, this.loc(pos));
       list.push(this.key(pos, line.end) ? this.map(pos - line.begin, pos, depth + 1, false) : this.inlineValue(pos, line, indent, depth + 1, false));
       const next = this.lines[this.i];
       if (!next || next.indent < indent || !this.isDash(next.start, next.end)) return attach(list, meta);
@@ -240,14 +257,14 @@ class Reader {
     this.enter(depth);
     const isMap = this.text[pos] === '{';
     const close = isMap ? '}' : ']';
-    const meta = newMeta(this.loc(pos));
+    const meta = this.meta(pos);
     const out: ValueMap | Value[] = isMap ? {} : [];
     let j = skipSpaces(this.text, pos + 1, end);
     if (this.text[j] === close) return [attach(out, meta), j + 1];
     for (;;) {
       if (isMap) j = this.flowEntry(out as ValueMap, meta, j, end, depth, keepX);
       else {
-        meta.values.set((out as Value[]).length, this.loc(j));
+        if (this.positions) meta.values.set((out as Value[]).length, this.loc(j));
         let item: Value;
         [item, j] = this.flowItem(j, end, depth + 1, false);
         (out as Value[]).push(item);
@@ -270,7 +287,7 @@ class Reader {
     j = skipSpaces(this.text, j + 1, end);
     if (j >= end || this.text[j] === ',' || this.text[j] === '}') giveUp();
     const valueAt = j;
-    const keyLoc = this.checkKey(meta, text, pos, keepX);
+    const keyLoc = this.checkKey(out, meta, text, pos, keepX);
     let value: Value = null;
     if (keyLoc) [value, j] = this.flowItem(j, end, depth + 1, FREE_FORM.has(text));
     else this.silently(() => ([, j] = this.flowItem(j, end, depth + 1, false)));

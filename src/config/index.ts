@@ -10,7 +10,7 @@ import { normalise } from './normalise.js';
 import { parseYaml } from './parse.js';
 import { prepareFile } from './prepare.js';
 import { checkSchema } from './schema.js';
-import { Diagnostics, Source, sortDiagnostics } from './source.js';
+import { Diagnostics, NO_POSITION, Source, sortDiagnostics } from './source.js';
 import type { LoadOptions, LoadResult } from './spec.js';
 
 export { ComposeFileError, DEFAULT_FILES, resolveComposeFiles } from './files.js';
@@ -21,25 +21,33 @@ export type { Diagnostic, LoadOptions, LoadResult, SandboxSpec, Spec } from './s
 
 /** Loads, checks and normalises compose files. Never throws: every problem is in `errors`, with file:line:col. */
 export async function loadConfig(options: LoadOptions): Promise<LoadResult> {
+  // Positions cost a third of the time of a big file, and a valid file never needs them: read it without, and only
+  // when that finds a problem to point at, read it again with them.
+  const quick = await loadPass(options, false);
+  if (quick.result.errors.length === 0 && !quick.unplaced) return quick.result;
+  return (await loadPass(options, true)).result;
+}
+
+async function loadPass(options: LoadOptions, positions: boolean): Promise<{ result: LoadResult; unplaced: boolean }> {
   const cwd = options.cwd ?? process.cwd();
   const diags = new Diagnostics();
   let files: string[] = [];
   try {
     files = resolveComposeFiles(options.files, cwd);
-    const { spec, resolved, inputs } = await load(files, options.env ?? process.env, diags);
+    const { spec, resolved, inputs } = await load(files, options.env ?? process.env, diags, positions);
     const order = [...files, ...inputs];
     const result: LoadResult = { errors: sortDiagnostics(diags.errors, order), warnings: sortDiagnostics(diags.warnings, order) };
     if (resolved) result.resolved = resolved;
-    if (spec && result.errors.length === 0) result.spec = spec;
-    return result;
+    if (spec && result.errors.length === 0 && !diags.unplaced) result.spec = spec;
+    return { result, unplaced: diags.unplaced };
   } catch (error) {
     if (error instanceof ComposeFileError) diags.fileError(error.path, error.message);
     else diags.fileError(files[0] ?? cwd, `internal error: ${error instanceof Error ? error.message : String(error)}`);
-    return { errors: diags.errors, warnings: diags.warnings };
+    return { result: { errors: diags.errors, warnings: diags.warnings }, unplaced: false };
   }
 }
 
-async function load(files: string[], env: Record<string, string | undefined>, diags: Diagnostics) {
+async function load(files: string[], env: Record<string, string | undefined>, diags: Diagnostics, positions: boolean) {
   const projectDir = dirname(files[0] as string);
   // One .env for the whole project, beside the first file, as compose reads it from the project folder.
   const dotenvPath = join(projectDir, '.env');
@@ -54,7 +62,7 @@ async function load(files: string[], env: Record<string, string | undefined>, di
   texts.forEach((text, i) => {
     if (text === undefined) return;
     last = new Source(files[i] as string, text);
-    const value = parseYaml(last, lookup, diags);
+    const value = parseYaml(last, lookup, diags, { positions });
     if (value === undefined) return;
     prepareFile(value, dirname(files[i] as string));
     parsed.push(value);
@@ -63,7 +71,7 @@ async function load(files: string[], env: Record<string, string | undefined>, di
   if (parsed.length < files.length) return { inputs };
   const merged = mergeAll(parsed) as Value;
   // A document that is a bare scalar has no positions: its errors point at the start of the last file.
-  const failed = checkSchema(merged, diags, { source: last as Source, offset: 0 });
+  const failed = checkSchema(merged, diags, positions ? { source: last as Source, offset: 0 } : NO_POSITION);
   if (!isMap(merged)) return { inputs };
   const envPaths = envFilesOf(merged);
   inputs.push(...envPaths);

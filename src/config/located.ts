@@ -1,5 +1,5 @@
 // Plain values (objects, arrays, scalars) that remember where each part was written, for file:line:col errors.
-import type { Loc } from './source.js';
+import { NO_POSITION, type Loc } from './source.js';
 
 /** A parsed YAML value: scalars, arrays and plain objects, as JSON has. */
 export type Value = string | number | boolean | null | Value[] | { [key: string]: Value };
@@ -31,9 +31,15 @@ const META = Symbol('positions');
 
 /** Records where a container was written; returns the container. */
 export function attach<T extends object>(container: T, meta: Meta): T {
-  Object.defineProperty(container, META, { value: meta });
+  if (meta !== NO_META) Object.defineProperty(container, META, { value: meta });
   return container;
 }
+
+// For a pass without positions: records nothing, finds nothing.
+const NO_LOCS = { get: () => undefined, set: () => NO_LOCS } as unknown as Map<never, Loc>;
+
+/** The Meta of a value read without positions: attach() ignores it, so the value carries none. */
+export const NO_META: Meta = { self: NO_POSITION, keys: NO_LOCS, values: NO_LOCS };
 
 /** Where a container and its entries were written, when known. */
 export function metaOf(container: object): Meta | undefined {

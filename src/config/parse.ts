@@ -24,11 +24,11 @@ interface Context {
 
 /**
  * Parses one compose file (with the fast reader when the text allows, else the yaml package; `fast: false` forces
- * the yaml package, for tests that compare the two). Returns undefined when the YAML does not parse (its errors are reported); an empty file
+ * the yaml package, for tests that compare the two). `positions: false` lets the fast reader skip positions. Returns undefined when the YAML does not parse (its errors are reported); an empty file
  * is an empty map, with a warning. Duplicate keys and interpolation problems are reported, and the value is kept.
  */
-export function parseYaml(source: Source, lookup: Lookup, diags: Diagnostics, options: { fast?: boolean } = {}): Value | undefined {
-  const fast = options.fast === false ? undefined : fastRead(source, lookup, diags);
+export function parseYaml(source: Source, lookup: Lookup, diags: Diagnostics, options: { fast?: boolean; positions?: boolean } = {}): Value | undefined {
+  const fast = options.fast === false ? undefined : fastRead(source, lookup, diags, options.positions !== false);
   if (fast !== undefined) return fast;
   // uniqueKeys is off because the yaml package checks it in O(n²) per map; convert() checks it in O(n).
   const doc = parseDocument(source.text, { uniqueKeys: false, prettyErrors: false, strict: true });

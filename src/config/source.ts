@@ -36,10 +36,17 @@ export interface Loc {
   offset: number;
 }
 
+const NOWHERE = new Source('', '');
+
+/** The position of a value read without positions (see loadConfig): a diagnostic there asks for a second pass. */
+export const NO_POSITION: Loc = { source: NOWHERE, offset: 0 };
+
 /** Collects errors and warnings as they are found; each is turned into file:line:col at once. */
 export class Diagnostics {
   readonly errors: Diagnostic[] = [];
   readonly warnings: Diagnostic[] = [];
+  /** True when a problem was reported at NO_POSITION (and so not kept): the pass must be run again with positions. */
+  unplaced = false;
   private readonly seen = new Set<string>();
 
   error(loc: Loc, message: string): void {
@@ -56,6 +63,10 @@ export class Diagnostics {
   }
 
   private add(severity: Diagnostic['severity'], loc: Loc, message: string): void {
+    if (loc.source === NOWHERE) {
+      this.unplaced = true;
+      return;
+    }
     const { line, col } = loc.source.linePos(loc.offset);
     // An alias expanded twice, or two checks reaching one node, must not print the same line twice.
     const key = `${severity}\0${loc.source.path}\0${loc.offset}\0${message}`;

@@ -43,9 +43,25 @@ function fastParse(text: string): boolean {
   return fastRead(new Source('/x.yaml', text), lookup, new Diagnostics()) !== undefined;
 }
 
+// The values alone, without positions.
+function plain(value: Value | undefined): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  return Array.isArray(value) ? value.map(plain) : Object.entries(value).map(([k, v]) => [k, plain(v)]);
+}
+
 function expectSame(text: string): boolean {
   if (!fastParse(text)) return false;
-  expect({ text, ...read(text, true) }).toEqual({ text, ...read(text, false) });
+  const fast = read(text, true);
+  expect({ text, ...fast }).toEqual({ text, ...read(text, false) });
+  // The first pass of loadConfig reads without positions: the same values, and errors exactly when there are any.
+  const diags = new Diagnostics();
+  const quick = fastRead(new Source('/x.yaml', text), lookup, diags, false);
+  expect(metaOf((quick ?? {}) as object)).toBeUndefined();
+  expect({ text, value: plain(quick), failed: diags.errors.length > 0 || diags.unplaced }).toEqual({
+    text,
+    value: plain(parseYaml(new Source('/x.yaml', text), lookup, new Diagnostics())),
+    failed: fast.errors.length > 0,
+  });
   return true;
 }
 
