@@ -11,7 +11,7 @@ export const UNIT_DEFAULTS = { restartPolicy: 'never', maxRestarts: 0, restartDe
 /** Defaults of a health check's timing, in milliseconds. */
 export const PROBE_DEFAULTS = { intervalMs: 2000, timeoutMs: 1500, delayMs: 0 } as const;
 
-/** A unit read from the file, with where its parts were written, for the checks across units. */
+/** A unit read from the file, with its path in the document, for the checks across units. */
 export interface UnitDraft {
   spec: UnitSpec;
   /** Its path in the document: `['servers', name]` or `['services', name]`. */
