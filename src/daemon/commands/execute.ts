@@ -62,7 +62,8 @@ export async function execute(request: ExecuteRequest): Promise<Execution> {
   // Listened to before anything is awaited, so that a command that ends at once is not missed.
   const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (code, signal) => resolve([code, signal])));
   try {
-    await Promise.race([once(child, 'spawn'), once(child, 'error').then(([error]) => Promise.reject(error))]);
+    // once() rejects when 'error' comes first: the program could not be started.
+    await once(child, 'spawn');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'not found' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
@@ -73,21 +74,37 @@ export async function execute(request: ExecuteRequest): Promise<Execution> {
   const stderr = new OutputCapture(request.maxOutputBytes);
   child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
   child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
-
-  let timedOut = false;
-  const kill = () => void terminateGroup(pid, request.killGraceMs);
-  const timer = request.timeoutMs === undefined ? undefined : setTimeout(() => ((timedOut = true), kill()), request.timeoutMs);
-  request.signal?.addEventListener('abort', kill, { once: true });
+  const ending = armKill(pid, request);
 
   const outcome = (async (): Promise<Outcome> => {
     const [code, signal] = await exited;
-    clearTimeout(timer);
-    request.signal?.removeEventListener('abort', kill);
+    ending.disarm();
     await drained([child.stdout, child.stderr], PIPE_GRACE_MS);
-    const exitCode = timedOut ? TIMEOUT_EXIT_CODE : (code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0));
-    return { exitCode, ...(signal ? { signal } : {}), timedOut, durationMs: Math.round(performance.now() - started) };
+    const exitCode = ending.timedOut() ? TIMEOUT_EXIT_CODE : (code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0));
+    return { exitCode, ...(signal ? { signal } : {}), timedOut: ending.timedOut(), durationMs: Math.round(performance.now() - started) };
   })();
   return { pid, stdout, stderr, outcome };
+}
+
+// The two ways a command is ended early, the timeout and the abort signal; both kill the whole group.
+function armKill(pid: number, request: ExecuteRequest): { timedOut: () => boolean; disarm: () => void } {
+  let timedOut = false;
+  const kill = () => void terminateGroup(pid, request.killGraceMs);
+  const onTimeout = () => {
+    timedOut = true;
+    kill();
+  };
+  const timer = request.timeoutMs === undefined ? undefined : setTimeout(onTimeout, request.timeoutMs);
+  // A client that left while the command was being spawned has aborted already: 'abort' will not fire again.
+  if (request.signal?.aborted) kill();
+  else request.signal?.addEventListener('abort', kill, { once: true });
+  return {
+    timedOut: () => timedOut,
+    disarm: () => {
+      clearTimeout(timer);
+      request.signal?.removeEventListener('abort', kill);
+    },
+  };
 }
 
 // Waits for the pipes to end, for at most `graceMs`; then stops reading them (what was read is kept).

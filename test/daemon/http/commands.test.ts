@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from
 import { join } from 'node:path';
 import { Client } from 'undici';
 import { describe, expect, it } from 'vitest';
+import { connect } from '../../../src/sdk/index.js';
 import { isAlive, processGroupMembers } from '../../helpers/procs.js';
-import { tempDir } from '../../helpers/tmp.js';
 import { waitFor } from '../../helpers/wait.js';
 import { startTestDaemon } from './harness.js';
 
@@ -143,6 +143,22 @@ describe('background commands', () => {
     expect(done.json.data).toMatchObject({ cmd_id: id, status: 'failed', exit_code: 2, stdout: 'begun\nended\n' });
     expect(typeof done.json.data.duration_ms).toBe('number');
     expect(Date.parse(done.json.data.finished_at)).toBeGreaterThanOrEqual(Date.parse(done.json.data.started_at));
+  });
+
+  it('serves the SDK client\'s runCommand and commands.{list, retrieve, wait}', async () => {
+    const { daemon } = await startTestDaemon();
+    const sdk = connect({ socketPath: daemon.socketPath });
+    try {
+      expect(await sdk.runCommand('echo "$X"', { env: { X: 'y' } })).toMatchObject({ stdout: 'y\n', exit_code: 0, status: 'completed' });
+      const quick = await sdk.runCommand('echo bg', { background: true });
+      expect(await sdk.commands.wait(quick.cmd_id as string)).toMatchObject({ cmd_id: quick.cmd_id, stdout: 'bg\n', status: 'completed', exit_code: 0 });
+      expect(await sdk.commands.retrieve(quick.cmd_id as string)).toMatchObject({ status: 'completed' });
+      const slow = await sdk.runCommand('sleep 120', { background: true });
+      expect((await sdk.commands.list()).map((c) => c.cmd_id)).toEqual([quick.cmd_id, slow.cmd_id]);
+      await expect(sdk.commands.wait(slow.cmd_id as string, { timeout: 0.05 })).rejects.toMatchObject({ status: 408 });
+    } finally {
+      await sdk.close();
+    }
   });
 
   it('answers 404 for an unknown command or terminal', async () => {
