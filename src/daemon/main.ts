@@ -130,9 +130,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     await writeDaemonInfo(stateDir, { pid: process.pid, socket: socketPath, ...(url ? { url } : {}), started_at: new Date().toISOString(), root });
     closers.push(() => rm(files.info, { force: true }));
     announced.resolve();
-    const made = await factory({ root, stateDir, logger });
+    const [made, commands] = await Promise.all([factory({ root, stateDir, logger }), commandRunner(root, stateDir)]);
     supervisor = made.supervisor;
-    const commands = await commandRunner(root, stateDir);
     const startupMs = Math.round(performance.now() - started);
     // Background commands (and what finished ones left running) go with the daemon: nothing else would end them.
     const closeParts = async () => {
