@@ -1,8 +1,9 @@
 // The background commands of a sandbox: the running ones, and the last finished ones until they are evicted.
 import type { CommandResult } from '../http/types.js';
 
-/** Finished commands kept at most, and the most output they may hold together; the oldest go first. */
+/** Finished commands kept at most (the oldest go first). */
 export const RETAIN_FINISHED = 100;
+/** The most output the finished commands kept may hold together (the oldest go first). */
 export const RETAIN_BYTES = 64 * 1024 * 1024;
 
 interface Entry {
