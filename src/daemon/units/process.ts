@@ -41,6 +41,14 @@ export class SpawnError extends Error {
   }
 }
 
+/**
+ * Our own children that have not been reaped yet, with a promise that settles when they are. Why: a leader that has
+ * just died is a zombie until libuv reaps it; a stop that polled the group then scanned all of /proc for live
+ * members on every poll (in a daemon profile, ~1 ms a scan, 100 units stopping at once: the main cost of a stop).
+ * Waiting for our own reap instead costs nothing, and after it `kill(-pgid, 0)` alone says whether the group is gone.
+ */
+const unreaped = new Map<number, Promise<unknown>>(); // settles (never rejects) once the pid is reaped
+
 /** Starts a process as the leader of a new process group, with stdin closed and output straight into files. */
 export async function spawnUnitProcess(request: SpawnRequest): Promise<UnitProcess> {
   const [file, args] = typeof request.command === 'string' ? ['/bin/sh', ['-c', request.command]] : [request.command[0] ?? '', request.command.slice(1)];
@@ -71,7 +79,15 @@ export async function spawnUnitProcess(request: SpawnRequest): Promise<UnitProce
     const reason = result.code === 'ENOENT' ? 'not found' : result.code === 'EACCES' ? 'permission denied' : result.shortMessage;
     throw new SpawnError(`cannot run "${file}": ${reason}`, { cause: result });
   }
-  return { pid: subprocess.pid, exited };
+  const pid = subprocess.pid;
+  unreaped.set(
+    pid,
+    exited.then(
+      () => unreaped.delete(pid),
+      () => unreaped.delete(pid),
+    ),
+  );
+  return { pid, exited };
 }
 
 /** True when some process of the group is alive; zombies (which nothing may ever reap here) do not count. */
@@ -82,6 +98,18 @@ export function groupAlive(pgid: number): boolean {
     return false;
   }
   if (isLiveProcess(pgid)) return true;
+  return liveGroupMembers(pgid).length > 0;
+}
+
+// Like groupAlive, but a leader that is our own child not yet reaped counts as alive without a scan of /proc: the
+// caller waits for its reap (unreaped), which comes within the event loop's next turns.
+function groupAliveOrUnreaped(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+  } catch {
+    return false;
+  }
+  if (unreaped.has(pgid) || isLiveProcess(pgid)) return true;
   return liveGroupMembers(pgid).length > 0;
 }
 
@@ -127,6 +155,9 @@ export type TerminationResult = 'exited' | 'terminated' | 'killed';
  * group and a wait until no live member remains. Resolves once the group is gone.
  */
 export async function terminateGroup(pgid: number, graceMs: number, pollMs = 20): Promise<TerminationResult> {
+  // A leader of ours that has just died: let libuv reap it, so that the check below needs no scan of /proc.
+  const reaped = unreaped.get(pgid);
+  if (reaped && !isLiveProcess(pgid)) await reaped;
   if (!groupAlive(pgid)) return 'exited';
   signalGroup(pgid, 'SIGTERM');
   if (await waitGroupGone(pgid, graceMs, pollMs)) return 'terminated';
@@ -144,11 +175,15 @@ function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   }
 }
 
+// Polls the group every pollMs, and at once when the leader (our child) is reaped: a stop ends as soon as it can.
 async function waitGroupGone(pgid: number, timeoutMs: number, pollMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (!groupAlive(pgid)) return true;
+    if (!groupAliveOrUnreaped(pgid)) return true;
     if (Date.now() >= deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, Math.min(pollMs, Math.max(1, deadline - Date.now()))));
+    let timer: NodeJS.Timeout | undefined;
+    const poll = new Promise((resolve) => (timer = setTimeout(resolve, Math.min(pollMs, Math.max(1, deadline - Date.now())))));
+    await Promise.race([poll, unreaped.get(pgid) ?? poll]);
+    clearTimeout(timer);
   }
 }
