@@ -60,7 +60,7 @@ describe('README.md', () => {
   });
 
   it('shows only YAML examples that are valid compute.yaml files', async () => {
-    const blocks = fencedBlocks(readme(), 'yaml');
+    const blocks = fencedBlocks(section(readme(), 'The file format'), 'yaml');
     expect(blocks.length).toBeGreaterThanOrEqual(7);
     for (const block of blocks) {
       const dir = tempDir('compute-readme-yaml-');
