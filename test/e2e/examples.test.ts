@@ -5,9 +5,10 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { freePort } from '../helpers/net.js';
 import { waitFor } from '../helpers/wait.js';
-import { BIN, byName, compute, copyExample, daemonPid, expectNoProcessLeft, get, ps, run, start, succeeds, type PsRow } from './harness.js';
+import { BIN, byName, compute, copyExample, daemonPid, REPO, expectNoProcessLeft, get, ps, run, start, succeeds, type PsRow } from './harness.js';
 
 // Brings the example up with `up -d`, checks every unit settled as expected, and returns the rows and pids.
 async function upDetached(dir: string, env: Record<string, string>, expected: Record<string, string>, timeoutMs = 120_000) {
@@ -161,5 +162,16 @@ describe('examples', () => {
     expect(json((await get(second.url as string)).body)).toEqual({ app: 'site', release: 'r2' });
     expect((await sh('drift.sh', 'r2')).code).toBe(0);
     await downAndGone(dir, [first.pid as number, second.pid as number, daemonPid(join(dir, '.compute', 'state')) as number]);
+  });
+
+  it('gitops: the sample workflow is valid YAML and runs the example\'s scripts and compute commands', () => {
+    const workflow = parse(readFileSync(join(REPO, 'examples', 'gitops', '.github', 'workflows', 'compute.yml'), 'utf8')) as {
+      jobs: Record<string, { steps: { run?: string }[] }>;
+    };
+    const runs = Object.values(workflow.jobs).flatMap((job) => job.steps.flatMap((step) => (step.run ? [step.run] : [])));
+    const scripts = runs.flatMap((line) => [...line.matchAll(/examples\/gitops\/ci\/[\w.-]+/g)].map((match) => match[0]));
+    expect(new Set(scripts)).toEqual(new Set(['examples/gitops/ci/apply.sh', 'examples/gitops/ci/drift.sh']));
+    for (const script of scripts) expect(existsSync(join(REPO, script)), script).toBe(true);
+    expect(runs).toContain('npx compute validate -f examples/gitops/compute.yaml');
   });
 });
