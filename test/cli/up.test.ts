@@ -39,6 +39,12 @@ async function stack() {
   return { dir, env, compute, ps, units, edit };
 }
 
+/** Runs `up -d` and expects exit 0, showing what it printed when it is not. */
+async function upOk(compute: (...args: string[]) => Promise<{ code: number | null; stdout: string; stderr: string }>): Promise<void> {
+  const result = await compute('up', '-d');
+  expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+}
+
 const pidsOf = (rows: Record<string, PsRow>) => Object.fromEntries(Object.entries(rows).map(([name, row]) => [name, row.pid]));
 
 describe('compute up -d', () => {
@@ -66,7 +72,7 @@ describe('compute up -d', () => {
 
   it('re-applies only the difference: a changed environment, a removed unit, an added unit, a comment', async () => {
     const { compute, ps, edit } = await stack();
-    expect((await compute('up', '-d')).code).toBe(0);
+    await upOk(compute);
     const before = pidsOf(await ps());
 
     edit((yaml) => yaml.replace('GREETING: hello', 'GREETING: bonjour'));
@@ -87,13 +93,13 @@ describe('compute up -d', () => {
     expect(pidsOf(await ps())).toEqual(after);
 
     edit((yaml) => yaml.replace(/ {2}cache:\n.*\n/, ''));
-    expect((await compute('up', '-d')).code).toBe(0);
+    await upOk(compute);
     const removed = await ps();
     expect(Object.keys(removed)).toEqual(['db', 'api', 'web']);
     expect(isAlive(after.cache ?? 0)).toBe(false);
 
     edit((yaml) => `${yaml}  extra:\n    start: node app.mjs http extra\n`);
-    expect((await compute('up', '-d')).code).toBe(0);
+    await upOk(compute);
     const added = await ps();
     expect(added.extra?.status).toBe('ready');
     expect(pidsOf(added)).toMatchObject({ db: after.db, api: after.api, web: after.web });
@@ -147,7 +153,7 @@ describe('compute up -d', () => {
 
   it('exits 2 with a clear message for an unknown unit or a bad config, touching nothing', async () => {
     const { compute, ps, edit } = await stack();
-    expect((await compute('up', '-d')).code).toBe(0);
+    await upOk(compute);
     const before = pidsOf(await ps());
     const unknown = await compute('up', '-d', 'nope');
     expect(unknown.code).toBe(2);
@@ -168,7 +174,7 @@ describe('compute plan', () => {
     expect(fresh.code).toBe(0);
     expect(fresh.stdout).toContain('+ db');
     expect(fresh.stdout).toContain('Plan: 4 to create.');
-    expect((await compute('up', '-d')).code).toBe(0);
+    await upOk(compute);
     const before = pidsOf(await ps());
     expect((await compute('plan', '--exit-code')).code).toBe(0);
 
