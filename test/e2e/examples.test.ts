@@ -60,7 +60,7 @@ if (!hasRedis && !inCI) {
 }
 
 describe('examples', () => {
-  it('quickstart: the API is ready at the printed URL and the worker posts jobs to it', async () => {
+  it('quickstart: the API is ready at the printed URL and the worker posts jobs to it', { timeout: 180_000 }, async () => {
     const dir = copyExample('quickstart');
     const port = await freePort();
     const env = { API_PORT: String(port) };
@@ -83,7 +83,7 @@ describe('examples', () => {
     await downAndGone(dir, pids);
   });
 
-  it.skipIf(!hasRedis && !inCI)('web-redis: the API counts visits in Redis after the one-shot migration completed', async () => {
+  it.skipIf(!hasRedis && !inCI)('web-redis: the API counts visits in Redis after the one-shot migration completed', { timeout: 180_000 }, async () => {
     if (!hasRedis) throw new Error('redis-server is not on PATH: install it (apt-get install redis-server; .ci/run does this in CI)');
     const dir = copyExample('web-redis');
     const [redisPort, apiPort] = [await freePort(), await freePort()];
