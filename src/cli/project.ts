@@ -46,9 +46,11 @@ export function projectPaths(spec: Spec, stateDirOption: string | undefined, io:
 }
 
 /** Connects to the project's daemon, starting it when `start` is set; undefined when it is not running and not started. */
-export async function connectProject(project: ProjectPaths, start: true): Promise<SandboxClient>;
-export async function connectProject(project: ProjectPaths, start: false): Promise<SandboxClient | undefined>;
-export async function connectProject(project: ProjectPaths, start: boolean): Promise<SandboxClient | undefined> {
+export async function connectProject(project: ProjectPaths & { spec?: Spec }, start: true): Promise<SandboxClient>;
+export async function connectProject(project: ProjectPaths & { spec?: Spec }, start: false): Promise<SandboxClient | undefined>;
+export async function connectProject(project: ProjectPaths & { spec?: Spec }, start: boolean): Promise<SandboxClient | undefined> {
+  const provider = project.spec?.sandbox.provider ?? 'local';
+  if (provider !== 'local') throw new CLIError(`sandbox provider "${provider}" is not supported yet; use provider: local`, EXIT.usage);
   if (!start) return findLocalDaemon(project.stateDir, project.root);
   const { mkdir } = await import('node:fs/promises');
   await mkdir(project.root, { recursive: true });

@@ -167,6 +167,16 @@ describe('compute up -d', () => {
   });
 });
 
+describe('compute up on an unsupported provider', () => {
+  it('says so and exits 2 instead of running the stack locally', async () => {
+    const { compute, edit } = await stack();
+    edit((yaml) => yaml.replace('sandbox: { root: . }', 'sandbox: { root: ., provider: computesdk }'));
+    const up = await compute('up', '-d');
+    expect(up.code).toBe(2);
+    expect(up.stderr).toBe('compute: sandbox provider "computesdk" is not supported yet; use provider: local\n');
+  });
+});
+
 describe('compute plan', () => {
   it('prints the actions up would take and changes nothing; --exit-code tells drift', async () => {
     const { compute, ps, edit } = await stack();

@@ -75,7 +75,8 @@ async function detectPort(unit: WatchedUnit, pgid: number, signal: AbortSignal):
       const port = ports.length > 0 ? Math.min(...ports) : undefined;
       if (port !== undefined && !signal.aborted) {
         unit.deps.ports.hold(unit.name, port);
-        unit.patch({ port, url: `http://localhost:${port}` });
+        // Servers are web servers and get a URL; a service's port (Redis, Postgres) is not HTTP.
+        unit.patch(unit.state.kind === 'server' ? { port, url: `http://localhost:${port}` } : { port });
         return;
       }
     } catch (error) {

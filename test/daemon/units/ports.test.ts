@@ -55,4 +55,13 @@ describe('ports', () => {
     expect(state).toBeGreaterThan(0);
     expect(supervisor.get('web')?.url).toBe(`http://localhost:${state}`);
   });
+
+  it('reports the detected port of a service, without a URL (a service is not a web server)', async () => {
+    const { supervisor } = await harness();
+    await supervisor.upsert([unit('cache', { kind: 'service', command: ['node', '-e', "require('net').createServer().listen(0, '127.0.0.1')"] })]);
+    await supervisor.start(['cache']);
+    const port = await waitFor(() => supervisor.get('cache')?.port, { what: 'detected port' });
+    expect(port).toBeGreaterThan(0);
+    expect(supervisor.get('cache')?.url).toBeUndefined();
+  });
 });
