@@ -1,9 +1,6 @@
 // `compute start`: starts units that exist in the project's sandbox (and what they need), and waits for them.
-import { parseCommandArgs, parseNonNegativeInt, PROJECT_OPTIONS } from '../args.js';
-import { CLIError, EXIT } from '../errors.js';
-import type { Command } from '../io.js';
-import { DEFAULT_SETTLE_TIMEOUT_MS, settleAndReport } from '../output/settle.js';
-import { asCLIError, connectTarget, findTarget, readUnits, selectUnits } from '../output/target.js';
+import { DEFAULT_SETTLE_TIMEOUT_MS } from '../output/settle.js';
+import { settlingCommand } from './_settling.js';
 
 const HELP = `Usage: compute start [-f FILE]... [--timeout MS] [NAME...]
 
@@ -24,24 +21,5 @@ Exit codes: 0 every unit ready or completed; 1 one failed or timed out; 2 config
 error (a unit that does not exist yet: run compute up); 130 interrupted.
 `;
 
-const OPTIONS = { ...PROJECT_OPTIONS, timeout: { type: 'string' } } as const;
-
 /** Starts the units and reports how each settled. */
-export const run: Command = async (args, io) => {
-  const { values, positionals } = parseCommandArgs('start', args, OPTIONS, true);
-  if (values.help) {
-    io.stdout(HELP);
-    return EXIT.ok;
-  }
-  const timeoutMs = parseNonNegativeInt('timeout', values.timeout) ?? DEFAULT_SETTLE_TIMEOUT_MS;
-  const target = await findTarget(values, io, false);
-  const client = await connectTarget(target, io);
-  try {
-    const names = selectUnits(target.spec, client ? (await readUnits(target, client)).ours : [], positionals);
-    if (!client || names.length === 0) throw new CLIError('the project has no units in its sandbox: run compute up', EXIT.usage);
-    const offer = await client.startUnits(names).catch((error: unknown) => Promise.reject(asCLIError(error)));
-    return await settleAndReport(client, io, names, { timeoutMs, offer, ...(io.signal ? { signal: io.signal } : {}) });
-  } finally {
-    await client?.close();
-  }
-};
+export const run = settlingCommand('start', HELP, (client, names) => client.startUnits(names));
