@@ -60,8 +60,10 @@ export async function connectProject(project: ProjectPaths & { spec?: Spec }, st
 /** Throws a usage error naming every unit in `names` that the project does not define. */
 export function checkUnitNames(spec: Spec, names: string[]): void {
   const unknown = names.filter((name) => !(name in spec.units));
-  if (unknown.length > 0) {
-    const known = Object.keys(spec.units).sort().join(', ') || 'none';
-    throw new CLIError(`no such unit: ${unknown.join(', ')} (the project has ${known})`, EXIT.usage);
-  }
+  if (unknown.length > 0) throw unknownUnitsError(unknown, Object.keys(spec.units).sort());
+}
+
+/** The usage error for unit names a project does not have, listing the ones it has. */
+export function unknownUnitsError(unknown: string[], known: string[]): CLIError {
+  return new CLIError(`no such unit: ${unknown.join(', ')} (the project has ${known.join(', ') || 'none'})`, EXIT.usage);
 }

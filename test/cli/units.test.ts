@@ -4,7 +4,7 @@ import { disambiguateF } from '../../src/cli/commands/logs.js';
 import { formatLogLine, mergeByTime } from '../../src/cli/output/logs.js';
 import { outcomesOf, renderOutcomes } from '../../src/cli/output/settle.js';
 import { stylerFor } from '../../src/cli/output/style.js';
-import { selectUnits, targetName } from '../../src/cli/output/target.js';
+import { selectUnits, targetName } from '../../src/cli/target.js';
 import { healthOf, renderUnitTable, unitOrder, unitRows } from '../../src/cli/output/units.js';
 import { PROJECT_LABEL, type UnitSpec, type UnitState } from '../../src/model/unit.js';
 

@@ -5,7 +5,7 @@ import { parseCommandArgs, parseNonNegativeInt, PROJECT_OPTIONS } from '../args.
 import { CLIError, EXIT } from '../errors.js';
 import type { Command } from '../io.js';
 import { DEFAULT_SETTLE_TIMEOUT_MS, settleAndReport } from '../output/settle.js';
-import { asCLIError, connectTarget, findTarget, readUnits, selectUnits } from '../output/target.js';
+import { asCLIError, connectTarget, findTarget, readUnits, selectUnits } from '../target.js';
 
 const OPTIONS = { ...PROJECT_OPTIONS, timeout: { type: 'string' } } as const;
 

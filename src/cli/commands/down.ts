@@ -5,7 +5,7 @@ import type { SandboxClient } from '../../sdk/index.js';
 import { parseCommandArgs, parseNonNegativeInt, PROJECT_OPTIONS } from '../args.js';
 import { CLIError, EXIT } from '../errors.js';
 import type { CliIO, Command } from '../io.js';
-import { asCLIError, connectTarget, findTarget, readUnits, type ProjectTarget } from '../output/target.js';
+import { asCLIError, connectTarget, findTarget, readUnits, type ProjectTarget } from '../target.js';
 import { unitOrder } from '../output/units.js';
 
 const HELP = `Usage: compute down [-f FILE]... [--timeout MS]

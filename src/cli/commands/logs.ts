@@ -5,7 +5,7 @@ import { parseCommandArgs, parseNonNegativeInt, PROJECT_OPTIONS } from '../args.
 import { CLIError, EXIT } from '../errors.js';
 import type { Command } from '../io.js';
 import { followLogs, printLogs } from '../output/logs.js';
-import { asCLIError, connectTarget, findTarget, readUnits, selectUnits } from '../output/target.js';
+import { asCLIError, connectTarget, findTarget, readUnits, selectUnits } from '../target.js';
 
 const HELP = `Usage: compute logs [-f FILE]... [-f|--follow] [--stream stdout|stderr] [--tail N] [--timestamps] [NAME...]
 

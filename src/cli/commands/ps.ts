@@ -4,7 +4,7 @@ import { parseCommandArgs, PROJECT_OPTIONS } from '../args.js';
 import { EXIT } from '../errors.js';
 import type { Command } from '../io.js';
 import { stylerFor } from '../output/style.js';
-import { connectTarget, findTarget, readUnits } from '../output/target.js';
+import { connectTarget, findTarget, readUnits } from '../target.js';
 import { healthOf, renderUnitTable, unitRows } from '../output/units.js';
 
 const HELP = `Usage: compute ps [-f FILE]... [--json]

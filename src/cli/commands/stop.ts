@@ -2,7 +2,7 @@
 import { parseCommandArgs, PROJECT_OPTIONS } from '../args.js';
 import { EXIT } from '../errors.js';
 import type { Command } from '../io.js';
-import { asCLIError, connectTarget, findTarget, readUnits, selectUnits } from '../output/target.js';
+import { asCLIError, connectTarget, findTarget, readUnits, selectUnits } from '../target.js';
 
 const HELP = `Usage: compute stop [-f FILE]... [NAME...]
 

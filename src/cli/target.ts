@@ -1,14 +1,14 @@
 // The project a command acts on, found even when its compose file is broken (down, ps and logs must still work:
 // a broken file is no reason to leave processes running), and the connection to its daemon.
 import { dirname, join, resolve } from 'node:path';
-import { ComposeFileError, loadConfig, resolveComposeFiles, type Diagnostic, type Spec } from '../../config/index.js';
-import { formatDiagnostics } from '../../config/report.js';
-import { PROJECT_LABEL, type UnitState } from '../../model/unit.js';
-import { findLocalDaemon, SandboxApiError, type SandboxClient } from '../../sdk/index.js';
-import { CLIError, EXIT } from '../errors.js';
-import type { CliIO } from '../io.js';
-import { projectPaths, type ProjectOptions } from '../project.js';
-import { projectUnits, unitOrder } from './units.js';
+import { ComposeFileError, loadConfig, resolveComposeFiles, type Diagnostic, type Spec } from '../config/index.js';
+import { formatDiagnostics } from '../config/report.js';
+import { PROJECT_LABEL, type UnitState } from '../model/unit.js';
+import { findLocalDaemon, SandboxApiError, type SandboxClient } from '../sdk/index.js';
+import { CLIError, EXIT } from './errors.js';
+import type { CliIO } from './io.js';
+import { loadProject, projectPaths, unknownUnitsError, type ProjectOptions } from './project.js';
+import { projectUnits, unitOrder } from './output/units.js';
 
 /** Where a project's daemon is, and what is known of the project. */
 export interface ProjectTarget {
@@ -36,16 +36,15 @@ export async function findTarget(options: ProjectOptions, io: CliIO, lenient: bo
     if (!lenient) throw new CLIError(error.message, EXIT.usage);
     return { stateDir: fallbackStateDir(error.path, options, io), fileError: error.message };
   }
+  if (!lenient) {
+    const project = await loadProject(options, io);
+    return { spec: project.spec, name: project.spec.name, stateDir: project.stateDir, root: project.root };
+  }
   const result = await loadConfig({ files, cwd: io.cwd, env: io.env });
   io.stderr(formatDiagnostics(result.warnings, io.cwd));
   if (result.spec) {
     const paths = projectPaths(result.spec, options['state-dir'], io);
     return { spec: result.spec, name: result.spec.name, stateDir: paths.stateDir, root: paths.root };
-  }
-  if (!lenient) {
-    io.stderr(formatDiagnostics(result.errors, io.cwd));
-    const count = result.errors.length;
-    throw new CLIError(`${count} error${count === 1 ? '' : 's'} in the config`, EXIT.usage);
   }
   io.stderr(`compute: warning: the config has errors; acting on the project's units as its daemon knows them\n`);
   io.stderr(formatDiagnostics(result.errors.map(asWarning), io.cwd));
@@ -110,10 +109,7 @@ export function selectUnits(spec: Pick<Spec, 'units'> | undefined, ours: readonl
   const order = unitOrder(spec, ours).filter((name) => existing.has(name));
   if (names.length === 0) return order;
   const unknown = names.filter((name) => !existing.has(name) && !(spec && name in spec.units));
-  if (unknown.length > 0) {
-    const known = unitOrder(spec, ours).join(', ') || 'none';
-    throw new CLIError(`no such unit: ${unknown.join(', ')} (the project has ${known})`, EXIT.usage);
-  }
+  if (unknown.length > 0) throw unknownUnitsError(unknown, unitOrder(spec, ours));
   const missing = skipMissing ? [] : names.filter((name) => !existing.has(name));
   if (missing.length === 1) throw new CLIError(`unit ${missing[0]} does not exist yet: run compute up`, EXIT.usage);
   if (missing.length > 1) throw new CLIError(`units ${missing.join(', ')} do not exist yet: run compute up`, EXIT.usage);
