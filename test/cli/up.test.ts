@@ -1,43 +1,11 @@
 // `compute up` on real processes, the built CLI spawned as a user would: order, re-apply, failures, concurrency.
-import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findMarkedLeaders } from '../../src/daemon/units/adopt.js';
-import type { UnitState } from '../../src/model/unit.js';
 import { isAlive } from '../helpers/procs.js';
-import { freePort } from '../helpers/net.js';
-import { copyProject, daemonPid, projectClient, runCli } from './project-harness.js';
-
-interface PsRow {
-  name: string;
-  status: string;
-  pid: number | null;
-  port: number | null;
-  url: string | null;
-}
-
-/** A temp copy of the `stack` project, and a runner of `compute` in it with its ports in the environment. */
-async function stack() {
-  const dir = copyProject('stack');
-  const env = { DB_PORT: String(await freePort()), API_PORT: String(await freePort()) };
-  const compute = (...args: string[]) => runCli(dir, args, env);
-  const ps = async () => {
-    const result = await compute('ps', '--json');
-    expect(result.code, result.stderr).toBe(0);
-    return Object.fromEntries((JSON.parse(result.stdout) as PsRow[]).map((row) => [row.name, row]));
-  };
-  const units = async (): Promise<Record<string, UnitState>> => {
-    const client = await projectClient(dir);
-    try {
-      return Object.fromEntries((await client.units()).map((unit) => [unit.name, unit]));
-    } finally {
-      await client.close();
-    }
-  };
-  const file = join(dir, 'compute.yaml');
-  const edit = (change: (yaml: string) => string) => writeFileSync(file, change(readFileSync(file, 'utf8')));
-  return { dir, env, compute, ps, units, edit };
-}
+import { daemonPid } from './project-harness.js';
+import { stackProject, type PsRow } from './stack.js';
 
 /** Runs `up -d` and expects exit 0, showing what it printed when it is not. */
 async function upOk(compute: (...args: string[]) => Promise<{ code: number | null; stdout: string; stderr: string }>): Promise<void> {
@@ -49,7 +17,7 @@ const pidsOf = (rows: Record<string, PsRow>) => Object.fromEntries(Object.entrie
 
 describe('compute up -d', () => {
   it('brings a 3-level chain up in order, and down leaves no process behind', async () => {
-    const { dir, env, compute, ps, units } = await stack();
+    const { dir, env, compute, ps, units } = await stackProject();
     const up = await compute('up', '-d');
     expect(up.code, up.stderr).toBe(0);
     expect(up.stdout).toContain('all units are up');
@@ -71,7 +39,7 @@ describe('compute up -d', () => {
   });
 
   it('re-applies only the difference: a changed environment, a removed unit, an added unit, a comment', async () => {
-    const { compute, ps, edit } = await stack();
+    const { compute, ps, edit } = await stackProject();
     await upOk(compute);
     const before = pidsOf(await ps());
 
@@ -106,7 +74,7 @@ describe('compute up -d', () => {
   });
 
   it('fails with exit 1 when a branch fails: the other branch is ready, dependents are blocked', async () => {
-    const { compute, ps, edit } = await stack();
+    const { compute, ps, edit } = await stackProject();
     // cache dies before its health check ever passes, so it is never ready and what needs it never starts.
     edit((yaml) =>
       yaml.replace('start: node app.mjs http cache', 'start: node -e "console.error(\'cache is broken\'); process.exit(3)"\n    health_check: { log: "^cache listening" }'),
@@ -131,7 +99,7 @@ describe('compute up -d', () => {
   });
 
   it('two `compute up` at once on one project: no duplicate process, both finish with a correct state', async () => {
-    const { dir, compute, ps } = await stack();
+    const { dir, compute, ps } = await stackProject();
     const [first, second] = await Promise.all([compute('up', '-d'), compute('up', '-d')]);
     expect(first.code, first.stderr).toBe(0);
     expect(second.code, second.stderr).toBe(0);
@@ -143,7 +111,7 @@ describe('compute up -d', () => {
   });
 
   it('with NAME... applies only those units and their needs', async () => {
-    const { compute, ps } = await stack();
+    const { compute, ps } = await stackProject();
     const up = await compute('up', '-d', 'api');
     expect(up.code, up.stderr).toBe(0);
     const rows = await ps();
@@ -152,7 +120,7 @@ describe('compute up -d', () => {
   });
 
   it('exits 2 with a clear message for an unknown unit or a bad config, touching nothing', async () => {
-    const { compute, ps, edit } = await stack();
+    const { compute, ps, edit } = await stackProject();
     await upOk(compute);
     const before = pidsOf(await ps());
     const unknown = await compute('up', '-d', 'nope');
@@ -169,7 +137,7 @@ describe('compute up -d', () => {
 
 describe('compute up on an unsupported provider', () => {
   it('says so and exits 2 instead of running the stack locally', async () => {
-    const { compute, edit } = await stack();
+    const { compute, edit } = await stackProject();
     edit((yaml) => yaml.replace('sandbox: { root: . }', 'sandbox: { root: ., provider: computesdk }'));
     const up = await compute('up', '-d');
     expect(up.code).toBe(2);
@@ -179,7 +147,7 @@ describe('compute up on an unsupported provider', () => {
 
 describe('compute plan', () => {
   it('prints the actions up would take and changes nothing; --exit-code tells drift', async () => {
-    const { compute, ps, edit } = await stack();
+    const { compute, ps, edit } = await stackProject();
     const fresh = await compute('plan');
     expect(fresh.code).toBe(0);
     expect(fresh.stdout).toContain('+ db');

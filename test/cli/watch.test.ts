@@ -1,42 +1,16 @@
 // `compute up` in the foreground and with --watch: live re-apply on saves, invalid edits, Ctrl-C.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { UnitState } from '../../src/model/unit.js';
 import { isAlive } from '../helpers/procs.js';
-import { freePort } from '../helpers/net.js';
 import { waitFor } from '../helpers/wait.js';
-import { copyProject, projectClient, spawnCli } from './project-harness.js';
-
-async function stack() {
-  const dir = copyProject('stack');
-  const env = { DB_PORT: String(await freePort()), API_PORT: String(await freePort()) };
-  const file = join(dir, 'compute.yaml');
-  // As editors save: write a temp file and rename it over the original.
-  const edit = (change: (yaml: string) => string) => {
-    writeFileSync(`${file}.tmp`, change(readFileSync(file, 'utf8')));
-    renameSync(`${file}.tmp`, file);
-  };
-  const units = async (): Promise<Record<string, UnitState>> => {
-    const client = await projectClient(dir);
-    try {
-      return Object.fromEntries((await client.units()).map((unit) => [unit.name, unit]));
-    } finally {
-      await client.close();
-    }
-  };
-  const allReady = async (names: string[]) => {
-    const state = await units();
-    return names.every((name) => state[name]?.status === 'ready') ? state : undefined;
-  };
-  return { dir, env, edit, units, allReady };
-}
+import { projectClient, spawnCli } from './project-harness.js';
+import { stackProject } from './stack.js';
 
 const pids = (state: Record<string, UnitState>) => Object.fromEntries(Object.entries(state).map(([name, unit]) => [name, unit.pid]));
 
 describe('compute up --watch', () => {
   it('re-applies each valid save, ignores an invalid one (keeping what runs), and stops the stack on Ctrl-C', async () => {
-    const { dir, env, edit, units, allReady } = await stack();
+    const { dir, env, edit, units, allReady } = await stackProject();
     const cli = spawnCli(dir, ['up', '--watch'], env);
     const first = await waitFor(() => allReady(['db', 'api', 'web', 'cache']), { what: 'the stack to be ready', timeoutMs: 30_000 });
     await waitFor(() => cli.stderr().includes('watching'), { what: 'the watch to begin' });
@@ -80,7 +54,7 @@ describe('compute up --watch', () => {
   });
 
   it('stops dependents before their needs on Ctrl-C in the foreground', async () => {
-    const { dir, env, allReady } = await stack();
+    const { dir, env, allReady } = await stackProject();
     const cli = spawnCli(dir, ['up'], env);
     await waitFor(() => allReady(['db', 'api', 'web', 'cache']), { what: 'the stack to be ready', timeoutMs: 30_000 });
     const client = await projectClient(dir);
