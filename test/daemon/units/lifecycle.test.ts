@@ -110,4 +110,37 @@ describe('unit lifecycle', () => {
     expect(supervisor.get('web')).toMatchObject({ status: 'stopped' });
     expect(supervisor.get('web')?.pid).toBeUndefined();
   });
+
+  it('goes back to running when a ready unit fails 3 health checks in a row, and ready again when it recovers', async () => {
+    const { supervisor, events } = await harness();
+    await supervisor.upsert([
+      unit('web', {
+        kind: 'service',
+        command: ['node', join(fixtures, 'switchable-server.mjs'), 'healthy'],
+        port: await freePort(),
+        healthCheck: { type: 'http', path: '/', intervalMs: 50, timeoutMs: 1000, delayMs: 0 },
+      }),
+    ]);
+    await supervisor.start(['web']);
+    const ready = await waitForStatus(supervisor, 'web', 'ready');
+    await fetch(`http://127.0.0.1:${ready.port}/__mode/error`, { method: 'POST' });
+    const unhealthy = await waitForStatus(supervisor, 'web', 'running');
+    expect(unhealthy).toMatchObject({ healthy: false, healthStatus: 'unhealthy', consecutiveFailures: 3, pid: ready.pid });
+    expect(unhealthy.reason).toMatch(/^health check failing: /);
+    await fetch(`http://127.0.0.1:${ready.port}/__mode/healthy`, { method: 'POST' });
+    await waitForStatus(supervisor, 'web', 'ready');
+    expect(statusesOf(events, 'web').slice(-3)).toEqual(['ready', 'running', 'ready']);
+  });
+
+  it('runs a service as its user', async () => {
+    const { supervisor } = await harness();
+    await supervisor.upsert([unit('svc', { kind: 'service', user: 'nobody', command: ['sleep', '60'] })]);
+    await supervisor.start(['svc']);
+    const { pid } = await waitForStatus(supervisor, 'svc', 'ready');
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    expect(status).toMatch(/^Uid:\s+65534\s/m);
+    await supervisor.upsert([unit('ghost', { kind: 'service', user: 'no-such-user-here', command: ['sleep', '60'] })]);
+    await supervisor.start(['ghost']);
+    expect((await waitForStatus(supervisor, 'ghost', 'failed')).reason).toBe('user "no-such-user-here" does not exist');
+  });
 });
