@@ -107,13 +107,14 @@ async function coldCase(ctx, name, count, depth) {
     samples.compute.push(compute.cold);
     samples.computeWarm.push(compute.warm);
     // pm2 and supervisord start programs without waiting for what they need: they have no graph case.
-    if (ctx.pm2 && !graph) {
-      const pm2 = await timePm2(ctx, units());
+    const pm2 = ctx.pm2 && !graph ? await ctx.peer('pm2', () => timePm2(ctx, units())) : undefined;
+    if (pm2) {
       samples.pm2.push(pm2.cold);
       samples.pm2Warm.push(pm2.warm);
     }
-    if (ctx.supervisor && !graph) samples.supervisord.push(await timeSupervisor(ctx, units()));
-    ctx.log(`  ${name} run ${run + 1}/${ctx.runs}: ${Object.entries(samples).filter(([, v]) => v.length > run).map(([k, v]) => `${k} ${v[run].toFixed(0)} ms`).join(', ')}`);
+    const supervisord = ctx.supervisor && !graph ? await ctx.peer('supervisord', () => timeSupervisor(ctx, units())) : undefined;
+    if (supervisord !== undefined) samples.supervisord.push(supervisord);
+    ctx.log(`  ${name} run ${run + 1}/${ctx.runs}: ${Object.entries(samples).filter(([, v]) => v.length > 0).map(([k, v]) => `${k} ${v.at(-1).toFixed(0)} ms`).join(', ')}`);
   }
   const medians = Object.fromEntries(Object.entries(samples).filter(([, v]) => v.length > 0).map(([k, v]) => [k, median(v)]));
   return { name, units: count, depth, samples, medians };

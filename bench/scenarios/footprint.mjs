@@ -6,11 +6,9 @@ import { Supervisord } from '../tools/supervisor.mjs';
 import { cpuMs, median, memory, sleep, waitPorts, waitPortsClosed } from '../lib/util.mjs';
 import { listenerUnits } from './cold-up.mjs';
 
-const SETTLE_MS = 3000;
-
-/** CPU of `pid` over `windows` consecutive windows of `windowMs`, as % of one core, and its RSS at the end. */
-async function idle(pid, windows, windowMs) {
-  await sleep(SETTLE_MS);
+/** CPU of `pid` over `windows` consecutive windows of `windowMs` after `settleMs`, as % of one core, and its RSS at the end. */
+async function idle(pid, windows, windowMs, settleMs) {
+  await sleep(settleMs);
   const percents = [];
   const first = cpuMs(pid);
   for (let i = 0; i < windows; i++) {
@@ -23,57 +21,53 @@ async function idle(pid, windows, windowMs) {
   return { cpuPercent: median(percents), windows: percents, cpuMsTotal: totalMs, ...memory(pid) };
 }
 
-async function computeFootprint(ctx, units, windows, windowMs) {
+async function computeFootprint(ctx, units, windows, windowMs, settleMs) {
   const project = new ComputeProject(ctx.tempDir('compute-'));
   project.write(units, { check: 'http', intervalMs: 1000 });
   try {
     await project.up();
-    return await idle(project.daemonPid(), windows, windowMs);
+    return await idle(project.daemonPid(), windows, windowMs, settleMs);
   } finally {
     await project.down();
     await waitPortsClosed(units.map((unit) => unit.port));
   }
 }
 
-async function pm2Footprint(ctx, units, windows, windowMs) {
+async function pm2Footprint(ctx, units, windows, windowMs, settleMs) {
   const pm2 = new Pm2(ctx.tempDir('pm2-'));
   const file = pm2.ecosystem(units.map((unit) => ({ name: unit.name, script: ctx.listener, env: { PORT: String(unit.port) } })));
   try {
     await pm2.cli(['start', file]);
     await waitPorts(units.map((unit) => unit.port));
-    return await idle(pm2.daemonPid(), windows, windowMs);
+    return await idle(pm2.daemonPid(), windows, windowMs, settleMs);
   } finally {
     await pm2.kill();
     await waitPortsClosed(units.map((unit) => unit.port));
   }
 }
 
-async function supervisorFootprint(ctx, units, windows, windowMs) {
+async function supervisorFootprint(ctx, units, windows, windowMs, settleMs) {
   const supervisor = new Supervisord(ctx.tempDir('supervisor-'));
   supervisor.write(units.map((unit) => ({ name: unit.name, command: ctx.listener, env: { PORT: unit.port } })));
   try {
     const child = supervisor.start();
     await waitPorts(units.map((unit) => unit.port));
-    return await idle(child.pid, windows, windowMs);
+    return await idle(child.pid, windows, windowMs, settleMs);
   } finally {
     await supervisor.stop();
     await waitPortsClosed(units.map((unit) => unit.port));
   }
 }
 
-/** Runs scenario 3: `count` units idle for `windows` × `windowMs` (5 × 12 s = 60 s in the full run). */
-export async function footprint(ctx, count = 100, windows = 5, windowMs = 12_000) {
+/** Runs scenario 3: `count` units idle for `windows` × `windowMs` (5 × 12 s = 60 s in the full run) after `settleMs`. */
+export async function footprint(ctx, count = 100, windows = 5, windowMs = 12_000, settleMs = 3000) {
   const result = { units: count, idleMs: windows * windowMs, tools: {} };
   const show = (name, r) => ctx.log(`  ${name}: ${r.cpuPercent.toFixed(3)} % of a core (windows ${r.windows.map((w) => w.toFixed(2)).join(', ')}), RSS ${r.rssMiB.toFixed(1)} MiB`);
-  result.tools.compute = await computeFootprint(ctx, listenerUnits(ctx, count), windows, windowMs);
+  result.tools.compute = await computeFootprint(ctx, listenerUnits(ctx, count), windows, windowMs, settleMs);
   show('compute daemon (HTTP checks every 1 s)', result.tools.compute);
-  if (ctx.pm2) {
-    result.tools.pm2 = await pm2Footprint(ctx, listenerUnits(ctx, count), windows, windowMs);
-    show('pm2 daemon (no health checks)', result.tools.pm2);
-  }
-  if (ctx.supervisor) {
-    result.tools.supervisord = await supervisorFootprint(ctx, listenerUnits(ctx, count), windows, windowMs);
-    show('supervisord (no health checks)', result.tools.supervisord);
-  }
+  const pm2 = ctx.pm2 ? await ctx.peer('pm2', () => pm2Footprint(ctx, listenerUnits(ctx, count), windows, windowMs, settleMs)) : undefined;
+  if (pm2) show('pm2 daemon (no health checks)', (result.tools.pm2 = pm2));
+  const supervisor = ctx.supervisor ? await ctx.peer('supervisord', () => supervisorFootprint(ctx, listenerUnits(ctx, count), windows, windowMs, settleMs)) : undefined;
+  if (supervisor) show('supervisord (no health checks)', (result.tools.supervisord = supervisor));
   return result;
 }

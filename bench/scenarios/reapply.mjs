@@ -135,13 +135,15 @@ export async function reapply(ctx, count = 50) {
   const compute = await computeRestarts(ctx, listenerUnits(ctx, count));
   ctx.log(`  compute up --watch: ${compute.watch.map((t) => t.toFixed(0)).join(', ')} ms; compute restart: ${compute.restart.map((t) => t.toFixed(0)).join(', ')} ms; other pids changed: ${compute.othersChanged.length}`);
   const samples = { floor: floor.times, computeWatch: compute.watch, computeRestart: compute.restart };
-  if (ctx.pm2) {
-    samples.pm2Restart = (await pm2Restarts(ctx, listenerUnits(ctx, count))).times;
-    ctx.log(`  pm2 restart: ${samples.pm2Restart.map((t) => t.toFixed(0)).join(', ')} ms`);
+  const pm2 = ctx.pm2 ? await ctx.peer('pm2', () => pm2Restarts(ctx, listenerUnits(ctx, count))) : undefined;
+  if (pm2) {
+    samples.pm2Restart = pm2.times;
+    ctx.log(`  pm2 restart: ${pm2.times.map((t) => t.toFixed(0)).join(', ')} ms`);
   }
-  if (ctx.supervisor) {
-    samples.supervisorctlRestart = (await supervisorRestarts(ctx, listenerUnits(ctx, count))).times;
-    ctx.log(`  supervisorctl restart: ${samples.supervisorctlRestart.map((t) => t.toFixed(0)).join(', ')} ms`);
+  const supervisor = ctx.supervisor ? await ctx.peer('supervisord', () => supervisorRestarts(ctx, listenerUnits(ctx, count))) : undefined;
+  if (supervisor) {
+    samples.supervisorctlRestart = supervisor.times;
+    ctx.log(`  supervisorctl restart: ${supervisor.times.map((t) => t.toFixed(0)).join(', ')} ms`);
   }
   const medians = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
   return { units: count, samples, medians, othersChanged: compute.othersChanged };
