@@ -93,13 +93,15 @@ function reapplyTable(re) {
 
 function footprintTable(fp) {
   const lines = [
-    `### 3. Footprint: ${fp.units} listeners idle for ${fp.idleMs / 1000} s`,
+    `### 3. Footprint: ${fp.units} listeners idle for ${fp.idleMs / 1000} s, after ${(fp.settleMs ?? 3000) / 1000} s of settling`,
     '',
-    row(['supervisor', 'health checks', 'CPU (% of one core, median of 5 windows)', 'CPU time in the whole idle period', 'RSS']),
-    row(Array(5).fill('---')),
+    row(['supervisor', 'health checks', 'CPU (% of one core, median of 5 windows)', 'CPU time in the whole idle period', 'CPU while settling', 'RSS']),
+    row(Array(6).fill('---')),
   ];
   const checks = { compute: 'HTTP every 1 s per unit', pm2: 'none (pm2 has none)', supervisord: 'none (supervisord has none)' };
-  for (const [name, r] of Object.entries(fp.tools)) lines.push(row([name === 'compute' ? 'compute daemon' : name, checks[name], pct(r.cpuPercent), ms(r.cpuMsTotal), mib(r.rssMiB)]));
+  for (const [name, r] of Object.entries(fp.tools)) {
+    lines.push(row([name === 'compute' ? 'compute daemon' : name, checks[name], pct(r.cpuPercent), ms(r.cpuMsTotal), pct(r.settlePercent), mib(r.rssMiB)]));
+  }
   return lines;
 }
 
