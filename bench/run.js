@@ -33,6 +33,12 @@ if (!existsSync(here('../dist/cli/main.js'))) {
 }
 
 // Fixtures are compiled here, with this machine's cc, so they start in about a millisecond under every tool.
+try {
+  execFileSync('cc', ['--version'], { stdio: 'ignore' });
+} catch {
+  console.error(`bench: no C compiler (cc) on this machine, so the fixture processes cannot be built${quick ? '; the quick run is skipped' : ''}`);
+  process.exit(quick ? 0 : 2);
+}
 const work = here('./.work/');
 mkdirSync(join(work, 'bin'), { recursive: true });
 for (const name of ['listener', 'writer']) {

@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { exited, now, run, runOk, start } from '../lib/util.mjs';
+import { now, run, runOk, start } from '../lib/util.mjs';
 
 const BIN = fileURLToPath(new URL('../../bin/compute.js', import.meta.url));
 const DIST = new URL('../../dist/', import.meta.url);
@@ -94,4 +94,3 @@ export function importDist(path) {
   return import(new URL(path, DIST).href);
 }
 
-export { exited };
