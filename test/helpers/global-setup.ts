@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { killLeakedProcesses } from './leaks.js';
 
-/** Vitest global setup: compile src/ to dist/. Type errors are reported by `npm run typecheck`, not here. */
+/** Vitest global setup: build dist/ as `npm run build` does. Type errors are reported by `npm run typecheck`, not here. */
 export default function setup(): () => void {
   const root = fileURLToPath(new URL('../..', import.meta.url));
   try {
@@ -14,6 +14,8 @@ export default function setup(): () => void {
     // tsc still emits when there are type errors; only a missing build is fatal here.
     if (!existsSync(`${root}/dist/cli/main.js`)) throw error;
   }
+  // The ahead-of-time validators, as `npm run build` makes them, so spawned CLIs and daemons run what ships.
+  execFileSync(process.execPath, ['schema/compile-validators.mjs'], { cwd: root, stdio: 'pipe' });
   return teardown;
 }
 
