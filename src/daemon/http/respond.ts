@@ -58,6 +58,20 @@ export function ndjson(res: ServerResponse): NdjsonStream {
   res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store', connection: 'close' });
   // Headers go out at once, so a client waiting for the first event knows the stream is open.
   res.flushHeaders();
+  // One wait for 'drain' shared by every write made meanwhile: the event stream writes without awaiting, and a
+  // listener pair per write piled up past Node's MaxListeners warning during a 100-unit up.
+  let drained: Promise<void> | undefined;
+  const drain = () =>
+    (drained ??= new Promise<void>((resolve) => {
+      const done = () => {
+        res.off('drain', done);
+        res.off('close', done);
+        drained = undefined;
+        resolve();
+      };
+      res.on('drain', done);
+      res.on('close', done);
+    }));
   return {
     async write(value) {
       if (res.destroyed || res.writableEnded) return;
@@ -65,17 +79,7 @@ export function ndjson(res: ServerResponse): NdjsonStream {
         res.destroy(new Error('client too slow'));
         return;
       }
-      if (!res.write(`${JSON.stringify(value)}\n`)) {
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            res.off('drain', done);
-            res.off('close', done);
-            resolve();
-          };
-          res.on('drain', done);
-          res.on('close', done);
-        });
-      }
+      if (!res.write(`${JSON.stringify(value)}\n`)) await drain();
     },
     end() {
       if (!res.writableEnded) res.end();
