@@ -1,11 +1,17 @@
 // YAML text → plain values that remember where they were written, with `${VAR}` interpolated on the way.
-import { isAlias, isMap as isYamlMap, isScalar, isSeq, parseDocument, visit, type Alias, type Node, type Scalar } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Alias, Node, Scalar } from 'yaml';
 import { fastRead } from './fast-yaml.js';
 import type { Lookup } from './interpolate.js';
 import { attach, FREE_FORM, MAX_DEPTH, MAX_VALUES, metaOf, newMeta, setOwn, type Meta, type Value, type ValueMap } from './located.js';
 import { stringScalar } from './scalar.js';
 import type { Diagnostics, Loc, Source } from './source.js';
 
+
+// The yaml package is loaded at its first use: most compose files are read by the fast reader (fast-yaml.ts), and a
+// command that never needs the package saves loading it (~30 ms of every CLI start). It ships a CommonJS build.
+let yamlPackage: typeof import('yaml') | undefined;
+const Y = (): typeof import('yaml') => (yamlPackage ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
 
 const MULTIPLE_DOCS = 'a compose file holds one YAML document: remove this `---` and what follows, or put it in another file given with -f';
 
@@ -31,7 +37,7 @@ export function parseYaml(source: Source, lookup: Lookup, diags: Diagnostics, op
   const fast = options.fast === false ? undefined : fastRead(source, lookup, diags, options.positions !== false);
   if (fast !== undefined) return fast;
   // uniqueKeys is off because the yaml package checks it in O(n²) per map; convert() checks it in O(n).
-  const doc = parseDocument(source.text, { uniqueKeys: false, prettyErrors: false, strict: true });
+  const doc = Y().parseDocument(source.text, { uniqueKeys: false, prettyErrors: false, strict: true });
   for (const warning of doc.warnings) diags.warn({ source, offset: warning.pos[0] }, warning.message);
   if (doc.errors.length > 0) {
     // After the first syntax error the parser is out of step, and what it reports next is mostly an echo of it.
@@ -44,7 +50,7 @@ export function parseYaml(source: Source, lookup: Lookup, diags: Diagnostics, op
     return undefined;
   }
   const root = doc.contents;
-  if (root === null || (isScalar(root) && root.value === null && root.source === '')) {
+  if (root === null || (Y().isScalar(root) && root.value === null && root.source === '')) {
     diags.warn({ source, offset: 0 }, 'the file is empty');
     return attach({}, newMeta({ source, offset: 0 }));
   }
@@ -70,9 +76,9 @@ function convert(node: Node | null, ctx: Context, depth: number, keepX: boolean)
     ctx.diags.error(loc, `values are nested more than ${MAX_DEPTH} levels deep`);
     return null;
   }
-  if (isScalar(node)) return scalar(node, ctx);
-  if (isAlias(node)) return alias(node, ctx, depth, keepX);
-  if (isSeq(node)) {
+  if (Y().isScalar(node)) return scalar(node, ctx);
+  if (Y().isAlias(node)) return alias(node, ctx, depth, keepX);
+  if (Y().isSeq(node)) {
     const meta = newMeta(loc);
     const list: Value[] = [];
     for (const item of node.items as (Node | null)[]) {
@@ -81,7 +87,7 @@ function convert(node: Node | null, ctx: Context, depth: number, keepX: boolean)
     }
     return attach(list, meta);
   }
-  if (isYamlMap(node)) return map(node.items as { key: unknown; value: unknown }[], loc, ctx, depth, keepX);
+  if (Y().isMap(node)) return map(node.items as { key: unknown; value: unknown }[], loc, ctx, depth, keepX);
   ctx.diags.error(loc, 'unsupported YAML node');
   return null;
 }
@@ -93,7 +99,7 @@ function map(pairs: { key: unknown; value: unknown }[], loc: Loc, ctx: Context, 
   for (const pair of pairs) {
     const keyNode = pair.key as Node | null;
     const valueNode = pair.value as Node | null;
-    if (keyNode === null || !isScalar(keyNode)) {
+    if (keyNode === null || !Y().isScalar(keyNode)) {
       ctx.diags.error(keyNode ? locOf(keyNode, ctx) : loc, 'map keys must be plain strings');
       continue;
     }
@@ -119,10 +125,10 @@ function map(pairs: { key: unknown; value: unknown }[], loc: Loc, ctx: Context, 
 
 // `<<: *base` (or a list of them) adds the keys the map does not set itself; earlier sources win, as in YAML 1.1.
 function mergeInto(out: ValueMap, meta: Meta, node: Node, ctx: Context, depth: number, keepX: boolean): void {
-  const sources = isSeq(node) ? (node.items as Node[]) : [node];
+  const sources = Y().isSeq(node) ? (node.items as Node[]) : [node];
   for (const item of sources) {
     const value = item ? convert(item, ctx, depth + 1, keepX) : null;
-    if (value === null && item && isAlias(item)) continue; // the alias has reported why it has no value
+    if (value === null && item && Y().isAlias(item)) continue; // the alias has reported why it has no value
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       ctx.diags.error(item ? locOf(item, ctx) : meta.self, '`<<` merges a map (or a list of maps) into this map');
       continue;
@@ -161,7 +167,7 @@ function alias(node: Alias, ctx: Context, depth: number, keepX: boolean): Value 
 function anchorFor(node: Alias, ctx: Context): Node | undefined {
   if (!ctx.anchors) {
     const anchors = new Map<string, Node[]>();
-    visit(ctx.root, {
+    Y().visit(ctx.root, {
       Node(_, n) {
         if (!n.anchor) return;
         const list = anchors.get(n.anchor);

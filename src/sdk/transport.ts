@@ -1,6 +1,20 @@
 // HTTP to one daemon with undici, over its unix socket or TCP with a bearer token: JSON calls and NDJSON streams.
 import { StringDecoder } from 'node:string_decoder';
-import { Pool } from 'undici';
+import { createRequire } from 'node:module';
+import type { Pool as PoolType } from 'undici';
+
+// undici's Pool and request API on their own: the package's index also loads fetch, WebSocket, caches and mocks
+// (~70 ms of every CLI command's start, against ~26 ms for these two). The index only puts the API on the
+// dispatchers' prototype; here `request` is called on the pool instead. undici has no `exports` map, so the paths
+// are reachable; a test checks they are the very class and function the index gives, so an upgrade that moves them
+// fails loudly.
+/** The module paths of undici's Pool class and of its request API. */
+export const UNDICI_POOL_MODULE = 'undici/lib/dispatcher/pool.js';
+export const UNDICI_API_MODULE = 'undici/lib/api/index.js';
+const requireUndici = createRequire(import.meta.url);
+const Pool = requireUndici(UNDICI_POOL_MODULE) as typeof PoolType;
+const { request } = requireUndici(UNDICI_API_MODULE) as { request: PoolType['request'] };
+type Pool = PoolType;
 import { SandboxApiError } from './errors.js';
 
 /** Where a daemon is: its unix socket, or its TCP URL and token. */
@@ -36,7 +50,7 @@ export class Transport {
     const what = `${method} ${path}`;
     let res: Awaited<ReturnType<Pool['request']>>;
     try {
-      res = await this.pool.request({
+      res = await request.call(this.pool, {
         method: method as 'GET',
         path,
         headers: body === undefined ? this.headers : { ...this.headers, 'content-type': 'application/json' },
@@ -59,7 +73,7 @@ export class Transport {
     let res: Awaited<ReturnType<Pool['request']>>;
     try {
       // No body timeout: a stream may stay quiet for as long as nothing changes.
-      res = await this.pool.request({ method: 'GET', path, headers: this.headers, bodyTimeout: 0, ...(signal ? { signal } : {}) });
+      res = await request.call(this.pool, { method: 'GET', path, headers: this.headers, bodyTimeout: 0, ...(signal ? { signal } : {}) });
     } catch (error) {
       if (signal?.aborted) return;
       throw this.unreachable(what, error);

@@ -13,10 +13,13 @@ type Result = { ok: boolean; error?: string };
  */
 let agent: Promise<Agent> | undefined;
 
-// undici is loaded at the first HTTP probe, not at the daemon's start: it costs ~60 ms of module loading, which a
-// sandbox without HTTP checks should not pay, and which would otherwise delay every cold `compute up`.
+/** The module path of undici's Agent class (see UNDICI_POOL_MODULE in src/sdk/transport.ts for why not the index). */
+export const UNDICI_AGENT_MODULE = 'undici/lib/dispatcher/agent.js';
+
+// undici is loaded at the first HTTP probe, not at the daemon's start, and only its Agent: a sandbox without HTTP
+// checks does not pay for it, and a cold `compute up` is not held up by ~70 ms of loading undici's whole index.
 function probeAgent(): Promise<Agent> {
-  agent ??= import('undici').then(({ Agent }) => new Agent({ connections: 1 }));
+  agent ??= import(UNDICI_AGENT_MODULE).then(({ default: AgentClass }: { default: typeof Agent }) => new AgentClass({ connections: 1 }));
   return agent;
 }
 
