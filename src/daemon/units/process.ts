@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { execa } from 'execa';
+import { execForm } from './shell.js';
 
 /** What to run, where, with which environment and output files. */
 export interface SpawnRequest {
@@ -51,7 +52,7 @@ const unreaped = new Map<number, Promise<unknown>>(); // settles (never rejects)
 
 /** Starts a process as the leader of a new process group, with stdin closed and output straight into files. */
 export async function spawnUnitProcess(request: SpawnRequest): Promise<UnitProcess> {
-  const [file, args] = typeof request.command === 'string' ? ['/bin/sh', ['-c', request.command]] : [request.command[0] ?? '', request.command.slice(1)];
+  const [file, args] = typeof request.command === 'string' ? ['/bin/sh', ['-c', execForm(request.command)]] : [request.command[0] ?? '', request.command.slice(1)];
   const subprocess = execa(file, args, {
     cwd: request.cwd,
     env: request.env,
@@ -101,16 +102,26 @@ export function groupAlive(pgid: number): boolean {
   return liveGroupMembers(pgid).length > 0;
 }
 
-// Like groupAlive, but a leader that is our own child not yet reaped counts as alive without a scan of /proc: the
-// caller waits for its reap (unreaped), which comes within the event loop's next turns.
-function groupAliveOrUnreaped(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-  } catch {
-    return false;
-  }
-  if (unreaped.has(pgid) || isLiveProcess(pgid)) return true;
-  return liveGroupMembers(pgid).length > 0;
+/**
+ * Whether a group is still alive, asked again and again while it is being stopped. Its first scan of /proc finds
+ * the live members; later polls look at those pids only, and one more full scan confirms the end (a member could
+ * have forked meanwhile). Why: zombies of orphaned grandchildren (`sh -c` leaves them, and PID 1 here reaps
+ * nothing) keep `kill(-pgid, 0)` succeeding forever, and a full scan per poll per unit was half a 100-unit stop.
+ * A leader that is our own child not yet reaped counts as alive without a scan: the caller waits for its reap.
+ */
+function groupWatch(pgid: number): () => boolean {
+  let members: number[] | undefined;
+  return () => {
+    try {
+      process.kill(-pgid, 0);
+    } catch {
+      return false;
+    }
+    if (unreaped.has(pgid) || isLiveProcess(pgid)) return true;
+    members = members ? members.filter(isLiveProcess) : liveGroupMembers(pgid);
+    if (members.length === 0) members = liveGroupMembers(pgid);
+    return members.length > 0;
+  };
 }
 
 /** Pids of the group's live (non-zombie) members, from /proc. */
@@ -178,8 +189,9 @@ function signalGroup(pgid: number, signal: NodeJS.Signals): void {
 // Polls the group every pollMs, and at once when the leader (our child) is reaped: a stop ends as soon as it can.
 async function waitGroupGone(pgid: number, timeoutMs: number, pollMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
+  const alive = groupWatch(pgid);
   for (;;) {
-    if (!groupAliveOrUnreaped(pgid)) return true;
+    if (!alive()) return true;
     if (Date.now() >= deadline) return false;
     let timer: NodeJS.Timeout | undefined;
     const poll = new Promise((resolve) => (timer = setTimeout(resolve, Math.min(pollMs, Math.max(1, deadline - Date.now())))));
