@@ -4,6 +4,7 @@ import type { LogLine, LogStream } from '../../daemon/supervisor-api.js';
 import { SandboxApiError, type SandboxClient } from '../../sdk/index.js';
 import type { CliIO } from '../io.js';
 import { stylerFor, unitColour, type Styler } from './style.js';
+import { pause } from '../../util/pause.js';
 
 /** Which lines to print and how. */
 export interface LogPrintOptions {
@@ -171,16 +172,4 @@ async function followOne(
       await pause(Math.min(2000, 100 * 2 ** Math.min(failures, 5)), signal);
     }
   }
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -6,6 +6,7 @@ import { launch, prepareLaunch, type LaunchContext } from './launch.js';
 import { groupAlive, processStartTime, SpawnError, terminateGroup, type ProcessExit, type UnitProcess } from './process.js';
 import { backoff, nextAttempt, shouldRestart } from './restart.js';
 import { watchProcess, type WatchedUnit } from './watchers.js';
+import { pause } from '../../util/pause.js';
 
 /** What the lifecycle needs of its runner. */
 export interface LifecycleHost extends WatchedUnit {
@@ -156,7 +157,7 @@ async function supervise(host: LifecycleHost, generation: Generation, context: L
     const delay = backoff(attempt, host.spec.restartDelayMs, host.deps.random);
     host.patch({ restartCount: host.state.restartCount + 1 });
     host.setStatus('restarting', `${describeExit(exit)}; restarting in ${delay} ms`);
-    if (!(await sleep(delay, signal))) return;
+    if (!(await pause(delay, signal))) return;
   }
 }
 
@@ -186,19 +187,4 @@ async function spawnMain(host: LifecycleHost, generation: Generation, context: L
 export function describeExit(exit: ProcessExit): string {
   if (exit.signal) return `killed by ${exit.signal}`;
   return exit.exitCode === null ? 'exited' : `exited with code ${exit.exitCode}`;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve(false);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -2,6 +2,7 @@
 import { startHealthMonitor, type HealthReport } from '../health/index.js';
 import { detectListeningPorts, processGroupPids } from '../ports/index.js';
 import type { UnitState, UnitStatus } from '../../model/unit.js';
+import { pause } from '../../util/pause.js';
 import type { RunnerDeps } from './deps.js';
 import { processEnvironment, type LaunchContext } from './launch.js';
 
@@ -83,16 +84,4 @@ async function detectPort(unit: WatchedUnit, pgid: number, signal: AbortSignal):
       unit.deps.log.debug({ unit: unit.name, err: error }, 'port detection failed');
     }
   }
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
