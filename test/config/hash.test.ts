@@ -8,6 +8,7 @@ import { restartHash, RESTART_FIELDS } from '../../src/config/hash.js';
 import type { UnitSpec } from '../../src/model/unit.js';
 import { tempDir } from '../helpers/tmp.js';
 import { writeFiles } from './helpers.js';
+import { unitSpec } from '../helpers/unit-spec.js';
 
 const BASE = `# the api server
 servers:
@@ -87,22 +88,7 @@ describe('restart hash through loadConfig', () => {
 });
 
 describe('restartHash', () => {
-  const unit: UnitSpec = {
-    name: 'api',
-    kind: 'server',
-    command: 'node api.js',
-    cwd: '/app',
-    strictPort: false,
-    env: { A: '1' },
-    restartPolicy: 'never',
-    maxRestarts: 0,
-    restartDelayMs: 1000,
-    stopTimeoutMs: 10_000,
-    needs: {},
-    overlays: [],
-    labels: {},
-    hash: '',
-  };
+  const unit = unitSpec('api', { env: { A: '1' } });
   const changed: Record<(typeof RESTART_FIELDS)[number], Partial<UnitSpec>> = {
     kind: { kind: 'service' },
     command: { command: ['node', 'api.js'] },

@@ -7,27 +7,12 @@ import type { Spec } from '../../src/config/spec.js';
 import { PROJECT_LABEL, type UnitSpec, type UnitState, type UnitStatus } from '../../src/model/unit.js';
 import type { OverlayRecord } from '../../src/model/overlay.js';
 import { diff, isEmptyPlan, type UnitAction } from '../../src/plan/diff.js';
+import { unitSpec } from '../helpers/unit-spec.js';
 
 const PROJECT = 'shop';
 
 function unit(name: string, fields: Partial<UnitSpec> = {}): UnitSpec {
-  const spec: UnitSpec = {
-    name,
-    kind: 'server',
-    command: `node ${name}.js`,
-    cwd: '/app',
-    strictPort: false,
-    env: {},
-    restartPolicy: 'never',
-    maxRestarts: 0,
-    restartDelayMs: 1000,
-    stopTimeoutMs: 10_000,
-    needs: {},
-    overlays: [],
-    labels: { [PROJECT_LABEL]: PROJECT },
-    hash: '',
-    ...fields,
-  };
+  const spec = unitSpec(name, { labels: { [PROJECT_LABEL]: PROJECT }, ...fields });
   spec.hash = fields.hash ?? JSON.stringify([spec.command, spec.cwd, spec.env, spec.port]);
   return spec;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DaemonError } from '../../../src/daemon/errors.js';
 import { validateBody, type BodyKind } from '../../../src/daemon/http/validate.js';
+import { unitSpec } from '../../helpers/unit-spec.js';
 
 async function messageOf(kind: BodyKind, body: unknown): Promise<string> {
   try {
@@ -13,22 +14,7 @@ async function messageOf(kind: BodyKind, body: unknown): Promise<string> {
   throw new Error('expected the body to be rejected');
 }
 
-const unit = {
-  name: 'api',
-  kind: 'server',
-  command: 'node server.js',
-  cwd: '/app',
-  strictPort: false,
-  env: {},
-  restartPolicy: 'never',
-  maxRestarts: 0,
-  restartDelayMs: 1000,
-  stopTimeoutMs: 10000,
-  needs: {},
-  overlays: [],
-  labels: {},
-  hash: 'abc',
-};
+const unit = unitSpec('api', { command: 'node server.js', hash: 'abc' });
 
 describe('validateBody', () => {
   it.each([

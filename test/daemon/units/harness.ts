@@ -8,6 +8,7 @@ import type { Supervisor } from '../../../src/daemon/supervisor-api.js';
 import type { UnitEvent, UnitSpec, UnitState, UnitStatus } from '../../../src/model/unit.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { waitFor } from '../../helpers/wait.js';
+import { unitSpec } from '../../helpers/unit-spec.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 
@@ -50,22 +51,7 @@ export async function harness(): Promise<Harness> {
 
 /** A unit spec with test-friendly defaults (short restart delay and stop timeout). */
 export function unit(name: string, fields: Partial<UnitSpec> & Pick<UnitSpec, 'command'>): UnitSpec {
-  const spec: UnitSpec = {
-    name,
-    kind: 'server',
-    cwd: '/',
-    strictPort: false,
-    env: {},
-    restartPolicy: 'never',
-    maxRestarts: 0,
-    restartDelayMs: 50,
-    stopTimeoutMs: 2000,
-    needs: {},
-    overlays: [],
-    labels: {},
-    hash: '',
-    ...fields,
-  };
+  const spec = unitSpec(name, { cwd: '/', restartDelayMs: 50, stopTimeoutMs: 2000, ...fields });
   spec.hash = fields.hash ?? JSON.stringify([spec.command, spec.install, spec.cwd, spec.port, spec.env, spec.user]);
   return spec;
 }
