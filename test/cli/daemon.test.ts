@@ -143,21 +143,7 @@ describe('compute daemon, spawned', () => {
   });
 
   it('takes over after a daemon was killed with SIGKILL, and adopts its running unit instead of starting another', async () => {
-    const base = tempDir('compute-cli-');
-    const args = ['--root', join(base, 'root')];
-    const socketPath = join(base, 'state', 'daemon.sock');
-    const first = spawnDaemon(args);
-    await waitFor(() => first.stdout().includes('listening on unix:'), { what: 'the first daemon' });
-    const before = track(connect({ socketPath }));
-    await before.services.upsert('sleeper', { cmd: 'sleep', args: ['300'] });
-    await before.services.start('sleeper');
-    const pid = await waitFor(async () => (await before.services.get('sleeper')).pid, { what: 'the unit pid' });
-    groups.push(pid);
-    // The unit table is written on every change, but a reply may come before the write: kill only once it is on disk.
-    await waitFor(() => readFileSync(join(base, 'state', 'state.json'), 'utf8').includes(String(pid)), { what: 'the pid in state.json' });
-
-    first.child.kill('SIGKILL');
-    await first.exited;
+    const { args, socketPath, pid } = await sleeperThenSigkill();
     expect(isAlive(pid)).toBe(true);
     expect(statSync(socketPath).isSocket()).toBe(true);
 
@@ -170,20 +156,7 @@ describe('compute daemon, spawned', () => {
   });
 
   it('adopts a unit whose pid never reached the state file (a crash right after the spawn), by its markers', async () => {
-    const base = tempDir('compute-cli-');
-    const args = ['--root', join(base, 'root')];
-    const socketPath = join(base, 'state', 'daemon.sock');
-    const statePath = join(base, 'state', 'state.json');
-    const first = spawnDaemon(args);
-    await waitFor(() => first.stdout().includes('listening on unix:'), { what: 'the first daemon' });
-    const before = track(connect({ socketPath }));
-    await before.services.upsert('sleeper', { cmd: 'sleep', args: ['300'] });
-    await before.services.start('sleeper');
-    const pid = await waitFor(async () => (await before.services.get('sleeper')).pid, { what: 'the unit pid' });
-    groups.push(pid);
-    await waitFor(() => readFileSync(statePath, 'utf8').includes(String(pid)), { what: 'the pid in state.json' });
-    first.child.kill('SIGKILL');
-    await first.exited;
+    const { base, args, socketPath, statePath, pid } = await sleeperThenSigkill();
     // Rewrite the state file as it was just before the spawn: the unit starting, no pid recorded.
     const state = JSON.parse(readFileSync(statePath, 'utf8')) as { units: Array<{ state: Record<string, unknown>; pidStartTime?: number }> };
     for (const unit of state.units) {
@@ -202,3 +175,23 @@ describe('compute daemon, spawned', () => {
     expect(leaders.map((leader) => leader.pid)).toEqual([pid]);
   });
 });
+
+// A daemon running one service (`sleep 300`), killed with SIGKILL once the unit's pid is on disk (a reply may come
+// before the write); the unit outlives it.
+async function sleeperThenSigkill() {
+  const base = tempDir('compute-cli-');
+  const args = ['--root', join(base, 'root')];
+  const socketPath = join(base, 'state', 'daemon.sock');
+  const statePath = join(base, 'state', 'state.json');
+  const first = spawnDaemon(args);
+  await waitFor(() => first.stdout().includes('listening on unix:'), { what: 'the first daemon' });
+  const before = track(connect({ socketPath }));
+  await before.services.upsert('sleeper', { cmd: 'sleep', args: ['300'] });
+  await before.services.start('sleeper');
+  const pid = await waitFor(async () => (await before.services.get('sleeper')).pid, { what: 'the unit pid' });
+  groups.push(pid);
+  await waitFor(() => readFileSync(statePath, 'utf8').includes(String(pid)), { what: 'the pid in state.json' });
+  first.child.kill('SIGKILL');
+  await first.exited;
+  return { base, args, socketPath, statePath, pid };
+}
