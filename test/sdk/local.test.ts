@@ -23,8 +23,8 @@ afterEach(async () => {
   }
 });
 
-function sandbox(): { root: string; stateDir: string } {
-  const base = tempDir('compute-sdk-');
+function sandbox(nested = ''): { root: string; stateDir: string } {
+  const base = join(tempDir('compute-sdk-'), nested);
   const stateDir = join(base, 'state');
   stateDirs.push(stateDir);
   return { root: join(base, 'root'), stateDir };
@@ -126,5 +126,19 @@ describe('ensureLocalDaemon', () => {
     const { root, stateDir } = sandbox();
     track(await ensureLocalDaemon({ root, stateDir }));
     await expect(ensureLocalDaemon({ root: join(root, 'elsewhere'), stateDir })).rejects.toThrow(`serves root ${root}, not ${join(root, 'elsewhere')}`);
+  });
+});
+
+describe('a project deep in the file system', () => {
+  it('gets its daemon socket in the temp folder when the state folder path is too long for a unix socket', async () => {
+    const { root, stateDir } = sandbox(`${'a-rather-long-folder-name/'.repeat(4)}project`);
+    expect(Buffer.byteLength(join(stateDir, 'daemon.sock'))).toBeGreaterThan(107);
+    const client = track(await ensureLocalDaemon({ root, stateDir }));
+    expect(await client.health()).toMatchObject({ status: 'ok' });
+    const socket = readDaemonInfo(stateDir)?.socket ?? '';
+    expect(socket).toMatch(/^\/tmp\/compute-[0-9a-f]{20}\.sock$/);
+    // Found again from the state folder alone, as every later command does.
+    const again = track((await findLocalDaemon(stateDir)) as SandboxClient);
+    expect(again).toBeDefined();
   });
 });

@@ -1,15 +1,17 @@
 // The files in a state folder through which clients find its daemon, and their atomic writes.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { MAX_SOCKET_PATH_BYTES } from './listen.js';
 import type { DaemonInfo } from './types.js';
 
 /** Paths of the daemon's files in its state folder. */
 export function daemonFiles(stateDir: string) {
   return {
     /** Default unix socket. */
-    socket: join(stateDir, 'daemon.sock'),
+    socket: defaultSocket(stateDir),
     /** The pid of the daemon holding the state folder. */
     pid: join(stateDir, 'daemon.pid'),
     /** DaemonInfo, written once the daemon answers. */
@@ -19,6 +21,17 @@ export function daemonFiles(stateDir: string) {
     /** stdout and stderr of a daemon started in the background by the SDK. */
     out: join(stateDir, 'daemon.out'),
   };
+}
+
+/**
+ * `<state>/daemon.sock`, or, when that path is longer than a unix socket path may be (a project deep in the file
+ * system), a socket in the temp folder named after the state folder, so every project still gets its own.
+ */
+function defaultSocket(stateDir: string): string {
+  const inState = join(stateDir, 'daemon.sock');
+  if (Buffer.byteLength(inState) <= MAX_SOCKET_PATH_BYTES) return inState;
+  const id = createHash('sha256').update(resolve(stateDir)).digest('hex').slice(0, 20);
+  return join(tmpdir(), `compute-${id}.sock`);
 }
 
 /** Writes a file so that readers see the old content or the new, never a part (temp file + rename). */
