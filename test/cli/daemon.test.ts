@@ -133,6 +133,17 @@ describe('compute daemon, spawned', () => {
     expect(existsSync(join(base, 'state', 'daemon.pid'))).toBe(false);
   });
 
+  it('stops cleanly on a SIGTERM that comes while it is still starting (clients may already have found it)', async () => {
+    const base = tempDir('compute-cli-');
+    const stateDir = join(base, 'state');
+    const daemon = spawnDaemon(['--root', join(base, 'root')]);
+    // daemon.json is written once the socket answers, before the supervisor is up: the earliest a client can find it.
+    await waitFor(() => existsSync(join(stateDir, 'daemon.json')), { intervalMs: 1, what: 'daemon.json' });
+    daemon.child.kill('SIGTERM');
+    expect(await daemon.exited).toEqual({ code: 0, signal: null });
+    for (const file of ['daemon.sock', 'daemon.json', 'daemon.pid']) expect(existsSync(join(stateDir, file)), file).toBe(false);
+  });
+
   it('exits 1 with a clear message when a daemon already holds the state folder', async () => {
     const base = tempDir('compute-cli-');
     const first = spawnDaemon(['--root', join(base, 'root')]);

@@ -59,6 +59,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (!LEVELS.has(logLevel)) throw new CLIError(`daemon: --log-level must be one of ${[...LEVELS].join(', ')}, got "${logLevel}"`);
   const listen = values.listen ? { ...parseListen(values.listen), token: token as string } : undefined;
 
+  // Listening from before the start: a SIGTERM while the daemon starts (clients can find it as soon as its socket
+  // answers) must stop it like any other, not kill it with its socket and files left behind.
+  const stop = stopRequests(io.signal);
   let daemon: RunningDaemon;
   try {
     daemon = await startDaemon({
@@ -69,28 +72,35 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       logLevel,
     });
   } catch (error) {
+    stop.dispose();
     if (error instanceof DaemonRunningError) throw new CLIError(`daemon: ${error.message}`, EXIT.failed);
     throw new CLIError(`daemon: ${error instanceof Error ? error.message : String(error)}`, EXIT.failed, { cause: error });
   }
   io.stdout(`listening on unix:${daemon.socketPath}\n`);
   if (daemon.url) io.stdout(`listening on ${daemon.url}\n`);
-  await untilStopped(daemon.closed, io.signal);
+  try {
+    await Promise.race([daemon.closed, stop.requested]);
+  } finally {
+    stop.dispose();
+  }
   await daemon.close();
   return EXIT.ok;
 }
 
 // SIGTERM, SIGINT (through io.signal when the CLI gives one) and POST /v1/shutdown all end the daemon the same way.
-async function untilStopped(closed: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
-  const controller = new AbortController();
-  const stop = () => controller.abort();
+function stopRequests(signal: AbortSignal | undefined): { requested: Promise<void>; dispose(): void } {
+  let stop!: () => void;
+  const requested = new Promise<void>((resolveStop) => (stop = resolveStop));
   process.on('SIGTERM', stop);
   if (!signal) process.on('SIGINT', stop);
+  if (signal?.aborted) stop();
   signal?.addEventListener('abort', stop, { once: true });
-  try {
-    await Promise.race([closed, new Promise((resolveStop) => controller.signal.addEventListener('abort', resolveStop, { once: true }))]);
-  } finally {
-    process.off('SIGTERM', stop);
-    process.off('SIGINT', stop);
-    signal?.removeEventListener('abort', stop);
-  }
+  return {
+    requested,
+    dispose() {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      signal?.removeEventListener('abort', stop);
+    },
+  };
 }
