@@ -1,12 +1,13 @@
 // The project a command acts on, found even when its compose file is broken (down, ps and logs must still work:
 // a broken file is no reason to leave processes running), and the connection to its daemon.
-import { dirname, join, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { ComposeFileError, loadConfig, resolveComposeFiles, type Diagnostic, type Spec } from '../config/index.js';
 import { formatDiagnostics } from '../config/report.js';
 import { PROJECT_LABEL, type UnitState } from '../model/unit.js';
 import { findLocalDaemon, SandboxApiError, type SandboxClient } from '../sdk/index.js';
 import { CLIError, EXIT } from './errors.js';
 import type { CliIO } from './io.js';
+import { sandboxPaths } from './paths.js';
 import { loadProject, projectPaths, unknownUnitsError, type ProjectOptions } from './project.js';
 import { projectUnits, unitOrder } from './output/units.js';
 
@@ -56,11 +57,9 @@ function asWarning(diagnostic: Diagnostic): Diagnostic {
   return { ...diagnostic, severity: 'warning' };
 }
 
-// The same folder projectPaths picks, without a Spec: --state-dir, COMPUTE_STATE_DIR, or .compute/ beside the file.
+// The state folder projectPaths picks, without a Spec (a config with errors has no sandbox.root to read).
 function fallbackStateDir(firstFile: string, options: ProjectOptions, io: Pick<CliIO, 'env' | 'cwd'>): string {
-  const chosen = options['state-dir'] ?? io.env.COMPUTE_STATE_DIR;
-  const dir = chosen ? resolve(io.cwd, chosen) : join(dirname(firstFile), '.compute');
-  return join(dir, 'state');
+  return sandboxPaths(dirname(firstFile), undefined, options['state-dir'], io).stateDir;
 }
 
 /**

@@ -2,6 +2,7 @@
 export { connect, type RunCommandOptions, type SandboxClient, type UnitLogOptions } from './client.js';
 export { SandboxApiError } from './errors.js';
 export { ensureLocalDaemon, findLocalDaemon, type LocalDaemonOptions } from './local.js';
+export { startLocalDaemon, type StartedDaemon } from './spawn-daemon.js';
 export type { Endpoint } from './transport.js';
 export type {
   CommandResult,

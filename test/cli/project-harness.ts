@@ -1,7 +1,7 @@
 // CLI tests on real projects: a temp copy of a fixture project, the built CLI spawned in it, the project brought up
 // through the SDK (the calls `compute up` makes), and a clean-up that leaves no daemon or unit process behind.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync } from 'node:fs';
+import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
@@ -69,6 +69,14 @@ export function runCli(cwd: string, args: string[], env: Record<string, string> 
 export function copyProject(name: string): string {
   const dir = tempDir(`compute-cli-${name}-`);
   cpSync(join(FIXTURES, name), dir, { recursive: true });
+  projects.push(dir);
+  return dir;
+}
+
+/** A temp project whose compute.yaml is `yaml` (its sandbox in `.compute/` beside it); ended after the test like a copy. */
+export function writeProject(yaml: string): string {
+  const dir = tempDir('compute-cli-own-');
+  writeFileSync(join(dir, 'compute.yaml'), yaml);
   projects.push(dir);
   return dir;
 }

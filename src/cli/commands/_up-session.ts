@@ -1,0 +1,146 @@
+// The body of `compute up` (see ./up.ts for its arguments): load the project, connect to its daemon, apply, then
+// follow the logs, return, or re-apply on every save.
+import type { Spec } from '../../config/index.js';
+import { PROJECT_LABEL } from '../../model/unit.js';
+import { apply, PlanConflictError, type ApplyResult } from '../../reconcile/apply.js';
+import { acquireLock } from '../../reconcile/lock.js';
+import { UnitTracker } from '../../reconcile/track.js';
+import { Coalescer, watchFiles, type FileWatch } from '../../reconcile/watch.js';
+import type { SandboxClient } from '../../sdk/index.js';
+import { earlyDaemonFor, type EarlyDaemon } from '../early-daemon.js';
+import { CLIError, EXIT } from '../errors.js';
+import type { CliIO } from '../io.js';
+import { followLogs } from '../output/logs.js';
+import { failureLogs, outcomeJson, renderOutcome } from '../output/outcome.js';
+import { progressPrinter } from '../output/progress.js';
+import { stylerFor } from '../output/style.js';
+import { checkUnitNames, connectProject, loadProject, type Project, type ProjectOptions } from '../project.js';
+import type { UpOptions } from './up.js';
+import { loadChecked } from './validate.js';
+
+/** Runs `up` once its arguments are parsed; `early` is a daemon already starting for the project, if any. */
+export async function up(values: ProjectOptions, options: UpOptions, io: CliIO, early: EarlyDaemon | undefined): Promise<number> {
+  const { project, client } = await openProject(values, io, options.only, early);
+  try {
+    const startedAt = Date.now();
+    const first = await applyAndReport(client, project, project.spec, io, options, io.isTTY && !options.json);
+    if (io.signal?.aborted) return await interrupted(client, project.spec, io, options);
+    if (options.detach && !options.watch) return first.ok ? EXIT.ok : EXIT.failed;
+    return await stay(client, project, io, options, startedAt);
+  } finally {
+    await client.close();
+  }
+}
+
+// Loads the project and connects to its daemon (the early one if it serves this project); a bad config stops the
+// early daemon again.
+async function openProject(values: ProjectOptions, io: CliIO, only: string[], early: EarlyDaemon | undefined): Promise<{ project: Project; client: SandboxClient }> {
+  try {
+    const project = await loadProject(values, io);
+    checkUnitNames(project.spec, only);
+    const client = await connectProject(project, true, await earlyDaemonFor(early, project));
+    return { project, client };
+  } catch (error) {
+    await early?.cancel();
+    throw error;
+  }
+}
+
+// One apply under the project's lock, with progress while it runs and the outcome after it.
+async function applyAndReport(client: SandboxClient, project: Project, spec: Spec, io: CliIO, options: UpOptions, live: boolean): Promise<ApplyResult> {
+  const style = stylerFor(io);
+  const progress = options.json ? undefined : progressPrinter(io, style, live);
+  const release = await acquireLock(project.lockPath, {
+    command: 'compute up',
+    timeoutMs: options.timeoutMs,
+    onWait: (owner) => io.stderr(`waiting for another apply of this project to finish (pid ${owner.pid})...\n`),
+  });
+  let result: ApplyResult;
+  try {
+    result = await apply(client, spec, {
+      ...(options.only.length > 0 ? { only: options.only } : {}),
+      timeoutMs: options.timeoutMs,
+      onPlan: (plan) => progress?.plan(plan),
+      onEvent: (event, state) => progress?.event(event, state),
+      ...(io.signal ? { signal: io.signal } : {}),
+    });
+  } catch (error) {
+    if (error instanceof PlanConflictError) throw new CLIError(error.message, EXIT.usage);
+    throw error;
+  } finally {
+    progress?.end();
+    await release();
+  }
+  if (io.signal?.aborted) return result;
+  io.stdout(options.json ? outcomeJson(result) : renderOutcome(result, style, options.timeoutMs));
+  if (!result.ok) io.stderr(await failureLogs(client, result, style));
+  return result;
+}
+
+// After the first apply: follow logs (foreground), re-apply on saves (--watch), until Ctrl-C or every unit exited.
+async function stay(client: SandboxClient, project: Project, io: CliIO, options: UpOptions, since: number): Promise<number> {
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  io.signal?.addEventListener('abort', onAbort, { once: true });
+  let spec = project.spec;
+  const scope = () => (options.only.length > 0 ? options.only : Object.keys(spec.units));
+  const follower = options.detach ? undefined : followLogs(client, io, scope(), { stream: 'combined', since, signal: stop.signal, keepOpen: options.watch });
+  let watch: FileWatch | undefined;
+  const reapply = new Coalescer(async () => {
+    const next = await reload(options.files, io);
+    if (!next) return;
+    spec = next;
+    await applyAndReport(client, project, spec, io, options, false);
+    for (const name of scope()) follower?.add(name);
+    await watch?.setFiles(spec.inputs);
+  });
+  try {
+    if (options.watch) {
+      watch = await watchFiles(spec.inputs, (changed) => {
+        io.stderr(`change detected in ${changed.join(', ')}; re-applying\n`);
+        reapply.trigger();
+      });
+      io.stderr(`watching ${spec.inputs.length} file${spec.inputs.length === 1 ? '' : 's'} for changes (Ctrl-C to stop)\n`);
+    }
+    const exitedOnTheirOwn = await untilAllExited(client, () => scope(), options.watch || options.detach, stop.signal);
+    if (exitedOnTheirOwn) return exitedOnTheirOwn;
+  } finally {
+    io.signal?.removeEventListener('abort', onAbort);
+    await watch?.close();
+    await reapply.idle();
+    stop.abort();
+    await follower?.done;
+  }
+  return interrupted(client, spec, io, options);
+}
+
+// Foreground without --watch ends when every unit has exited (as compose does): 0 if all completed, else 1.
+async function untilAllExited(client: SandboxClient, scope: () => string[], never: boolean, signal: AbortSignal): Promise<number | undefined> {
+  const tracker = await UnitTracker.subscribe(client, signal);
+  const exited = new Set(['completed', 'failed', 'stopped']);
+  const done = await tracker.until((t) => !never && scope().every((name) => exited.has(t.get(name)?.status ?? 'pending')), undefined, signal);
+  if (!done) return undefined;
+  return scope().every((name) => tracker.get(name)?.status === 'completed') ? EXIT.ok : EXIT.failed;
+}
+
+// Ctrl-C: in the foreground the stack is stopped gracefully (dependents first); with -d it keeps running.
+async function interrupted(client: SandboxClient, spec: Spec, io: CliIO, options: UpOptions): Promise<number> {
+  if (options.detach) return EXIT.interrupted;
+  io.stderr('Gracefully stopping... (press Ctrl-C again to force)\n');
+  const names = (await client.units()).filter((unit) => unit.spec.labels[PROJECT_LABEL] === spec.name).map((unit) => unit.name);
+  if (names.length > 0) await client.stopUnits(names);
+  io.stderr(`stopped ${names.length} unit${names.length === 1 ? '' : 's'}\n`);
+  return EXIT.interrupted;
+}
+
+// A reload for --watch: an invalid edit prints its errors and changes nothing that runs.
+async function reload(files: string[], io: CliIO): Promise<Spec | undefined> {
+  try {
+    const result = await loadChecked(files, io);
+    if (!result.spec) io.stderr('the config has errors; nothing was changed. Waiting for the next save.\n');
+    return result.spec;
+  } catch (error) {
+    io.stderr(`${error instanceof Error ? error.message : String(error)}; nothing was changed\n`);
+    return undefined;
+  }
+}
