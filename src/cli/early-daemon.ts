@@ -1,9 +1,10 @@
 // Starting a project's daemon while `compute up` still reads the config, so that the two Node start-ups overlap
 // (a cold up of 100 units: ~750 ms -> ~680 ms). Only where that cannot touch anything that runs: see startEarlyDaemon.
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { pidAlive, readPidFile } from '../daemon/http/discovery.js';
 import { resolveComposeFiles } from '../config/files.js';
+import { findMarkedLeaders } from '../daemon/units/markers.js';
 import { startLocalDaemon, type StartedDaemon } from '../sdk/spawn-daemon.js';
 import type { CliIO } from './io.js';
 import { sandboxPaths, type ProjectPaths } from './paths.js';
@@ -24,16 +25,19 @@ const MAY_MOVE_SANDBOX = /(?:^|[\s{,])["']?(?:root|provider)["']?\s*:/m;
 
 /**
  * Starts the daemon of the project the compose files most likely describe, or returns undefined when it should not be
- * started yet: a daemon already holds the state folder, the files may place the sandbox elsewhere, or the state folder
- * records units. The last rule is what makes it safe: a daemon started here adopts nothing, so stopping it again
- * (bad config) cannot stop anything that was running.
+ * started yet: a daemon already holds the state folder, the files may place the sandbox elsewhere, or the sandbox has
+ * processes (recorded in its state file, or marked as its own). The last rule is what makes it safe: a daemon started
+ * here finds nothing to adopt or end, so stopping it again (bad config) cannot stop anything that was running.
  */
 export async function startEarlyDaemon(options: ProjectOptions, io: Pick<CliIO, 'env' | 'cwd'>): Promise<EarlyDaemon | undefined> {
   const paths = likelyPaths(options, io);
   if (!paths) return undefined;
   const { dir, root, stateDir } = paths;
   const holder = readPidFile(stateDir);
-  if ((holder !== undefined && pidAlive(holder)) || recordsUnits(join(stateDir, 'state.json'))) return undefined;
+  if (holder !== undefined && pidAlive(holder)) return undefined;
+  // A new daemon adopts the units its state file records and ends marked processes it does not (a state folder
+  // deleted under running units): either way it would act on processes, so it waits for a valid config.
+  if (recordsUnits(join(stateDir, 'state.json')) || findMarkedLeaders(sandboxIdOf(stateDir)).length > 0) return undefined;
   const created = !existsSync(dir);
   const daemon = await startLocalDaemon({ root, stateDir });
   let cancelled: Promise<void> | undefined;
@@ -73,6 +77,16 @@ function readText(file: string): string {
   } catch {
     // Unreadable: the config's own load reports it; a "may move" answer keeps the daemon from starting.
     return 'root:';
+  }
+}
+
+// The id a daemon of `stateDir` marks its processes with: the folder's real path (it may not exist yet).
+function sandboxIdOf(stateDir: string): string {
+  try {
+    return realpathSync(stateDir);
+  } catch {
+    const parent = dirname(stateDir);
+    return parent === stateDir ? stateDir : join(sandboxIdOf(parent), basename(stateDir));
   }
 }
 

@@ -1,6 +1,6 @@
 // `compute up` starts a fresh project's daemon while it reads the config: a bad config must stop that daemon again,
 // leave no folder it created, and never touch what runs (units of a daemon that crashed are not adopted and stopped).
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEarlyDaemon } from '../../src/cli/early-daemon.js';
@@ -61,12 +61,7 @@ describe('compute up on a fresh project with a bad config', () => {
   it('does not start (and so cannot stop) anything while the state folder records units: a crashed daemon\'s unit keeps running', async () => {
     const dir = writeProject(SLEEPER);
     expect((await runCli(dir, ['up', '-d'])).code).toBe(0);
-    const ps = JSON.parse((await runCli(dir, ['ps', '--json'])).stdout) as Array<{ name: string; pid?: number }>;
-    const unitPid = ps.find((row) => row.name === 'sleeper')?.pid ?? 0;
-    orphans.push(unitPid);
-    const daemon = daemonPid(dir) ?? 0;
-    process.kill(daemon, 'SIGKILL');
-    await waitFor(() => !pidAlive(daemon), { what: 'the daemon to die' });
+    const unitPid = await crashDaemon(dir);
     writeFileSync(join(dir, 'compute.yaml'), `${SLEEPER}    needs: [nothing]\n`);
     const up = await runCli(dir, ['up', '-d']);
     expect(up.code, up.stderr).toBe(2);
@@ -117,6 +112,17 @@ describe('startEarlyDaemon', () => {
     }
   });
 
+  it('starts nothing while processes marked as the sandbox\'s run, even with its state folder deleted', async () => {
+    const dir = writeProject(SLEEPER);
+    expect((await runCli(dir, ['up', '-d'])).code).toBe(0);
+    const unitPid = await crashDaemon(dir);
+    rmSync(join(dir, '.compute'), { recursive: true, force: true });
+    const early = await startEarlyDaemon({}, io(dir));
+    await early?.cancel();
+    expect(early).toBeUndefined();
+    expect(isAlive(unitPid)).toBe(true);
+  });
+
   it('starts the daemon for the state folder given with --state-dir, and cancel stops it and removes what it created', async () => {
     const dir = tempDir('compute-early-');
     writeFileSync(join(dir, 'compute.yaml'), SLEEPER);
@@ -129,6 +135,17 @@ describe('startEarlyDaemon', () => {
     expect(existsSync(join(dir, 'elsewhere'))).toBe(false);
   });
 });
+
+/** Kills the project's daemon with SIGKILL, leaving its unit running; returns the unit's pid (ended after the test). */
+async function crashDaemon(dir: string): Promise<number> {
+  const ps = JSON.parse((await runCli(dir, ['ps', '--json'])).stdout) as Array<{ name: string; pid?: number }>;
+  const unitPid = ps.find((row) => row.name === 'sleeper')?.pid ?? 0;
+  orphans.push(unitPid);
+  const daemon = daemonPid(dir) ?? 0;
+  process.kill(daemon, 'SIGKILL');
+  await waitFor(() => !pidAlive(daemon), { what: 'the daemon to die' });
+  return unitPid;
+}
 
 function writeProjectState(stateDir: string, content: string): void {
   mkdirSync(stateDir, { recursive: true });

@@ -1,0 +1,51 @@
+// The processes of a sandbox found by the markers in their environment, with nothing but /proc: light enough for the
+// CLI to ask before it starts a daemon (see src/cli/early-daemon.ts), and what a new daemon adopts or ends (adopt.ts).
+import { readdirSync, readFileSync } from 'node:fs';
+import { HASH_MARKER, PHASE_MARKER, SANDBOX_MARKER, UNIT_MARKER } from './env.js';
+
+/** A process group leader carrying this sandbox's markers. */
+export interface MarkedLeader {
+  pid: number;
+  unit: string;
+  /** `install` or `main` (see env.ts Phase). */
+  phase: string | undefined;
+  /** The restart hash of the spec it was started from. */
+  hash: string | undefined;
+}
+
+/**
+ * Process group leaders that carry this sandbox's marker in their environment. A daemon that died between spawning
+ * a process and saving its pid leaves such a process unrecorded; finding it by its markers is what lets a new daemon
+ * adopt it (or end it) instead of starting a second one.
+ */
+export function findMarkedLeaders(sandboxId: string): MarkedLeader[] {
+  const found: MarkedLeader[] = [];
+  const sandboxEntry = `${SANDBOX_MARKER}=${sandboxId}`;
+  for (const entry of readdirSync('/proc')) {
+    const code = entry.charCodeAt(0);
+    if (code < 48 || code > 57) continue;
+    const pid = Number(entry);
+    let environ: string;
+    try {
+      environ = readFileSync(`/proc/${pid}/environ`, 'latin1');
+    } catch {
+      continue;
+    }
+    const variables = environ.split('\0');
+    if (!variables.includes(sandboxEntry) || !isGroupLeader(pid)) continue;
+    const value = (name: string) => variables.find((v) => v.startsWith(`${name}=`))?.slice(name.length + 1);
+    const unit = value(UNIT_MARKER);
+    if (unit !== undefined) found.push({ pid, unit, phase: value(PHASE_MARKER), hash: value(HASH_MARKER) });
+  }
+  return found;
+}
+
+function isGroupLeader(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[0] !== 'Z' && Number(fields[2]) === pid;
+  } catch {
+    return false;
+  }
+}
