@@ -5,6 +5,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { pidAlive, readPidFile } from '../daemon/http/discovery.js';
 import { resolveComposeFiles } from '../config/files.js';
 import { findMarkedLeaders } from '../daemon/units/markers.js';
+import { stateFileRecordsUnits, stateFilePath } from '../daemon/units/state-file.js';
 import { startLocalDaemon, type StartedDaemon } from '../sdk/spawn-daemon.js';
 import type { CliIO } from './io.js';
 import { sandboxPaths, type ProjectPaths } from './paths.js';
@@ -37,7 +38,7 @@ export async function startEarlyDaemon(options: ProjectOptions, io: Pick<CliIO, 
   if (holder !== undefined && pidAlive(holder)) return undefined;
   // A new daemon adopts the units its state file records and ends marked processes it does not (a state folder
   // deleted under running units): either way it would act on processes, so it waits for a valid config.
-  if (recordsUnits(join(stateDir, 'state.json')) || findMarkedLeaders(sandboxIdOf(stateDir)).length > 0) return undefined;
+  if (stateFileRecordsUnits(stateFilePath(stateDir)) || findMarkedLeaders(sandboxIdOf(stateDir)).length > 0) return undefined;
   const created = !existsSync(dir);
   const daemon = await startLocalDaemon({ root, stateDir });
   let cancelled: Promise<void> | undefined;
@@ -67,16 +68,17 @@ function likelyPaths(options: ProjectOptions, io: Pick<CliIO, 'env' | 'cwd'>): P
   } catch {
     return undefined;
   }
-  if (files.some((file) => MAY_MOVE_SANDBOX.test(readText(file)))) return undefined;
+  if (files.some(mayMoveSandbox)) return undefined;
   return sandboxPaths(dirname(files[0] as string), undefined, options['state-dir'], io);
 }
 
-function readText(file: string): string {
+// True when the file sets (or may set) sandbox.root or sandbox.provider; an unreadable file counts as setting them
+// (the config's own load reports it).
+function mayMoveSandbox(file: string): boolean {
   try {
-    return readFileSync(file, 'utf8');
+    return MAY_MOVE_SANDBOX.test(readFileSync(file, 'utf8'));
   } catch {
-    // Unreadable: the config's own load reports it; a "may move" answer keeps the daemon from starting.
-    return 'root:';
+    return true;
   }
 }
 
@@ -87,16 +89,5 @@ function sandboxIdOf(stateDir: string): string {
   } catch {
     const parent = dirname(stateDir);
     return parent === stateDir ? stateDir : join(sandboxIdOf(parent), basename(stateDir));
-  }
-}
-
-// A state file that cannot be read or parsed counts as recording units: the daemon would have to make sense of it.
-function recordsUnits(statePath: string): boolean {
-  if (!existsSync(statePath)) return false;
-  try {
-    const state = JSON.parse(readFileSync(statePath, 'utf8')) as { units?: unknown };
-    return !Array.isArray(state.units) || state.units.length > 0;
-  } catch {
-    return true;
   }
 }

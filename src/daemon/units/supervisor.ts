@@ -1,6 +1,5 @@
 // The units of one sandbox: a runner per unit, needs between them, events, and the state file.
 import { realpathSync } from 'node:fs';
-import { join } from 'node:path';
 import type { UnitEvent, UnitSpec, UnitState } from '../../model/unit.js';
 import { buildGraph } from '../../plan/graph.js';
 import { notFound } from '../errors.js';
@@ -12,7 +11,7 @@ import { evaluateNeed } from './needs.js';
 import { createPortBook } from './port-book.js';
 import { processStartTime, terminateGroup } from './process.js';
 import { UnitRunner, type RunnerRecord } from './runner.js';
-import { StateFile } from './state-file.js';
+import { StateFile, stateFilePath } from './state-file.js';
 import { validateBatch } from './validate.js';
 
 /** Overlays as the supervisor sees them: units wait for the ones they need. */
@@ -54,7 +53,7 @@ class LocalSupervisor implements Supervisor {
     this.root = options.root;
     this.logs = options.logs;
     this.log = options.logger ?? silentLog;
-    this.stateFile = new StateFile(join(options.stateDir, 'state.json'));
+    this.stateFile = new StateFile(stateFilePath(options.stateDir));
     this.deps = {
       root: options.root,
       sandboxId: realpathSync(options.stateDir),
