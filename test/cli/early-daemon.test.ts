@@ -1,12 +1,12 @@
 // `compute up` starts a fresh project's daemon while it reads the config: a bad config must stop that daemon again,
 // leave no folder it created, and never touch what runs (units of a daemon that crashed are not adopted and stopped).
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEarlyDaemon } from '../../src/cli/early-daemon.js';
 import { pidAlive, readPidFile } from '../../src/daemon/http/discovery.js';
 import { findMarkedLeaders } from '../../src/daemon/units/adopt.js';
-import { isAlive, processGroupMembers } from '../helpers/procs.js';
+import { daemonPidsOf, isAlive, processGroupMembers } from '../helpers/procs.js';
 import { tempDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 import { daemonPid, runCli, writeProject } from './project-harness.js';
@@ -18,22 +18,6 @@ afterEach(() => {
   for (const pgid of orphans.splice(0)) for (const pid of processGroupMembers(pgid)) process.kill(pid, 'SIGKILL');
 });
 
-/** Pids of daemon processes whose command line names `stateDir`. */
-function daemonsOf(stateDir: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let argv: string[];
-    try {
-      argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-    } catch {
-      continue;
-    }
-    if (argv.includes('daemon') && argv.includes(stateDir)) found.push(Number(entry));
-  }
-  return found;
-}
-
 describe('compute up on a fresh project with a bad config', () => {
   it.each([
     ['an invalid file', (yaml: string) => `${yaml}    needs: [nothing]\n`, [] as string[], /compute\.yaml:\d+:\d+: .*nothing/],
@@ -43,7 +27,7 @@ describe('compute up on a fresh project with a bad config', () => {
     const up = await runCli(dir, ['up', '-d', ...names]);
     expect(up.code, up.stderr).toBe(2);
     expect(up.stderr).toMatch(message);
-    expect(daemonsOf(join(dir, '.compute', 'state'))).toEqual([]);
+    expect(daemonPidsOf(join(dir, '.compute', 'state'))).toEqual([]);
     expect(existsSync(join(dir, '.compute'))).toBe(false);
   });
 
@@ -54,7 +38,7 @@ describe('compute up on a fresh project with a bad config', () => {
     writeFileSync(join(dir, 'compute.yaml'), `${SLEEPER}    needs: [nothing]\n`);
     const up = await runCli(dir, ['up', '-d']);
     expect(up.code, up.stderr).toBe(2);
-    expect(daemonsOf(join(dir, '.compute', 'state'))).toEqual([]);
+    expect(daemonPidsOf(join(dir, '.compute', 'state'))).toEqual([]);
     expect(existsSync(join(dir, '.compute', 'state', 'logs'))).toBe(true);
   });
 
@@ -66,7 +50,7 @@ describe('compute up on a fresh project with a bad config', () => {
     const up = await runCli(dir, ['up', '-d']);
     expect(up.code, up.stderr).toBe(2);
     expect(isAlive(unitPid)).toBe(true);
-    expect(daemonsOf(join(dir, '.compute', 'state'))).toEqual([]);
+    expect(daemonPidsOf(join(dir, '.compute', 'state'))).toEqual([]);
   });
 });
 
@@ -77,7 +61,7 @@ describe('compute up on a fresh project', () => {
     expect(first.code, first.stderr).toBe(0);
     expect(second.code, second.stderr).toBe(0);
     const stateDir = join(dir, '.compute', 'state');
-    expect(daemonsOf(stateDir)).toEqual([daemonPid(dir)]);
+    expect(daemonPidsOf(stateDir)).toEqual([daemonPid(dir)]);
     const leaders = findMarkedLeaders(realpathSync(stateDir));
     expect(leaders.map((leader) => leader.unit)).toEqual(['sleeper']);
   });

@@ -26,3 +26,18 @@ export function processGroupMembers(pgid: number): number[] {
   }
   return members;
 }
+
+/** Live `compute daemon` processes whose command line names `stateDir`. */
+export function daemonPidsOf(stateDir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (argv.includes('daemon') && argv.includes(stateDir) && isAlive(Number(entry))) pids.push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return pids;
+}

@@ -1,12 +1,13 @@
 // ensureLocalDaemon and findLocalDaemon with real daemons spawned in the background (node bin/compute.js daemon).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pidAlive, readDaemonInfo, readPidFile } from '../../src/daemon/http/discovery.js';
 import { ensureLocalDaemon, findLocalDaemon, type SandboxClient } from '../../src/sdk/index.js';
+import { daemonPidsOf } from '../helpers/procs.js';
 import { tempDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -17,7 +18,7 @@ afterEach(async () => {
   for (const client of clients.splice(0)) await client.close();
   // Every daemon started here is stopped: SIGTERM stops its units too.
   for (const stateDir of stateDirs.splice(0)) {
-    for (const pid of daemonPids(stateDir)) {
+    for (const pid of daemonPidsOf(stateDir)) {
       process.kill(pid, 'SIGTERM');
       await waitFor(() => !pidAlive(pid), { what: `daemon ${pid} to exit` });
     }
@@ -34,21 +35,6 @@ function sandbox(nested = ''): { root: string; stateDir: string } {
 function track(client: SandboxClient): SandboxClient {
   clients.push(client);
   return client;
-}
-
-/** Live `compute daemon` processes whose command line names this state folder. */
-function daemonPids(stateDir: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (argv.includes('daemon') && argv.includes(stateDir) && pidAlive(Number(entry))) pids.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return pids;
 }
 
 describe('findLocalDaemon', () => {
@@ -82,7 +68,7 @@ describe('ensureLocalDaemon', () => {
     expect((await again.services.get('cache')).name).toBe('cache');
     const found = track((await findLocalDaemon(stateDir)) as SandboxClient);
     expect((await found.units()).map((u) => u.name)).toEqual(['cache']);
-    expect(daemonPids(stateDir)).toEqual([pid]);
+    expect(daemonPidsOf(stateDir)).toEqual([pid]);
   });
 
   it('replaces a stale socket and daemon.json left by a daemon that died', async () => {
@@ -109,8 +95,8 @@ describe('ensureLocalDaemon', () => {
     await a.services.upsert('shared', { cmd: 'sleep', args: ['300'] });
     expect((await b.services.get('shared')).name).toBe('shared');
     // The loser of the race exits on its own; one daemon remains.
-    await waitFor(() => daemonPids(stateDir).length === 1, { what: 'one daemon' });
-    expect(daemonPids(stateDir)).toEqual([readPidFile(stateDir)]);
+    await waitFor(() => daemonPidsOf(stateDir).length === 1, { what: 'one daemon' });
+    expect(daemonPidsOf(stateDir)).toEqual([readPidFile(stateDir)]);
   });
 
   it('reports the daemon\'s own output when it dies before answering', async () => {
