@@ -63,10 +63,14 @@ async function floorLogs(ctx, lines) {
   const out = openSync(join(dir, 'out.log'), 'w');
   const child = start(ctx.writer, [String(lines), join(dir, 'start')], { logFd: out });
   closeSync(out);
-  await exited(child);
-  const end = Date.now();
-  if (statSync(join(dir, 'out.log')).size !== lines * LINE_BYTES) throw new Error('floor: output is short');
-  return { ms: end - startedAt(join(dir, 'start')), writingMs: await writingMs(join(dir, 'start')) };
+  try {
+    await exited(child);
+    const end = Date.now();
+    if (statSync(join(dir, 'out.log')).size !== lines * LINE_BYTES) throw new Error('floor: output is short');
+    return { ms: end - startedAt(join(dir, 'start')), writingMs: await writingMs(join(dir, 'start')) };
+  } finally {
+    ctx.removeDir(dir);
+  }
 }
 
 async function computeLogs(ctx, lines) {
@@ -86,6 +90,7 @@ async function computeLogs(ctx, lines) {
     return { ms, peakMiB: peak, writingMs: await writingMs(startFile) };
   } finally {
     await project.down();
+    ctx.removeDir(project.dir);
   }
 }
 
@@ -100,6 +105,7 @@ async function pm2Logs(ctx, lines) {
     return { ms: end - startedAt(startFile), peakMiB: memory(pm2.daemonPid()).peakMiB, writingMs: await writingMs(startFile), lost: lines * LINE_BYTES - stored };
   } finally {
     await pm2.kill();
+    ctx.removeDir(pm2.dir);
   }
 }
 
@@ -114,6 +120,7 @@ async function supervisorLogs(ctx, lines) {
     return { ms: end - startedAt(startFile), peakMiB: memory(child.pid).peakMiB, writingMs: await writingMs(startFile), lost: lines * LINE_BYTES - stored };
   } finally {
     await supervisor.stop();
+    ctx.removeDir(supervisor.dir);
   }
 }
 
