@@ -1,82 +1,83 @@
-// The structured log's on-disk format, and where a spool chunk may be cut. Pure functions over buffers.
-// A frame holds whole lines of one stream read at one time: an ASCII header `TS S LENGTH\n` (S is `o` or `e`),
-// then LENGTH bytes of lines, the last one ending in `\n`. Framing per chunk, not per line, keeps ingestion cheap.
+// A unit's log index on disk, and the lines of its frames. Pure functions over buffers.
+// The processes' output stays in the spool files they write; the index says which byte ranges of them hold lines,
+// from which stream and since when. A frame is one ASCII line `TS S SEGMENT START LENGTH\n` (S is `o` or `e`): the
+// LENGTH bytes at START in the stream's spool segment SEGMENT are whole lines read at TS (the last one may lack its
+// newline: a process's last words, or a line cut because it was too long). Indexing per range, not per line, and
+// never copying the output, keeps ingestion nearly free for a unit that writes as fast as it can (issue 7).
 import type { LogLine } from '../supervisor-api.js';
 
 /** One of a unit's two output streams. */
 export type Stream = LogLine['stream'];
 
 const NL = 0x0a;
-const HEADER = /^(\d{1,16}) ([oe]) (\d{1,10})$/;
-const MAX_HEADER_BYTES = 32;
+const FRAME = /^(\d{1,16}) ([oe]) (\d{1,9}) (\d{1,16}) (\d{1,12})$/;
+const MAX_FRAME_BYTES = 80;
 
-/** One frame found in a structured log buffer: its stream, its read time, and the byte range of its lines. */
+/** One frame of an index: where its lines are and when they were read. */
 export interface Frame {
   ts: number;
   stream: Stream;
+  segment: number;
   start: number;
-  end: number;
+  length: number;
 }
 
-/** The header of a frame of `length` bytes of lines. */
-export function frameHeader(ts: number, stream: Stream, length: number): Buffer {
-  return Buffer.from(`${Math.trunc(ts)} ${stream === 'stdout' ? 'o' : 'e'} ${length}\n`, 'latin1');
+/** The bytes of one frame in an index file. */
+export function formatFrame(frame: Frame): Buffer {
+  const { ts, stream, segment, start, length } = frame;
+  return Buffer.from(`${Math.trunc(ts)} ${stream === 'stdout' ? 'o' : 'e'} ${segment} ${start} ${length}\n`, 'latin1');
 }
 
-/** The whole frames of a structured log buffer in order, and where the last of them ends (a torn frame is left out). */
+/** The whole frames of an index buffer in order, and where the last of them ends (a torn or garbled tail is left out). */
 export function parseFrames(buffer: Buffer): { frames: Frame[]; end: number } {
   const frames: Frame[] = [];
   let position = 0;
   for (;;) {
-    const frame = parseFrameAt(buffer, position);
-    if (!frame) return { frames, end: position };
-    frames.push(frame);
-    position = frame.end;
+    const newline = buffer.subarray(position, position + MAX_FRAME_BYTES).indexOf(NL);
+    if (newline < 0) return { frames, end: position };
+    const match = FRAME.exec(buffer.toString('latin1', position, position + newline));
+    if (!match || Number(match[5]) === 0) return { frames, end: position };
+    frames.push({
+      ts: Number(match[1]),
+      stream: match[2] === 'o' ? 'stdout' : 'stderr',
+      segment: Number(match[3]),
+      start: Number(match[4]),
+      length: Number(match[5]),
+    });
+    position += newline + 1;
   }
 }
 
-function parseFrameAt(buffer: Buffer, position: number): Frame | undefined {
-  const newline = buffer.subarray(position, position + MAX_HEADER_BYTES).indexOf(NL);
-  if (newline < 0) return undefined;
-  const match = HEADER.exec(buffer.toString('latin1', position, position + newline));
-  if (!match) return undefined;
-  const start = position + newline + 1;
-  const end = start + Number(match[3]);
-  // A frame whose lines do not end in a newline was torn by a crash or a full disk: it and what follows are not trusted.
-  if (end > buffer.length || end === start || buffer[end - 1] !== NL) return undefined;
-  return { ts: Number(match[1]), stream: match[2] === 'o' ? 'stdout' : 'stderr', start, end };
-}
-
-/** Appends the lines of `frame` to `out`; a last line without a newline counts as a line. */
-export function frameLines(buffer: Buffer, frame: Frame, out: LogLine[]): void {
-  for (let position = frame.start; position < frame.end; ) {
-    let newline = buffer.indexOf(NL, position);
-    if (newline < 0 || newline > frame.end) newline = frame.end;
-    out.push({ ts: frame.ts, stream: frame.stream, text: buffer.toString('utf8', position, newline) });
+/** Appends the lines of a frame's bytes to `out`; a last line without a newline counts as a line. */
+export function frameLines(content: Buffer, frame: Pick<Frame, 'ts' | 'stream'>, out: LogLine[]): void {
+  for (let position = 0; position < content.length; ) {
+    let newline = content.indexOf(NL, position);
+    if (newline < 0) newline = content.length;
+    out.push({ ts: frame.ts, stream: frame.stream, text: content.toString('utf8', position, newline) });
     position = newline + 1;
   }
 }
 
-/** How many lines `frame` holds. */
-export function countLines(buffer: Buffer, frame: Frame): number {
+/** How many lines a frame's bytes hold (a last line without a newline counts). */
+export function countLines(content: Buffer): number {
   let count = 0;
-  for (let position = buffer.indexOf(NL, frame.start); position >= 0 && position < frame.end; position = buffer.indexOf(NL, position + 1)) {
-    count++;
-  }
-  return count;
+  for (let position = content.indexOf(NL); position >= 0; position = content.indexOf(NL, position + 1)) count++;
+  return content.length > 0 && content[content.length - 1] !== NL ? count + 1 : count;
 }
 
 /**
- * How much of a chunk read from a spool to ingest now: up to and including its last newline, keeping a partial last
- * line in the spool for the next read. All of it (ended with a newline if it lacks one) when the writer is done and
- * this is the end of the spool (`final`, not `full`: a process's last words without a trailing newline), or when a
- * `full` chunk holds no newline (a line longer than a chunk is cut, so one line cannot stall ingestion).
- * `take` 0 means wait for the rest of the line.
+ * How much of a spool's new bytes to index now, given the last `tail` of them (`tail` ends where the new bytes end,
+ * `pending` of them in all): up to and including the last newline, keeping a partial last line in the spool for
+ * later. All of it when the writer is done (`final`: a process's last words without a trailing newline), or when
+ * at least `maxLine` bytes hold no newline (a longer line is cut, so one line cannot stall ingestion). 0 means wait
+ * for the rest of the line; undefined means the last newline is further back than `tail` reaches (look further).
  */
-export function ingestible(chunk: Buffer, full: boolean, final: boolean): { take: number; addNewline: boolean } {
-  if (chunk.length === 0) return { take: 0, addNewline: false };
-  const lastLineEnd = chunk.lastIndexOf(NL) + 1;
-  if (final && !full) return { take: chunk.length, addNewline: lastLineEnd !== chunk.length };
-  if (lastLineEnd > 0) return { take: lastLineEnd, addNewline: false };
-  return full ? { take: chunk.length, addNewline: true } : { take: 0, addNewline: false };
+export function indexable(tail: Buffer, pending: number, final: boolean, maxLine: number): number | undefined {
+  if (pending === 0) return 0;
+  if (final) return pending;
+  const lastNewline = tail.lastIndexOf(NL);
+  if (lastNewline >= 0) return pending - tail.length + lastNewline + 1;
+  if (tail.length >= maxLine) return pending;
+  if (tail.length === pending) return pending >= maxLine ? pending : 0;
+  return undefined;
 }

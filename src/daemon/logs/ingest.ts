@@ -1,35 +1,37 @@
-// Ingestion of one unit's spools into its structured log: bounded chunks, whole lines, one frame per chunk.
+// Indexing one unit's spools: frames that point at whole lines of the output, appended to the unit's index.
+import { rm } from 'node:fs/promises';
 import type { LogLine } from '../supervisor-api.js';
-import { frameLines, ingestible, type Stream } from './frame.js';
+import { frameLines, indexable, type Frame, type Stream } from './frame.js';
 import { Journal } from './journal.js';
-import { OffsetsFile, type Offsets } from './offsets.js';
-import type { BufferPool } from './pool.js';
 import type { Serial } from './serial.js';
-import { Spool } from './spool.js';
+import { listSegments, segmentPath, segmentsOnDisk, Spool } from './spool.js';
+import { SpoolWaker, type WakeSettings } from './wake.js';
 
 const STREAMS: readonly Stream[] = ['stdout', 'stderr'];
+const TAIL_BYTES = 4096;
 
 /** Where a unit's files are. */
 export interface UnitPaths {
-  spools: Record<Stream, string>;
+  spoolDir: string;
+  unit: string;
+  /** The index (rotated to `journal.1`). */
   journal: string;
-  offsets: string;
 }
 
-/** Sizes and delays of ingestion (see LogStoreOptions for what each one means). */
+/** Sizes and delays of indexing (see LogStoreOptions for what each one means). */
 export interface IngestSettings {
   maxBytes: number;
-  spoolBytes: number;
+  maxLine: number;
   freeBytes: number;
   /** Whether holes can be punched in spools; shared by a store's units, turned off at the first failure. */
   holes: { usable: boolean };
-  quietMs: number;
-  persistBytes: number;
-  persistMs: number;
+  /** When spools are watched and when polled; `unwatched.reported` is shared by a store's units, so it warns once. */
+  wake: WakeSettings;
+  unwatched: { reported: boolean };
   now: () => number;
 }
 
-/** What ingestion reports to the store: new lines (split only when someone listens) and errors. */
+/** What ingestion reports to the store: new lines (read only when someone listens) and errors. */
 export interface IngestHooks {
   listening(): boolean;
   emit(line: LogLine): void;
@@ -37,22 +39,19 @@ export interface IngestHooks {
 }
 
 /**
- * One unit's ingestion. Every method that touches files runs inside the unit's `serial`, which the store shares for
+ * One unit's indexing. Every method that touches files runs inside the unit's `serial`, which the store shares for
  * reads, so a read never sees a rotation half done and a follower never misses or repeats a line.
  *
- * Bounding the spools: once a spool holds `spoolBytes` that are all ingested and nothing was written to it for
- * `quietMs`, it is truncated to empty (the process's O_APPEND descriptors then write at the new end). A write landing
- * between the size check and the truncation (microseconds, more if the daemon is preempted right then) would be lost;
- * waiting for a quiet spool makes that unlikely. A writer that never pauses is never truncated: measured, forcing
- * truncations in the middle of 100 MB of output lost 0.5 to 0.9 MB in 3 runs of 10. Its spool's ingested part is
- * freed instead by punching a hole every `freeBytes`, which cannot lose a write. The offsets are saved before
- * truncating: a crash in between re-reads the spool (duplicate lines) rather than skipping what was written after.
+ * The output is never copied: a round looks at each spool's size, reads at most the last few KiB to find where its
+ * last whole line ends, and appends one frame. The index is also where indexing resumes after a crash (a torn frame
+ * is cut off), so nothing is lost or repeated. Disk space: when the index rotates, segments no kept frame points into
+ * are deleted and the unneeded start of the live segment is punched out every `freeBytes`.
  */
 export class UnitIngest {
   private readonly pending: Stream[] = [];
-  private readonly quietTimers: Partial<Record<Stream, NodeJS.Timeout>> = {};
-  private persistTimer: NodeJS.Timeout | undefined;
-  private unsaved = 0;
+  private readonly wakers: Partial<Record<Stream, SpoolWaker>> = {};
+  private readonly punched: Record<Stream, number> = { stdout: 0, stderr: 0 };
+  private readonly punching = new Set<Stream>();
   private queued = false;
   private closed = false;
 
@@ -60,79 +59,81 @@ export class UnitIngest {
     private readonly serial: Serial,
     private readonly spools: Record<Stream, Spool>,
     private readonly journal: Journal,
-    private readonly offsetsFile: OffsetsFile,
+    private readonly paths: UnitPaths,
     private readonly settings: IngestSettings,
-    private readonly pool: BufferPool,
     private readonly hooks: IngestHooks,
   ) {}
 
-  /** Opens a unit's spools (creating them) at their saved offsets, and its structured log. Call inside `serial`. */
-  static async open(serial: Serial, paths: UnitPaths, settings: IngestSettings, pool: BufferPool, hooks: IngestHooks) {
-    const { file: offsetsFile, saved } = OffsetsFile.open(paths.offsets);
-    const opened: Array<{ close(): unknown }> = [offsetsFile];
+  /**
+   * Opens a unit's index and its spools' `segments` (the newest on disk when not given, 0 when there is none),
+   * resuming where the index ends. Call inside `serial`.
+   */
+  static async open(serial: Serial, paths: UnitPaths, settings: IngestSettings, hooks: IngestHooks, segments?: Record<Stream, number>) {
+    const { journal, last } = await Journal.open(paths.journal, settings.maxBytes);
+    const opened: Array<{ close(): Promise<void> }> = [journal];
     try {
-      const stdout = await Spool.open(paths.spools.stdout, 'stdout', saved.stdout);
-      opened.push(stdout);
-      const stderr = await Spool.open(paths.spools.stderr, 'stderr', saved.stderr);
-      opened.push(stderr);
-      const journal = await Journal.open(paths.journal, settings.maxBytes);
-      return new UnitIngest(serial, { stdout, stderr }, journal, offsetsFile, settings, pool, hooks);
+      const spools: Partial<Record<Stream, Spool>> = {};
+      for (const stream of STREAMS) {
+        const segment = segments?.[stream] ?? segmentsOnDisk(paths.spoolDir, paths.unit, stream).at(-1) ?? 0;
+        const resume = last[stream];
+        const offset = resume?.segment === segment ? resume.start + resume.length : 0;
+        opened.push((spools[stream] = await Spool.open(segmentPath(paths.spoolDir, paths.unit, stream, segment), segment, offset)));
+      }
+      const ingest = new UnitIngest(serial, spools as Record<Stream, Spool>, journal, paths, settings, hooks);
+      for (const stream of STREAMS) ingest.wakeOnWrites(stream);
+      return ingest;
     } catch (error) {
       await Promise.all(opened.map((file) => file.close()));
       throw error;
     }
   }
 
-  /** Notes that `stream`'s spool changed, and queues a round of ingestion (one at most is ever queued). */
+  /** Notes that `stream`'s spool changed, and queues a round of indexing (one at most is ever queued). */
   notify(stream?: Stream): void {
     if (stream && !this.pending.includes(stream)) this.pending.push(stream);
     if (this.queued || this.closed) return;
     this.queued = true;
     this.inBackground(async () => {
       this.queued = false;
-      if (!this.closed && (await this.round())) this.notify();
+      if (!this.closed) await this.round(false);
     });
   }
 
-  /**
-   * Reads one chunk of each stream, the one that changed first going first, so combined reads follow arrival order
-   * as far as the daemon can see it. True if a chunk was full (there may be more). Call inside `serial`.
-   */
-  async round(): Promise<boolean> {
-    let more = false;
-    for (const stream of this.takeOrder()) {
-      if (!(await this.chunk(stream, false))) continue;
-      more = true;
-      this.pending.push(stream);
-    }
-    this.afterIngest();
-    return more;
+  /** Indexes every spool's whole lines, the one that changed first going first (combined reads follow arrival order). */
+  async round(final: boolean): Promise<void> {
+    for (const stream of this.takeOrder()) await this.index(stream, final);
   }
 
-  /** Ingests everything the spools hold, a last line without a newline included, and saves the offsets. Call inside `serial`. */
+  /** Indexes everything the spools hold, a last line without a newline included. Call inside `serial`. */
   async drain(): Promise<void> {
-    if (this.closed) return;
-    for (const stream of this.takeOrder()) while (await this.chunk(stream, true));
-    this.save();
+    if (!this.closed) await this.round(true);
   }
 
-  /** Ingests the whole lines the spools hold, saves the offsets and closes the files. Call inside `serial`. */
+  /** Moves `stream` to spool segment `segment` (a new process's), indexing all of the old one first. Call inside `serial`. */
+  async useSegment(stream: Stream, segment: number): Promise<void> {
+    if (this.closed || this.spools[stream].segment === segment) return;
+    await this.index(stream, true);
+    this.wakers[stream]?.close();
+    await this.spools[stream].close();
+    this.spools[stream] = await Spool.open(segmentPath(this.paths.spoolDir, this.paths.unit, stream, segment), segment, 0);
+    this.punched[stream] = 0;
+    this.wakeOnWrites(stream);
+  }
+
+  /** Indexes the whole lines the spools hold and closes the files. Call inside `serial`. */
   async close(): Promise<void> {
     if (this.closed) return;
     try {
-      while (await this.round());
-      this.save();
+      await this.round(false);
     } finally {
       await this.release();
     }
   }
 
-  /** Closes the files without ingesting or saving (the unit's files are about to be deleted). Call inside `serial`. */
+  /** Closes the files without indexing (the unit's files are about to be deleted). Call inside `serial`. */
   async release(): Promise<void> {
     this.closed = true;
-    clearTimeout(this.persistTimer);
-    for (const stream of STREAMS) clearTimeout(this.quietTimers[stream]);
-    this.offsetsFile.close();
+    for (const stream of STREAMS) this.wakers[stream]?.close();
     await Promise.all([this.spools.stdout.close(), this.spools.stderr.close(), this.journal.close()]);
   }
 
@@ -142,83 +143,81 @@ export class UnitIngest {
     return order;
   }
 
-  private async chunk(stream: Stream, final: boolean): Promise<boolean> {
+  // Frames of at most maxLine bytes each, so that a read or a rotation never deals with more than that at once.
+  private async index(stream: Stream, final: boolean): Promise<void> {
     const spool = this.spools[stream];
-    const buffer = this.pool.take();
-    try {
-      const read = await spool.read(buffer);
-      const full = read === buffer.length;
-      const { take, addNewline } = ingestible(buffer.subarray(0, read), full, final);
-      if (take > 0) {
-        clearTimeout(this.quietTimers[stream]);
-        await this.record(stream, buffer.subarray(0, take), addNewline);
-        spool.offset += take;
-        this.unsaved += take;
-      }
-      if (!full && take === read) await this.caughtUp(stream);
-      return full;
-    } finally {
-      this.pool.give(buffer);
+    for (let pending = spool.size() - spool.offset; pending > 0 && !this.closed; pending = spool.size() - spool.offset) {
+      const length = this.indexableLength(spool, Math.min(pending, this.settings.maxLine), final);
+      if (length === 0) return;
+      const frame: Frame = { ts: this.settings.now(), stream, segment: spool.segment, start: spool.offset, length };
+      const rotated = await this.journal.append(frame);
+      spool.offset += length;
+      if (this.hooks.listening()) this.emit(frame, await spool.read(frame.start, frame.start + length));
+      if (rotated) await this.freeSpace();
     }
   }
 
-  // All lines of a chunk get the time it was read: a frame has one timestamp, which keeps framing per chunk.
-  private async record(stream: Stream, lines: Buffer, addNewline: boolean): Promise<void> {
-    const ts = this.settings.now();
-    await this.journal.append(ts, stream, lines, addNewline);
-    if (!this.hooks.listening()) return;
-    const out: LogLine[] = [];
-    frameLines(lines, { ts, stream, start: 0, end: lines.length }, out);
-    for (const line of out) this.hooks.emit(line);
+  // Reads backwards from the end of the new bytes, a few KiB at a time, for the last newline.
+  private indexableLength(spool: Spool, pending: number, final: boolean): number {
+    const end = spool.offset + pending;
+    for (let tailBytes = Math.min(pending, TAIL_BYTES); ; tailBytes = Math.min(pending, this.settings.maxLine, tailBytes * 4)) {
+      const tail = final ? Buffer.alloc(0) : spool.readSmall(end - tailBytes, end);
+      if (!final && tail.length < tailBytes) return 0;
+      const length = indexable(tail, pending, final, this.settings.maxLine);
+      if (length !== undefined) return length;
+    }
   }
 
-  private async caughtUp(stream: Stream): Promise<void> {
+  private emit(frame: Frame, content: Buffer): void {
+    const lines: LogLine[] = [];
+    frameLines(content, frame, lines);
+    for (const line of lines) this.hooks.emit(line);
+  }
+
+  // After a rotation: delete the segments no kept frame points into, and punch out the unneeded start of the live one.
+  private async freeSpace(): Promise<void> {
+    for (const stream of STREAMS) {
+      const spool = this.spools[stream];
+      const oldest = this.journal.oldestKept(stream) ?? { segment: spool.segment, start: spool.offset };
+      const stale = (await listSegments(this.paths.spoolDir, this.paths.unit, stream)).filter((n) => n < oldest.segment && n !== spool.segment);
+      await Promise.all(stale.map((n) => rm(segmentPath(this.paths.spoolDir, this.paths.unit, stream, n), { force: true })));
+      if (oldest.segment === spool.segment) this.punch(stream, oldest.start);
+    }
+  }
+
+  // Punches out the first `length` bytes of the stream's live segment once `freeBytes` more are unneeded. Not awaited:
+  // it runs a program (~10 ms), which a drain at the unit's exit waited for (issue 7); no frame points at those bytes.
+  private punch(stream: Stream, length: number): void {
     const spool = this.spools[stream];
-    if (spool.unfreed() >= this.settings.freeBytes && this.settings.holes.usable) {
-      await spool.freeIngested().catch((error: unknown) => {
+    if (!this.settings.holes.usable || this.punching.has(stream) || length - this.punched[stream] < this.settings.freeBytes) return;
+    this.punching.add(stream);
+    spool
+      .punch(length)
+      .then(() => {
+        if (this.spools[stream] === spool) this.punched[stream] = length;
+      })
+      .catch((error: unknown) => {
+        // The segment closed or deleted meanwhile (a new process, the unit removed) says nothing about holes.
+        if (this.closed || this.spools[stream] !== spool) return;
         this.settings.holes.usable = false;
-        this.hooks.onError(new Error(`cannot punch holes in spools, so the spool of a unit that never pauses grows until it does`, { cause: error }));
-      });
-    }
-    if (spool.offset < this.settings.spoolBytes) return;
-    clearTimeout(this.quietTimers[stream]);
-    this.quietTimers[stream] = setTimeout(() => {
-      this.inBackground(() => {
-        if (!this.closed) this.truncate(stream);
-      });
-    }, this.settings.quietMs).unref();
+        this.hooks.onError(new Error('cannot punch holes in spools, so a process that never restarts keeps all its output on disk', { cause: error }));
+      })
+      .finally(() => this.punching.delete(stream));
   }
 
-  private truncate(stream: Stream): void {
-    const spool = this.spools[stream];
-    if (!spool.atEnd()) return;
-    this.save({ ...this.offsets(), [stream]: 0 });
-    // Written to since the check: keep the spool, and save the real offsets again soon.
-    if (!spool.truncateIfIngested()) this.unsaved = Math.max(this.unsaved, 1);
-  }
-
-  private afterIngest(): void {
-    if (this.unsaved === 0) return;
-    if (this.unsaved >= this.settings.persistBytes) return this.save();
-    this.persistTimer ??= setTimeout(() => {
-      this.inBackground(() => {
-        this.persistTimer = undefined;
-        if (!this.closed && this.unsaved > 0) this.save();
-      });
-    }, this.settings.persistMs).unref();
+  private wakeOnWrites(stream: Stream): void {
+    const onWatchError = (error: unknown) => {
+      if (this.settings.unwatched.reported) return;
+      this.settings.unwatched.reported = true;
+      const every = this.settings.wake.unwatchedPollMs;
+      this.hooks.onError(new Error(`cannot watch spool files, so quiet ones are polled every ${every} ms`, { cause: error }));
+    };
+    const path = segmentPath(this.paths.spoolDir, this.paths.unit, stream, this.spools[stream].segment);
+    this.wakers[stream] = new SpoolWaker(path, () => this.spools[stream].size(), () => this.notify(stream), this.settings.wake, onWatchError);
   }
 
   // Work started by a file event or a timer: nobody awaits it, so its errors go to the store's error report.
   private inBackground(task: () => Promise<void> | void): void {
     this.serial.run(task).catch((error: unknown) => this.hooks.onError(error));
-  }
-
-  private offsets(): Offsets {
-    return { stdout: this.spools.stdout.offset, stderr: this.spools.stderr.offset };
-  }
-
-  private save(offsets = this.offsets()): void {
-    this.offsetsFile.save(offsets);
-    this.unsaved = 0;
   }
 }

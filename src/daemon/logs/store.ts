@@ -1,7 +1,7 @@
-// The daemon's log store: units' processes write their output into spool files directly, and the store ingests
-// the spools into a structured log per unit (stream and read time per chunk) that it reads, tails and follows.
-import { closeSync, openSync, watch, type FSWatcher } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+// The daemon's log store: units' processes write their output into spool files directly, and the store indexes the
+// spools (stream, read time and byte range of each run of whole lines) to read, tail and follow them.
+import { closeSync, openSync, readdirSync, statSync } from 'node:fs';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LogLine, LogQuery, LogReader } from '../supervisor-api.js';
 import { badRequest } from '../errors.js';
@@ -9,34 +9,38 @@ import { followLines, type LineSink } from './follow.js';
 import type { Stream } from './frame.js';
 import { UnitIngest, type IngestSettings, type UnitPaths } from './ingest.js';
 import { journalFiles } from './journal.js';
-import { BufferPool } from './pool.js';
 import { readLogFiles } from './read.js';
 import { Serial } from './serial.js';
-import { WRITER_FLAGS } from './spool.js';
+import { segmentPath, segmentsIn, WRITER_FLAGS } from './spool.js';
+import { WAKE_DEFAULTS, type WakeSettings } from './wake.js';
 
 const MiB = 1024 * 1024;
 const SLUG = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-const SPOOL_NAME = /^(.+)\.(stdout|stderr)$/;
+const STREAMS: readonly Stream[] = ['stdout', 'stderr'];
 
 /** Where the store keeps its files, and how it bounds them. */
 export interface LogStoreOptions {
-  /** Folder of the structured logs (`UNIT.log`, `UNIT.log.1`, `UNIT.offsets.json`); spools go in `spool/` below it. */
+  /** Folder of the indexes (`UNIT.index`, `UNIT.index.1`); spool segments go in `spool/` below it. */
   dir: string;
-  /** Size at which a unit's structured log rotates, keeping 1 older file. Default 10 MiB. */
+  /** Output a unit's index points at before it rotates, keeping 1 older file (so 1 to 2 times this is kept). Default 10 MiB. */
   maxBytes?: number;
+  /** A process starts a new spool segment when the current one is at least this large. Default: maxBytes. */
+  segmentBytes?: number;
   /** The clock that timestamps lines (ms since the epoch). */
   now?: () => number;
-  /** Bytes read from a spool at a time. Default 256 KiB. */
+  /** Most output one frame points at; a line longer than this is cut. Default 256 KiB. */
   chunkBytes?: number;
-  /** A fully ingested spool at least this large is truncated once nothing is written to it for `quietMs`. Default 1 MiB. */
-  spoolBytes?: number;
-  /** The disk space of this much ingested output of a spool that is never quiet is freed (a hole punched). Default 32 MiB. */
+  /**
+   * The disk space of the start of a live segment that no kept frame needs is freed (a hole punched) in steps this
+   * large. Each step runs `fallocate` (~10 ms of a core, which slowed a unit writing 100 MB from 1.17 to 1.26 times
+   * the floor at 32 MiB steps, issue 7). Default 64 MiB.
+   */
   freeBytes?: number;
-  /** How long a spool must go unwritten before it is truncated. Default 20 ms. */
-  quietMs?: number;
+  /** When a spool's writes are watched (inotify) and when it is polled instead; see wake.ts. */
+  wake?: Partial<WakeSettings>;
   /** New lines kept for a follower that reads slower than the unit writes. Default 10,000. */
   maxQueued?: number;
-  /** Reports an error of background ingestion (the store keeps going). Default: a process warning. */
+  /** Reports an error of background indexing (the store keeps going). Default: a process warning. */
   onError?: (error: unknown, unit: string) => void;
 }
 
@@ -45,19 +49,20 @@ interface Subscriber {
   end?(): void;
 }
 
-/** The log store of a daemon: per-unit spools written by the processes, ingested into rotated structured logs. */
+/** The log store of a daemon: per-unit spools written by the processes, and rotated indexes of their lines. */
 export class LogStore implements LogReader {
   private readonly dir: string;
   private readonly spoolDir: string;
   private readonly settings: IngestSettings;
-  private readonly pool: BufferPool;
+  private readonly segmentBytes: number;
   private readonly maxQueued: number;
   private readonly onError: (error: unknown, unit: string) => void;
   private readonly units = new Map<string, UnitIngest>();
   private readonly serials = new Map<string, Serial>();
   private readonly subscribers = new Map<string, Set<Subscriber>>();
+  /** Each unit's newest spool segment per stream, read from the spool folder once (only this store makes new ones). */
+  private segments: Map<string, Record<Stream, number>> | undefined;
   private started: Promise<void> | undefined;
-  private watcher: FSWatcher | undefined;
   private closed = false;
 
   constructor(options: LogStoreOptions) {
@@ -65,15 +70,14 @@ export class LogStore implements LogReader {
     this.spoolDir = join(options.dir, 'spool');
     this.settings = {
       maxBytes: options.maxBytes ?? 10 * MiB,
-      spoolBytes: options.spoolBytes ?? MiB,
-      freeBytes: options.freeBytes ?? 32 * MiB,
+      maxLine: options.chunkBytes ?? 256 * 1024,
+      freeBytes: options.freeBytes ?? 64 * MiB,
       holes: { usable: true },
-      quietMs: options.quietMs ?? 20,
-      persistBytes: 4 * MiB,
-      persistMs: 1000,
+      wake: { ...WAKE_DEFAULTS, ...options.wake },
+      unwatched: { reported: false },
       now: options.now ?? Date.now,
     };
-    this.pool = new BufferPool(options.chunkBytes ?? 256 * 1024);
+    this.segmentBytes = options.segmentBytes ?? this.settings.maxBytes;
     this.maxQueued = options.maxQueued ?? 10_000;
     this.onError =
       options.onError ??
@@ -81,44 +85,35 @@ export class LogStore implements LogReader {
   }
 
   /**
-   * Opens (O_APPEND, creating) the unit's stdout and stderr spools for its next process and starts their ingestion;
-   * returns the descriptors to pass as the child's stdio[1] and stdio[2]. The caller closes them after spawn.
-   * Why the ingestion is not waited for, and the opens are synchronous: a unit's start waited here for about ten file
+   * Opens (O_APPEND, creating) the unit's stdout and stderr spools for its next process and starts indexing them;
+   * returns the descriptors to pass as the child's stdio[1] and stdio[2]. The caller closes them after spawn. A
+   * process appends to the unit's newest segment, or starts a new one when that is `segmentBytes` or larger.
+   * Why indexing is not waited for, and the opens are synchronous: a unit's start waited here for about ten file
    * operations queued in libuv's thread pool behind every other starting unit's; with 100 units starting at once that
-   * was 100 to 300 ms of a cold `up` (measured, issue 7). The process may write before ingestion is attached: its
-   * output waits in the spool, read from the saved offset once attached; and drain, read and remove queue behind the
-   * attach in the unit's serial. A failed attach is reported through onError (and retried at the next start).
+   * was 100 to 300 ms of a cold `up` (measured, issue 7). The process may write before indexing is attached: its
+   * output waits in the spool, indexed from where the index ends once attached; and drain, read and remove queue
+   * behind the attach in the unit's serial. A failed attach is reported through onError (and retried at the next start).
    */
   async openSpool(unit: string): Promise<{ stdout: number; stderr: number }> {
     this.assertUsable(unit);
     await this.start();
-    this.attach(unit).catch((error: unknown) => this.onError(error, unit));
-    const paths = this.paths(unit);
-    const stdout = openSync(paths.spools.stdout, WRITER_FLAGS, 0o600);
+    const segments = this.nextSegments(unit);
+    this.track(unit, segments).catch((error: unknown) => this.onError(error, unit));
+    const { spoolDir } = this.paths(unit);
+    const stdout = openSync(segmentPath(spoolDir, unit, 'stdout', segments.stdout), WRITER_FLAGS, 0o600);
     try {
-      return { stdout, stderr: openSync(paths.spools.stderr, WRITER_FLAGS, 0o600) };
+      return { stdout, stderr: openSync(segmentPath(spoolDir, unit, 'stderr', segments.stderr), WRITER_FLAGS, 0o600) };
     } catch (error) {
       closeSync(stdout);
       throw error;
     }
   }
 
-  /** Resumes ingesting a unit's spools (where the last store stopped) without opening them for a process. */
+  /** Resumes indexing a unit's spools (where its index ends) without opening them for a process. */
   async attach(unit: string): Promise<void> {
     this.assertUsable(unit);
     await this.start();
-    await this.serial(unit).run(async () => {
-      if (this.units.has(unit)) return;
-      this.assertUsable(unit);
-      const hooks = {
-        listening: () => (this.subscribers.get(unit)?.size ?? 0) > 0,
-        emit: (line: LogLine) => this.emit(unit, line),
-        onError: (error: unknown) => this.onError(error, unit),
-      };
-      this.units.set(unit, await UnitIngest.open(this.serial(unit), this.paths(unit), this.settings, this.pool, hooks));
-    });
-    // Catch up on what was written while no store was ingesting (an adopted unit, a missed event).
-    this.units.get(unit)?.notify();
+    await this.track(unit);
   }
 
   /** Calls `listener` with every new line of the unit as it is ingested; returns the unsubscribe function. */
@@ -133,7 +128,7 @@ export class LogStore implements LogReader {
 
   /** The unit's retained lines (rotated file first), filtered by stream, the last `tail` of them. */
   read(unit: string, query: LogQuery): Promise<LogLine[]> {
-    return this.serial(unit).run(() => readLogFiles(journalFiles(this.paths(unit).journal), query));
+    return this.serial(unit).run(() => this.readFiles(unit, query));
   }
 
   /** The lines `read` gives, then every new line until `signal` aborts (or the unit is removed, or the store closed). */
@@ -143,7 +138,7 @@ export class LogStore implements LogReader {
       this.serial(unit).run(async () => {
         const stop = this.subscribe(unit, sink);
         try {
-          return { past: await readLogFiles(journalFiles(this.paths(unit).journal), query), stop };
+          return { past: await this.readFiles(unit, query), stop };
         } catch (error) {
           stop();
           throw error;
@@ -158,9 +153,11 @@ export class LogStore implements LogReader {
       const ingest = this.units.get(unit);
       this.units.delete(unit);
       await ingest?.release();
+      this.segments?.delete(unit);
       const paths = this.paths(unit);
-      const files = [paths.spools.stdout, paths.spools.stderr, paths.offsets, ...journalFiles(paths.journal)];
-      await Promise.all(files.map((file) => rm(file, { force: true })));
+      const names = await readdir(paths.spoolDir).catch(() => []);
+      const spools = STREAMS.flatMap((stream) => segmentsIn(names, unit, stream).map((n) => segmentPath(paths.spoolDir, unit, stream, n)));
+      await Promise.all([...spools, ...journalFiles(paths.journal)].map((file) => rm(file, { force: true })));
     });
     this.endSubscribers(unit);
   }
@@ -170,7 +167,6 @@ export class LogStore implements LogReader {
     if (this.closed) return;
     this.closed = true;
     await this.started?.catch(() => {});
-    this.watcher?.close();
     await Promise.all(
       [...this.serials].map(([unit, serial]) =>
         serial.run(() => this.units.get(unit)?.close()).catch((error: unknown) => this.onError(error, unit)),
@@ -180,34 +176,62 @@ export class LogStore implements LogReader {
     for (const unit of [...this.subscribers.keys()]) this.endSubscribers(unit);
   }
 
-  private start(): Promise<void> {
-    this.started ??= (async () => {
-      await mkdir(this.spoolDir, { recursive: true, mode: 0o700 });
-      this.startWatching();
-    })();
-    return this.started;
+  // Starts indexing the unit if this store does not yet, on `segments` if given (a new process's spools).
+  private async track(unit: string, segments?: Record<Stream, number>): Promise<void> {
+    await this.serial(unit).run(async () => {
+      this.assertUsable(unit);
+      const ingest = this.units.get(unit);
+      if (ingest) {
+        for (const stream of STREAMS) if (segments) await ingest.useSegment(stream, segments[stream]);
+        return;
+      }
+      const hooks = {
+        listening: () => (this.subscribers.get(unit)?.size ?? 0) > 0,
+        emit: (line: LogLine) => this.emit(unit, line),
+        onError: (error: unknown) => this.onError(error, unit),
+      };
+      this.units.set(unit, await UnitIngest.open(this.serial(unit), this.paths(unit), this.settings, hooks, segments));
+    });
+    // Catch up on what was written while no store was indexing (an adopted unit, a missed event).
+    this.units.get(unit)?.notify();
   }
 
-  // One inotify watch on the spool folder for every unit: idle units cost nothing, and no timer polls them.
-  private startWatching(): void {
-    if (this.closed) return;
-    const watcher = watch(this.spoolDir, { persistent: false }, (_event, filename) => {
-      const match = filename ? SPOOL_NAME.exec(filename) : null;
-      if (match) this.units.get(match[1]!)?.notify(match[2] as Stream);
-      else if (!filename) for (const ingest of this.units.values()) ingest.notify();
-    });
-    watcher.on('error', (error) => {
-      this.onError(error, '*');
-      watcher.close();
-      // A new watch, then a round for every unit, so that nothing written while it was down stays unread.
-      try {
-        this.startWatching();
-      } catch (rewatchError) {
-        this.onError(rewatchError, '*');
-      }
-      for (const ingest of this.units.values()) ingest.notify();
-    });
-    this.watcher = watcher;
+  // The segments a new process of the unit writes into: the newest ones, or new ones if the newest is large.
+  private nextSegments(unit: string): Record<Stream, number> {
+    const { spoolDir } = this.paths(unit);
+    this.segments ??= this.newestSegments(spoolDir);
+    const newest = this.segments.get(unit);
+    const next = { stdout: 0, stderr: 0 };
+    for (const stream of STREAMS) {
+      const segment = newest?.[stream];
+      if (segment === undefined) continue;
+      const size = statSync(segmentPath(spoolDir, unit, stream, segment), { throwIfNoEntry: false })?.size ?? 0;
+      next[stream] = size >= this.segmentBytes ? segment + 1 : segment;
+    }
+    this.segments.set(unit, next);
+    return next;
+  }
+
+  private newestSegments(spoolDir: string): Map<string, Record<Stream, number>> {
+    const newest = new Map<string, Record<Stream, number>>();
+    for (const name of readdirSync(spoolDir)) {
+      const match = /^(.+)\.(stdout|stderr)\.(\d{1,9})$/.exec(name);
+      if (!match) continue;
+      const found = newest.get(match[1]!) ?? { stdout: 0, stderr: 0 };
+      found[match[2] as Stream] = Math.max(found[match[2] as Stream], Number(match[3]));
+      newest.set(match[1]!, found);
+    }
+    return newest;
+  }
+
+  private readFiles(unit: string, query: LogQuery): Promise<LogLine[]> {
+    const { spoolDir, journal } = this.paths(unit);
+    return readLogFiles(journalFiles(journal), (stream, segment) => segmentPath(spoolDir, unit, stream, segment), query);
+  }
+
+  private start(): Promise<void> {
+    this.started ??= mkdir(this.spoolDir, { recursive: true, mode: 0o700 }).then(() => {});
+    return this.started;
   }
 
   private subscribe(unit: string, subscriber: Subscriber): () => void {
@@ -244,11 +268,7 @@ export class LogStore implements LogReader {
 
   private paths(unit: string): UnitPaths {
     if (!SLUG.test(unit)) throw badRequest(`unit name "${unit}" is not a URL-safe slug`);
-    return {
-      spools: { stdout: join(this.spoolDir, `${unit}.stdout`), stderr: join(this.spoolDir, `${unit}.stderr`) },
-      journal: join(this.dir, `${unit}.log`),
-      offsets: join(this.dir, `${unit}.offsets.json`),
-    };
+    return { spoolDir: this.spoolDir, unit, journal: join(this.dir, `${unit}.index`) };
   }
 
   private assertUsable(unit: string): void {

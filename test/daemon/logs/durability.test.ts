@@ -1,4 +1,4 @@
-// The log store's bounds and crash safety: rotation, spool truncation, resuming after a close or a crash, volume.
+// The log store's bounds and crash safety: rotation, spool segments and holes, resuming after a close or a crash, volume.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { appendFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { countLines, parseFrames } from '../../../src/daemon/logs/frame.js';
+import { parseFrames } from '../../../src/daemon/logs/frame.js';
 import { LogStore } from '../../../src/daemon/logs/index.js';
 import { isAlive } from '../../helpers/procs.js';
 import { tempDir } from '../../helpers/tmp.js';
@@ -28,54 +28,75 @@ function ticksUpTo(store: LogStore, unit: string, highest: number): Promise<stri
   );
 }
 
+const lineNumbers = (texts: string[]) => texts.map((text) => Number(text.split(' ')[1]));
+const consecutive = (numbers: number[]) => Array.from({ length: numbers.length }, (_, index) => numbers[0]! + index);
+const indexFrames = (file: string) => parseFrames(readFileSync(file)).frames;
+/** Bytes of disk the files of `folder` take (holes excluded). */
+const diskBytes = (folder: string) => readdirSync(folder).reduce((sum, name) => sum + statSync(join(folder, name)).blocks * 512, 0);
+
 describe('LogStore: bounded on disk', () => {
-  it('rotates at maxBytes, keeping one older file and the newest lines', async () => {
+  it('rotates the index when its frames point at maxBytes of output, keeping one older file and the newest lines', async () => {
     const dir = tempDir();
     const maxBytes = 4096;
     const store = track(new LogStore({ dir, maxBytes, chunkBytes: 1024 }));
     const child = await spawnUnit(store, 'r', ['lines', '2000', '32']);
     expect(await exited(child)).toBe(0);
     await store.drain('r');
-    const files = readdirSync(dir).filter((name) => name.startsWith('r.log')).sort();
-    expect(files).toEqual(['r.log', 'r.log.1']);
-    for (const file of files) expect(statSync(join(dir, file)).size).toBeLessThanOrEqual(maxBytes);
-    const numbers = (await texts(store, 'r')).map((text) => Number(text.split(' ')[1]));
+    const files = readdirSync(dir).filter((name) => name.startsWith('r.index')).sort();
+    expect(files).toEqual(['r.index', 'r.index.1']);
+    for (const file of files) {
+      const pointedAt = indexFrames(join(dir, file)).reduce((sum, frame) => sum + frame.length, 0);
+      expect(pointedAt + statSync(join(dir, file)).size).toBeLessThanOrEqual(maxBytes + 2048);
+    }
+    const numbers = lineNumbers(await texts(store, 'r'));
     expect(numbers.at(-1)).toBe(1999);
     expect(numbers[0]).toBeGreaterThan(0);
-    expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, index) => numbers[0]! + index));
-    // More lines than the current file holds: the tail reaches into the rotated one.
-    const current = readFileSync(join(dir, 'r.log'));
-    const inCurrent = parseFrames(current).frames.reduce((sum, frame) => sum + countLines(current, frame), 0);
+    expect(numbers).toEqual(consecutive(numbers));
+    // More lines than the current file points at: the tail reaches into the rotated one.
+    const inCurrent = indexFrames(join(dir, 'r.index')).reduce((sum, frame) => sum + frame.length, 0) / 32;
     expect(numbers.length).toBeGreaterThan(inCurrent + 3);
     const tail = await store.read('r', { stream: 'stdout', tail: inCurrent + 3 });
-    expect(tail.map((line) => Number(line.text.split(' ')[1]))).toEqual(numbers.slice(-(inCurrent + 3)));
+    expect(lineNumbers(tail.map((line) => line.text))).toEqual(numbers.slice(-(inCurrent + 3)));
   });
 
-  it('truncates a fully ingested spool once it is quiet, losing and repeating nothing', async () => {
+  it('gives a process a new spool segment once the last is large, and deletes the segments rotated out of the index', async () => {
     const dir = tempDir();
-    const store = track(new LogStore({ dir, spoolBytes: 64, quietMs: 10 }));
-    await spawnUnit(store, 't', ['tick', '40']);
-    const lines = await ticksUpTo(store, 't', 30);
-    const written = lines.reduce((sum, text) => sum + text.length + 1, 0);
-    expect(statSync(join(dir, 'spool', 't.stdout')).size).toBeLessThan(written / 2);
-    expect(lines).toEqual(ticks(lines.length));
+    const store = track(new LogStore({ dir, maxBytes: 2048, segmentBytes: 1024 }));
+    for (let run = 0; run < 12; run++) {
+      const child = await spawnUnit(store, 's', ['lines', '20', '32']);
+      expect(await exited(child)).toBe(0);
+      await store.drain('s');
+    }
+    const segments = readdirSync(join(dir, 'spool')).filter((name) => name.startsWith('s.stdout.')).map((name) => Number(name.split('.')[2]));
+    // 640 bytes per run: a new segment every second run, and only the few the two index files point into are kept.
+    expect(Math.max(...segments)).toBe(5);
+    expect(segments.length).toBeLessThanOrEqual(4);
+    const lines = await texts(store, 's');
+    expect(lines.length).toBeGreaterThanOrEqual(2048 / 32 - 20);
+    expect(lines.at(-1)).toMatch(/^line 19 x+$/);
+    // Each run's 20 lines in order: the newest runs whole, the oldest kept run possibly in part.
+    expect(lineNumbers(lines.slice(-40))).toEqual([...consecutive(Array(20).fill(0)), ...consecutive(Array(20).fill(0))]);
   });
 
-  it('frees the disk space of a spool that is never quiet by punching holes, losing no line', async () => {
+  it('frees the disk space of output rotated out of a live segment by punching holes, losing no kept line', async () => {
     const dir = tempDir();
-    const store = track(new LogStore({ dir, spoolBytes: 1024, freeBytes: 8192, quietMs: 600_000 }));
+    const store = track(new LogStore({ dir, maxBytes: 4096, freeBytes: 8192 }));
     const child = await spawnUnit(store, 'f', ['script']);
-    const spool = join(dir, 'spool', 'f.stdout');
+    const spool = join(dir, 'spool', 'f.stdout.0');
     const long = (n: number) => `${n} `.padEnd(999, 'y');
     let largest = 0;
-    for (let n = 0; n < 40; n++) {
+    for (let n = 0; n < 60; n++) {
       send(child, `out ${long(n)}`);
-      await waitFor(async () => (await texts(store, 'f')).length === n + 1, { what: `line ${n}` });
-      largest = Math.max(largest, statSync(spool).blocks * 512);
+      await waitFor(async () => (await texts(store, 'f')).at(-1) === long(n), { what: `line ${n}` });
+      largest = Math.max(largest, diskBytes(join(dir, 'spool')));
     }
-    expect(statSync(spool).size).toBe(40 * 1000);
-    expect(largest).toBeLessThanOrEqual(16_384);
-    expect(await texts(store, 'f')).toEqual(Array.from({ length: 40 }, (_, n) => long(n)));
+    expect(statSync(spool).size).toBe(60 * 1000);
+    // Kept: 4 to 8 lines of 1,000 bytes; freed in steps of 8 KiB (and 4 KiB blocks): never near the 60 KB written.
+    expect(largest).toBeLessThanOrEqual(24_576);
+    const kept = (await texts(store, 'f')).map((text) => Number(text.split(' ')[0]));
+    expect(kept.length).toBeGreaterThanOrEqual(4);
+    expect(kept).toEqual(consecutive(kept));
+    expect(kept.at(-1)).toBe(59);
     send(child, 'exit 0');
     await exited(child);
   });
@@ -88,7 +109,7 @@ describe('LogStore: resuming', () => {
     const child = await spawnUnit(first, 'k', ['tick', '10']);
     const before = await ticksUpTo(first, 'k', 5);
     await first.close();
-    const spool = join(dir, 'spool', 'k.stdout');
+    const spool = join(dir, 'spool', 'k.stdout.0');
     const sizeAtClose = statSync(spool).size;
     await waitFor(() => statSync(spool).size >= sizeAtClose + 30, { what: 'the child writing with no store' });
     expect(isAlive(child.pid!)).toBe(true);
@@ -116,10 +137,10 @@ describe('LogStore: resuming', () => {
     expect(await texts(second, 'p')).toEqual(['a', 'bc']);
   });
 
-  it('resumes after the process holding the store is SIGKILLed, losing no line', async () => {
+  it('resumes after the process holding the store is SIGKILLed, losing and repeating no line', async () => {
     const dir = tempDir();
-    // A small spool limit, so that the killed store has truncated spools and saved offsets along the way.
-    const host = spawn(process.execPath, [HOST, dir, 'c', '40', process.execPath, CHATTY, 'tick', '30'], {
+    // A small index limit, so that the killed store has rotated its index and freed segments along the way.
+    const host = spawn(process.execPath, [HOST, dir, 'c', '400', process.execPath, CHATTY, 'tick', '30'], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const [first] = (await once(createInterface({ input: host.stdout! }), 'line')) as [string];
@@ -129,16 +150,16 @@ describe('LogStore: resuming', () => {
     await ticksUpTo(reader, 'c', 25);
     host.kill('SIGKILL');
     await exited(host);
-    const spool = join(dir, 'spool', 'c.stdout');
+    const spool = join(dir, 'spool', 'c.stdout.0');
     const sizeAtKill = statSync(spool).size;
     await waitFor(() => statSync(spool).size >= sizeAtKill + 50, { what: 'the writer outliving its store' });
 
-    const recovered = track(new LogStore({ dir }));
+    const recovered = track(new LogStore({ dir, maxBytes: 400 }));
     await recovered.attach('c');
     const lines = await ticksUpTo(recovered, 'c', tickNumbers(await texts(reader, 'c')).highest + 10);
-    expect(tickNumbers(lines).gaps).toEqual([]);
-    // A crash may repeat the lines ingested since the offsets were last saved, and no more.
-    expect(lines.length - (tickNumbers(lines).highest + 1)).toBeLessThanOrEqual(60);
+    // The index is where indexing resumes: the kept lines run on with no gap and no repeat.
+    const numbers = lines.map((text) => Number(text.split(' ')[1]));
+    expect(numbers).toEqual(consecutive(numbers));
   });
 
   it('cuts off a torn last frame before appending, so the log stays readable', async () => {
@@ -148,7 +169,8 @@ describe('LogStore: resuming', () => {
     send(child, 'out before');
     await waitFor(async () => (await texts(first, 'x')).length === 1);
     await first.close();
-    appendFileSync(join(dir, 'x.log'), '1700000000000 o 99\ntorn');
+    // The start of a frame whose write was cut short by a crash.
+    appendFileSync(join(dir, 'x.index'), '1700000000000 o 0 7 6');
     const second = track(new LogStore({ dir }));
     await second.attach('x');
     send(child, 'out after');
@@ -160,7 +182,7 @@ describe('LogStore: resuming', () => {
 });
 
 describe('LogStore: volume', () => {
-  it('ingests several MB written as fast as possible, whole and in order, framed per chunk', async () => {
+  it('indexes several MB written as fast as possible, whole and in order, without copying them', async () => {
     const dir = tempDir();
     const store = track(new LogStore({ dir }));
     const count = 200_000;
@@ -171,9 +193,9 @@ describe('LogStore: volume', () => {
     expect(lines).toHaveLength(count);
     const wrong = lines.findIndex((line, n) => !line.text.startsWith(`line ${n} `) || line.text.length !== 31);
     expect(wrong).toBe(-1);
-    const { frames } = parseFrames(readFileSync(join(dir, 'v.log')));
-    expect(frames.length).toBeLessThan(count / 100);
-    // Fully ingested and no longer written to: the spool is emptied.
-    await waitFor(() => statSync(join(dir, 'spool', 'v.stdout')).size === 0, { what: 'the spool to be truncated' });
+    expect(indexFrames(join(dir, 'v.index')).length).toBeLessThan(count / 100);
+    // The output is only in the spool: the index is a few frames, well under 1 % of it.
+    expect(statSync(join(dir, 'v.index')).size).toBeLessThan((count * 32) / 100);
+    expect(statSync(join(dir, 'spool', 'v.stdout.0')).size).toBe(count * 32);
   });
 });
