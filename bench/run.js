@@ -1,6 +1,7 @@
 // `npm run bench`: compute beside pm2, supervisord and the physical floor, on the same fixture processes, in one run
 // on this machine. `--quick` is the short smoke run that CI uses (fewer, smaller cases; it checks no goal).
-// Options: --quick, --runs N, --only cold,reapply,footprint,logs,plan, --no-docs.
+// Options: --quick, --runs N, --only cold,reapply,footprint,logs,plan, --no-docs, --no-peers (compute and the floor
+// only, for quick iterations on compute; it implies --no-docs).
 import { execFileSync } from 'node:child_process';
 import { cpus, freemem, loadavg, release, totalmem, tmpdir, type } from 'node:os';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, copyFileSync } from 'node:fs';
@@ -20,7 +21,7 @@ const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const SCENARIOS = ['cold', 'reapply', 'footprint', 'logs', 'plan'];
 
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean' }, runs: { type: 'string' }, only: { type: 'string' }, 'no-docs': { type: 'boolean' } },
+  options: { quick: { type: 'boolean' }, runs: { type: 'string' }, only: { type: 'string' }, 'no-docs': { type: 'boolean' }, 'no-peers': { type: 'boolean' } },
 });
 const quick = values.quick ?? false;
 const runs = Number(values.runs ?? (quick ? 1 : 5));
@@ -53,8 +54,8 @@ const ctx = {
   log,
   listener: join(work, 'bin', 'listener'),
   writer: join(work, 'bin', 'writer'),
-  pm2: pm2Available(),
-  supervisor: supervisorVersion() !== undefined,
+  pm2: !values['no-peers'] && pm2Available(),
+  supervisor: !values['no-peers'] && supervisorVersion() !== undefined,
   /** A new folder inside this run's temp folder (removed at the end). */
   tempDir: (prefix) => mkdtempSync(join(root, `${prefix}${dirs++}-`)),
   /**
@@ -91,8 +92,9 @@ const machine = {
 const results = { date: new Date().toISOString(), command: `npm run bench${quick ? ' -- --quick' : ''}`, quick, runs, machine };
 log(`compute benchmarks (${quick ? 'QUICK: 1 run per case, smaller cases; it fails on no goal' : `${runs} runs per case, medians`})`);
 log(`machine: ${machine.cpu}, ${machine.cores} cores; node ${machine.node}; load average ${machine.loadBefore.join(' ')}`);
-if (!ctx.pm2) log('note: pm2 is not installed (npm ci installs it as a devDependency); its columns are skipped');
-if (!ctx.supervisor) log('note: supervisord is not installed (Debian package `supervisor`); its columns are skipped');
+if (values['no-peers']) log('note: --no-peers: pm2 and supervisord are not run');
+else if (!ctx.pm2) log('note: pm2 is not installed (npm ci installs it as a devDependency); its columns are skipped');
+if (!values['no-peers'] && !ctx.supervisor) log('note: supervisord is not installed (Debian package `supervisor`); its columns are skipped');
 
 try {
   if (only.includes('cold')) {
@@ -124,7 +126,7 @@ writeResults(here('./results.json'), results);
 log(quick ? '\ngoals (QUICK run: smaller cases and short windows, so these verdicts are only indicative):' : '\ngoals:');
 for (const goal of goals(results)) log(`  ${goal.met === undefined ? '-' : goal.met ? 'met   ' : 'MISSED'}  ${goal.scenario}: ${goal.goal}: ${goal.figure}`);
 log(`\nwrote bench/results.json; load average ${machine.loadAfter.join(' ')}`);
-if (!quick && !values['no-docs'] && only.length === SCENARIOS.length) {
+if (!quick && !values['no-docs'] && !values['no-peers'] && only.length === SCENARIOS.length) {
   updateDoc(here('../docs/BENCHMARKS.md'), results);
   copyFileSync(here('./results.json'), here('../docs/benchmarks-results.json'));
   log('updated docs/BENCHMARKS.md and docs/benchmarks-results.json');
