@@ -157,7 +157,10 @@ export class LogStore implements LogReader {
       const paths = this.paths(unit);
       const names = await readdir(paths.spoolDir).catch(() => []);
       const spools = STREAMS.flatMap((stream) => segmentsIn(names, unit, stream).map((n) => segmentPath(paths.spoolDir, unit, stream, n)));
-      await Promise.all([...spools, ...journalFiles(paths.journal)].map((file) => rm(file, { force: true })));
+      // And the files of the store before the index (copied logs, offsets, one spool per stream), if any are left.
+      const legacy = [`${unit}.log`, `${unit}.log.1`, `${unit}.offsets.json`].map((name) => join(this.dir, name));
+      legacy.push(...STREAMS.map((stream) => join(paths.spoolDir, `${unit}.${stream}`)));
+      await Promise.all([...spools, ...journalFiles(paths.journal), ...legacy].map((file) => rm(file, { force: true })));
     });
     this.endSubscribers(unit);
   }

@@ -1,5 +1,5 @@
 // The log store with real child processes writing into its spools: streams, order, tail, drain, onLine, follow.
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LogStore } from '../../../src/daemon/logs/index.js';
@@ -194,11 +194,14 @@ describe('LogStore: follow', () => {
     await waitFor(() => followed.length === 1);
     send(child, 'exit 0');
     await exited(child);
+    expect(readdirSync(join(dir, 'spool')).filter((name) => name.startsWith('gone.')).sort()).toEqual(['gone.stderr.0', 'gone.stdout.0']);
+    // Files of the store before the index, left in a state folder by an older daemon, go too.
+    for (const name of ['gone.log', 'gone.offsets.json', 'spool/gone.stdout']) writeFileSync(join(dir, name), 'old\n');
     await store.remove('gone');
     await done;
     expect(followed).toEqual(['hello']);
     expect(readdirSync(dir).filter((name) => name.startsWith('gone'))).toEqual([]);
-    expect(existsSync(join(dir, 'spool', 'gone.stdout'))).toBe(false);
+    expect(readdirSync(join(dir, 'spool')).filter((name) => name.startsWith('gone'))).toEqual([]);
     expect(await store.read('gone', { stream: 'combined' })).toEqual([]);
   });
 });
