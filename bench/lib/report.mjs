@@ -110,7 +110,7 @@ function logsTable(logs) {
   const lines = [
     `### 4. Log throughput: ${(logs.bytes / 1e6).toFixed(0)} MB of 36-byte lines from one unit`,
     '',
-    'From the unit\'s start to: every byte stored where the tool keeps logs (for compute: ingested into the structured log that `compute logs` reads, the unit marked completed), and to the unit\'s own last write returning.',
+    'From the unit\'s start to: every byte stored where the tool keeps logs (for compute: in its spool and indexed for `compute logs`, the unit marked completed), and to the unit\'s own last write returning.',
     '',
     row(['tool', 'all stored', '÷ floor', 'unit done writing', 'supervisor peak RSS', 'bytes lost (all runs)']),
     row(Array(6).fill('---')),
