@@ -19,12 +19,18 @@ export function segmentPath(spoolDir: string, unit: string, stream: Stream, segm
   return join(spoolDir, `${unit}.${stream}.${segment}`);
 }
 
+/** The unit, stream and segment number a spool file's name gives; undefined for any other name. */
+export function parseSegmentName(name: string): { unit: string; stream: Stream; segment: number } | undefined {
+  const match = /^(.+)\.(stdout|stderr)\.(\d{1,9})$/.exec(name);
+  return match ? { unit: match[1]!, stream: match[2] as Stream, segment: Number(match[3]) } : undefined;
+}
+
 /** The segment numbers of a unit's stream found in `names` (a listing of the spool folder), lowest first. */
 export function segmentsIn(names: string[], unit: string, stream: Stream): number[] {
-  const prefix = `${unit}.${stream}.`;
   return names
-    .filter((name) => name.startsWith(prefix) && /^\d{1,9}$/.test(name.slice(prefix.length)))
-    .map((name) => Number(name.slice(prefix.length)))
+    .map(parseSegmentName)
+    .filter((found) => found?.unit === unit && found.stream === stream)
+    .map((found) => found!.segment)
     .sort((a, b) => a - b);
 }
 

@@ -11,7 +11,7 @@ import { UnitIngest, type IngestSettings, type UnitPaths } from './ingest.js';
 import { journalFiles } from './journal.js';
 import { readLogFiles } from './read.js';
 import { Serial } from './serial.js';
-import { segmentPath, segmentsIn, WRITER_FLAGS } from './spool.js';
+import { parseSegmentName, segmentPath, segmentsIn, WRITER_FLAGS } from './spool.js';
 import { WAKE_DEFAULTS, type WakeSettings } from './wake.js';
 
 const MiB = 1024 * 1024;
@@ -218,11 +218,11 @@ export class LogStore implements LogReader {
   private newestSegments(spoolDir: string): Map<string, Record<Stream, number>> {
     const newest = new Map<string, Record<Stream, number>>();
     for (const name of readdirSync(spoolDir)) {
-      const match = /^(.+)\.(stdout|stderr)\.(\d{1,9})$/.exec(name);
-      if (!match) continue;
-      const found = newest.get(match[1]!) ?? { stdout: 0, stderr: 0 };
-      found[match[2] as Stream] = Math.max(found[match[2] as Stream], Number(match[3]));
-      newest.set(match[1]!, found);
+      const found = parseSegmentName(name);
+      if (!found) continue;
+      const segments = newest.get(found.unit) ?? { stdout: 0, stderr: 0 };
+      segments[found.stream] = Math.max(segments[found.stream], found.segment);
+      newest.set(found.unit, segments);
     }
     return newest;
   }
