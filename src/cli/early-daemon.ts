@@ -2,10 +2,10 @@
 // (a cold up of 100 units: ~750 ms -> ~680 ms). Only where that cannot touch anything that runs: see startEarlyDaemon.
 import { existsSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { pidAlive, readPidFile } from '../daemon/http/discovery.js';
+import { pidAlive, readPidFile } from '../contract/discovery.js';
 import { resolveComposeFiles } from '../config/files.js';
-import { findMarkedLeaders } from '../daemon/units/markers.js';
-import { stateFileRecordsUnits, stateFilePath } from '../daemon/units/state-file.js';
+import { findMarkedLeaders } from '../contract/markers.js';
+import { stateFileRecordsUnits, stateFilePath } from '../contract/discovery.js';
 import { startLocalDaemon, type StartedDaemon } from '../sdk/spawn-daemon.js';
 import type { CliIO } from './io.js';
 import { sandboxPaths, type ProjectPaths } from './paths.js';

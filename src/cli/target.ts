@@ -3,7 +3,7 @@
 import { dirname } from 'node:path';
 import { ComposeFileError, loadConfig, resolveComposeFiles, type Diagnostic, type Spec } from '../config/index.js';
 import { formatDiagnostics } from '../config/report.js';
-import { PROJECT_LABEL, type UnitState } from '../model/unit.js';
+import { PROJECT_LABEL, type UnitState } from '../contract/unit.js';
 import { findLocalDaemon, SandboxApiError, type SandboxClient } from '../sdk/index.js';
 import { CLIError, EXIT } from './errors.js';
 import type { CliIO } from './io.js';

@@ -1,6 +1,6 @@
 // Checks across units: needs that name nothing, cycles, a strict port asked for twice, and `completed` on a unit
 // that never completes.
-import { findCycles } from '../plan/graph.js';
+import { findCycles } from '../contract/graph.js';
 import { at, type Context } from './context.js';
 import { didYouMean } from './suggest.js';
 import { needLoc, type UnitDraft } from './units.js';

@@ -14,10 +14,10 @@ import { Diagnostics, NO_POSITION, Source, sortDiagnostics } from './source.js';
 import type { LoadOptions, LoadResult } from './spec.js';
 
 export { ComposeFileError, DEFAULT_FILES, resolveComposeFiles } from './files.js';
-export { restartHash, RESTART_FIELDS } from './hash.js';
 export { maskSecrets, isSecretKey } from './secrets.js';
 export { formatDiagnostic } from './spec.js';
-export type { Diagnostic, LoadOptions, LoadResult, SandboxSpec, Spec } from './spec.js';
+export type { Diagnostic, LoadOptions, LoadResult } from './spec.js';
+export type { SandboxSpec, Spec } from '../contract/spec.js';
 
 /** Loads, checks and normalises compose files. Never throws: every problem is in `errors`, with file:line:col. */
 export async function loadConfig(options: LoadOptions): Promise<LoadResult> {

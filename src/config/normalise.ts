@@ -1,13 +1,13 @@
 // The merged, schema-checked document → a typed Spec: defaults filled, env merged, overlays linked, hashes computed.
 import { basename } from 'node:path';
-import { PROJECT_LABEL, type UnitKind, type UnitSpec } from '../model/unit.js';
+import { PROJECT_LABEL, type UnitKind, type UnitSpec } from '../contract/unit.js';
 import { checkUnits } from './checks.js';
 import { at, atKey, envString, failedAt, record, type Context } from './context.js';
-import { restartHash } from './hash.js';
+import { restartHash } from '../contract/hash.js';
 import { isMap, type ValueMap } from './located.js';
 import { OverlayIndex, readOverlays } from './overlays.js';
 import { dotted } from './schema.js';
-import type { ProviderName, SandboxSpec, Spec } from './spec.js';
+import type { ProviderName, SandboxSpec, Spec } from '../contract/spec.js';
 import { didYouMean } from './suggest.js';
 import { readUnit, type UnitDraft } from './units.js';
 

@@ -1,6 +1,6 @@
 // The `overlays:` list → OverlaySpecs with unique ids, and which overlays each unit must wait for.
 import { posix } from 'node:path';
-import type { OverlaySpec, OverlayStrategy } from '../model/overlay.js';
+import type { OverlaySpec, OverlayStrategy } from '../contract/overlay.js';
 import { at, failedAt, type Context } from './context.js';
 import { isMap, type Value } from './located.js';
 import { dotted } from './schema.js';

@@ -1,6 +1,6 @@
 // One `servers:` or `services:` entry → a UnitSpec (without its overlays and hash, which need the whole file).
-import { normaliseSandboxPath, PathEscapeError } from '../daemon/paths.js';
-import type { HealthCheck, Need, NeedCondition, RestartPolicy, UnitKind, UnitSpec } from '../model/unit.js';
+import { normaliseSandboxPath, PathEscapeError } from '../contract/paths.js';
+import type { HealthCheck, Need, NeedCondition, RestartPolicy, UnitKind, UnitSpec } from '../contract/unit.js';
 import { at, atKey, envString, shownPath, type Context } from './context.js';
 import { isMap, setOwn, valueAt, type Value, type ValueMap } from './located.js';
 import { dotted } from './schema.js';

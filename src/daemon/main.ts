@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { CommandStore } from './commands/index.js';
 import type { Supervisor } from './supervisor-api.js';
-import { daemonFiles, writeDaemonInfo } from './http/discovery.js';
+import { daemonFiles, writeDaemonInfo } from '../contract/discovery.js';
 import { listenTcp, listenUnix } from './http/listen.js';
 import { acquireStateLock, type StateLock } from './http/lock.js';
 import type { OverlayStore, RouteDeps } from './http/router.js';

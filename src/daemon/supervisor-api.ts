@@ -1,21 +1,7 @@
 // The contract between the daemon's HTTP layer and its unit supervisor: everything a route may ask of the units.
-import type { UnitEvent, UnitSpec, UnitState } from '../model/unit.js';
+import type { UnitEvent, UnitSpec, UnitState } from '../contract/unit.js';
+import type { LogLine, LogQuery } from '../contract/wire.js';
 
-/** A stream a unit's output can be read from. */
-export type LogStream = 'combined' | 'stdout' | 'stderr';
-
-/** One line of a unit's output. `ts` is milliseconds since the epoch, when the daemon read it. */
-export interface LogLine {
-  ts: number;
-  stream: 'stdout' | 'stderr';
-  text: string;
-}
-
-/** How to read a unit's logs: which stream, only the last `tail` lines, and whether to keep following. */
-export interface LogQuery {
-  stream: LogStream;
-  tail?: number;
-}
 
 /** Reading the logs of units (the daemon's log store implements it). */
 export interface LogReader {

@@ -1,9 +1,9 @@
 // The plan: what must change in a sandbox to make it match a Spec. Pure: desired and actual in, actions out.
-import type { Spec } from '../config/spec.js';
-import type { OverlayRecord, OverlaySpec } from '../model/overlay.js';
-import { PROJECT_LABEL, type UnitKind, type UnitSpec, type UnitState, type UnitStatus } from '../model/unit.js';
+import type { Spec } from '../contract/spec.js';
+import type { OverlayRecord, OverlaySpec } from '../contract/overlay.js';
+import { PROJECT_LABEL, type UnitKind, type UnitSpec, type UnitState, type UnitStatus } from '../contract/unit.js';
 import { changedFields, sameValue } from './fields.js';
-import { buildGraph } from './graph.js';
+import { buildGraph } from '../contract/graph.js';
 
 /** What happens to a unit: `update` takes changed fields in place without a restart (e.g. a new restart policy). */
 export type UnitAction = 'create' | 'replace' | 'update' | 'start' | 'remove' | 'unchanged';

@@ -1,5 +1,5 @@
 // Which fields of a unit differ between two specs, named as the user wrote them in compute.yaml.
-import type { UnitSpec } from '../model/unit.js';
+import type { UnitSpec } from '../contract/unit.js';
 
 const YAML_NAMES: Partial<Record<keyof UnitSpec, string>> = {
   strictPort: 'strict_port',

@@ -1,8 +1,8 @@
 // Applying a plan to a sandbox: stop and remove what goes, upsert what changes, start what must run, then wait
 // until every unit in scope has settled. Each apply reads the actual state afresh (level-based).
-import type { Spec } from '../config/spec.js';
-import type { OverlayRecord, OverlaySpec } from '../model/overlay.js';
-import { PROJECT_LABEL, type UnitEvent, type UnitKind, type UnitSpec, type UnitState, type UnitStatus } from '../model/unit.js';
+import type { Spec } from '../contract/spec.js';
+import type { OverlayRecord, OverlaySpec } from '../contract/overlay.js';
+import { PROJECT_LABEL, type UnitEvent, type UnitKind, type UnitSpec, type UnitState, type UnitStatus } from '../contract/unit.js';
 import { diff, type Plan, type UnitAction } from '../plan/diff.js';
 import { UnitTracker, type EventSource } from './track.js';
 

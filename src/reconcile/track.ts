@@ -1,5 +1,5 @@
 // Following units' states through the daemon's event stream, and waiting for them to settle.
-import type { UnitEvent, UnitState, UnitStatus } from '../model/unit.js';
+import type { UnitEvent, UnitState, UnitStatus } from '../contract/unit.js';
 import type { EventStreamItem } from '../sdk/index.js';
 
 /** Something that streams a sandbox's events (the SDK client). */

@@ -1,5 +1,5 @@
 // The typed client of a sandbox daemon: servers (ComputeSDK 2.x shape), services (seed API), and our unit API.
-import type { LogLine, LogStream } from '../daemon/supervisor-api.js';
+import type { LogLine, LogStream } from '../contract/wire.js';
 import type {
   CommandResult,
   Envelope,
@@ -16,9 +16,9 @@ import type {
   ServerStartOptions,
   ServiceDefinition,
   ServiceInfo,
-} from '../daemon/http/types.js';
-import type { OverlayRecord } from '../model/overlay.js';
-import type { UnitSpec, UnitState } from '../model/unit.js';
+} from '../contract/wire.js';
+import type { OverlayRecord } from '../contract/overlay.js';
+import type { UnitSpec, UnitState } from '../contract/unit.js';
 import { SandboxApiError } from './errors.js';
 import { Transport, type Endpoint } from './transport.js';
 

@@ -16,4 +16,4 @@ export type {
   ServerStartOptions,
   ServiceDefinition,
   ServiceInfo,
-} from '../daemon/http/types.js';
+} from '../contract/wire.js';

@@ -1,6 +1,6 @@
 // Finding the local daemon of a state folder, and starting one in the background when none answers.
 import { resolve } from 'node:path';
-import { daemonFiles, pidAlive, readDaemonInfo, readPidFile } from '../daemon/http/discovery.js';
+import { daemonFiles, pidAlive, readDaemonInfo, readPidFile } from '../contract/discovery.js';
 import { connect, type SandboxClient } from './client.js';
 import { SandboxApiError } from './errors.js';
 import { startLocalDaemon, type LocalDaemonOptions, type StartedDaemon } from './spawn-daemon.js';

@@ -5,7 +5,7 @@ import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { daemonFiles } from '../daemon/http/discovery.js';
+import { daemonFiles } from '../contract/discovery.js';
 
 /** Where a local sandbox lives, and how long to wait for its daemon to start. */
 export interface LocalDaemonOptions {

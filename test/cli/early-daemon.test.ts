@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, realpathSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEarlyDaemon } from '../../src/cli/early-daemon.js';
-import { pidAlive, readPidFile } from '../../src/daemon/http/discovery.js';
+import { pidAlive, readPidFile } from '../../src/contract/discovery.js';
 import { findMarkedLeaders } from '../../src/daemon/units/adopt.js';
 import { daemonPidsOf, isAlive, processGroupMembers } from '../helpers/procs.js';
 import { tempDir } from '../helpers/tmp.js';

@@ -2,7 +2,7 @@
 // stderr when units write, are removed, are added later, and when a stream fails and is re-opened.
 import { describe, expect, it } from 'vitest';
 import { followLogs, printLogs, type LogSource } from '../../src/cli/output/logs.js';
-import type { LogLine } from '../../src/daemon/supervisor-api.js';
+import type { LogLine } from '../../src/contract/wire.js';
 import { SandboxApiError, type UnitLogOptions } from '../../src/sdk/index.js';
 import { captureIO } from '../config/helpers.js';
 import { waitFor } from '../helpers/wait.js';

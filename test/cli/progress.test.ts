@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CliIO } from '../../src/cli/io.js';
 import { progressPrinter } from '../../src/cli/output/progress.js';
 import { stylerFor } from '../../src/cli/output/style.js';
-import type { UnitState, UnitStatus } from '../../src/model/unit.js';
+import type { UnitState, UnitStatus } from '../../src/contract/unit.js';
 import type { Plan } from '../../src/plan/diff.js';
 import { waitFor } from '../helpers/wait.js';
 

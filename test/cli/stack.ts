@@ -3,7 +3,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import type { UnitState } from '../../src/model/unit.js';
+import type { UnitState } from '../../src/contract/unit.js';
 import { freePort } from '../helpers/net.js';
 import { copyProject, projectClient, runCli } from './project-harness.js';
 

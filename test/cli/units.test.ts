@@ -6,7 +6,7 @@ import { outcomesOf, renderOutcomes } from '../../src/cli/output/settle.js';
 import { stylerFor } from '../../src/cli/output/style.js';
 import { selectUnits, targetName } from '../../src/cli/target.js';
 import { healthOf, renderUnitTable, unitOrder, unitRows } from '../../src/cli/output/units.js';
-import { PROJECT_LABEL, type UnitSpec, type UnitState } from '../../src/model/unit.js';
+import { PROJECT_LABEL, type UnitSpec, type UnitState } from '../../src/contract/unit.js';
 
 const plain = stylerFor({ isTTY: false, env: {} });
 

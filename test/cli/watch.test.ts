@@ -1,6 +1,6 @@
 // `compute up` in the foreground and with --watch: live re-apply on saves, invalid edits, Ctrl-C.
 import { describe, expect, it } from 'vitest';
-import type { UnitState } from '../../src/model/unit.js';
+import type { UnitState } from '../../src/contract/unit.js';
 import { isAlive } from '../helpers/procs.js';
 import { waitFor } from '../helpers/wait.js';
 import { projectClient, spawnCli } from './project-harness.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, resolveComposeFiles } from '../../src/config/index.js';
-import { PROJECT_LABEL } from '../../src/model/unit.js';
+import { PROJECT_LABEL } from '../../src/contract/unit.js';
 import { tempDir } from '../helpers/tmp.js';
 import { writeFiles } from './helpers.js';
 

@@ -1,7 +1,8 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { normaliseSandboxPath, PathEscapeError, resolveConfined, sandboxToHost } from '../../src/daemon/paths.js';
+import { resolveConfined } from '../../src/daemon/paths.js';
+import { normaliseSandboxPath, PathEscapeError, sandboxToHost } from '../../src/contract/paths.js';
 import { tempDir } from '../helpers/tmp.js';
 
 describe('normaliseSandboxPath', () => {

@@ -1,5 +1,5 @@
 // A UnitSpec with the defaults config/ gives a server, for tests that need a spec and care about a few fields.
-import type { UnitSpec } from '../../src/model/unit.js';
+import type { UnitSpec } from '../../src/contract/unit.js';
 
 /** A server `name` running `node NAME.js` in /app with config's defaults; `fields` override any of them. */
 export function unitSpec(name: string, fields: Partial<UnitSpec> = {}): UnitSpec {

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { tempDir } from '../helpers/tmp.js';
-import type { Spec } from '../../src/config/spec.js';
-import { PROJECT_LABEL, type UnitSpec, type UnitState, type UnitStatus } from '../../src/model/unit.js';
-import type { OverlayRecord } from '../../src/model/overlay.js';
+import type { Spec } from '../../src/contract/spec.js';
+import { PROJECT_LABEL, type UnitSpec, type UnitState, type UnitStatus } from '../../src/contract/unit.js';
+import type { OverlayRecord } from '../../src/contract/overlay.js';
 import { diff, isEmptyPlan, type UnitAction } from '../../src/plan/diff.js';
 import { unitSpec } from '../helpers/unit-spec.js';
 

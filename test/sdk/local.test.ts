@@ -5,7 +5,7 @@ import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pidAlive, readDaemonInfo, readPidFile } from '../../src/daemon/http/discovery.js';
+import { pidAlive, readDaemonInfo, readPidFile } from '../../src/contract/discovery.js';
 import { ensureLocalDaemon, findLocalDaemon, type SandboxClient } from '../../src/sdk/index.js';
 import { daemonPidsOf } from '../helpers/procs.js';
 import { tempDir } from '../helpers/tmp.js';

@@ -1,5 +1,5 @@
 // The shared body of `start` and `restart`: find the project's units, act on them, wait until they settle, report.
-import type { UnitState } from '../../model/unit.js';
+import type { UnitState } from '../../contract/unit.js';
 import type { SandboxClient } from '../../sdk/index.js';
 import { parseCommandArgs, parseNonNegativeInt, PROJECT_OPTIONS } from '../args.js';
 import { CLIError, EXIT } from '../errors.js';

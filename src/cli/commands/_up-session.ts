@@ -1,7 +1,7 @@
 // The body of `compute up` (see ./up.ts for its arguments): load the project, connect to its daemon, apply, then
 // follow the logs, return, or re-apply on every save.
 import type { Spec } from '../../config/index.js';
-import { PROJECT_LABEL } from '../../model/unit.js';
+import { PROJECT_LABEL } from '../../contract/unit.js';
 import { apply, PlanConflictError, type ApplyResult } from '../../reconcile/apply.js';
 import { acquireLock } from '../../reconcile/lock.js';
 import { UnitTracker } from '../../reconcile/track.js';

@@ -1,6 +1,6 @@
 // `compute down`: stops and removes every unit of the project, then the sandbox daemon when nothing else is in it.
-import { readDaemonInfo, pidAlive } from '../../daemon/http/discovery.js';
-import { PROJECT_LABEL, type UnitState, type UnitStatus } from '../../model/unit.js';
+import { readDaemonInfo, pidAlive } from '../../contract/discovery.js';
+import { PROJECT_LABEL, type UnitState, type UnitStatus } from '../../contract/unit.js';
 import type { SandboxClient } from '../../sdk/index.js';
 import { parseCommandArgs, parseNonNegativeInt, PROJECT_OPTIONS } from '../args.js';
 import { CLIError, EXIT } from '../errors.js';

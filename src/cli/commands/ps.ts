@@ -1,5 +1,5 @@
 // `compute ps`: the project's units with their status, as a table or as JSON.
-import type { UnitState } from '../../model/unit.js';
+import type { UnitState } from '../../contract/unit.js';
 import { parseCommandArgs, PROJECT_OPTIONS } from '../args.js';
 import { EXIT } from '../errors.js';
 import type { Command } from '../io.js';

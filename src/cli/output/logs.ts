@@ -1,6 +1,6 @@
 // The log printer of `compute logs` and of `compute up` in the foreground: lines prefixed `name | `, padded to the
 // longest name and coloured per unit on a terminal; merged by time, or followed as they come.
-import type { LogLine, LogStream } from '../../daemon/supervisor-api.js';
+import type { LogLine, LogStream } from '../../contract/wire.js';
 import { SandboxApiError, type SandboxClient } from '../../sdk/index.js';
 import type { CliIO } from '../io.js';
 import { stylerFor, unitColour, type Styler } from './style.js';

@@ -1,5 +1,5 @@
 // Progress of an apply: a live status table on a terminal, one line per state change otherwise.
-import type { UnitEvent, UnitState } from '../../model/unit.js';
+import type { UnitEvent, UnitState } from '../../contract/unit.js';
 import type { Plan } from '../../plan/diff.js';
 import type { CliIO } from '../io.js';
 import { statusColour, type Styler } from './style.js';

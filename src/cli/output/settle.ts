@@ -1,6 +1,6 @@
 // Waiting for units to settle after start or restart, and reporting how each ended: one line per unit on stdout,
 // and for each unit that failed or timed out, why, with the last lines of its logs on stderr.
-import type { UnitState } from '../../model/unit.js';
+import type { UnitState } from '../../contract/unit.js';
 import { SETTLED, waitSettled, type EventSource } from '../../reconcile/track.js';
 import { EXIT } from '../errors.js';
 import type { CliIO } from '../io.js';

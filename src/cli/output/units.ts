@@ -1,7 +1,7 @@
 // The rows of `compute ps`: the project's units in dependency order, as a table or as JSON.
 import type { Spec } from '../../config/index.js';
-import { PROJECT_LABEL, type HealthStatus, type UnitKind, type UnitSpec, type UnitState, type UnitStatus } from '../../model/unit.js';
-import { buildGraph } from '../../plan/graph.js';
+import { PROJECT_LABEL, type HealthStatus, type UnitKind, type UnitSpec, type UnitState, type UnitStatus } from '../../contract/unit.js';
+import { buildGraph } from '../../contract/graph.js';
 import { statusColour, type Styler } from './style.js';
 import { renderTable } from './table.js';
 

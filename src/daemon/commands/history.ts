@@ -1,5 +1,5 @@
 // The background commands of a sandbox: the running ones, and the last finished ones until they are evicted.
-import type { CommandResult } from '../http/types.js';
+import type { CommandResult } from '../../contract/wire.js';
 
 /** Finished commands kept at most (the oldest go first). */
 export const RETAIN_FINISHED = 100;

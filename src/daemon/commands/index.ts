@@ -1,11 +1,12 @@
 // One-off commands of a sandbox (POST /run/command): run to their end, or in the background and waited for later.
 import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import type { CommandResult } from '../http/types.js';
+import type { CommandResult } from '../../contract/wire.js';
 import { DaemonError, badRequest } from '../errors.js';
 import { makeFolder, pathExists } from '../files/ops.js';
 import { fileError } from '../files/confine.js';
-import { normaliseSandboxPath, resolveConfined } from '../paths.js';
+import { resolveConfined } from '../paths.js';
+import { normaliseSandboxPath } from '../../contract/paths.js';
 import { groupAlive, SpawnError, terminateGroup } from '../units/process.js';
 import { commandPath, parseFileCommand, type FileCommand } from './builtins.js';
 import { OutputCapture } from './capture.js';

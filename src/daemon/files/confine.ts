@@ -2,7 +2,8 @@
 import { lstat, readlink, realpath } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { DaemonError, badRequest, notFound } from '../errors.js';
-import { isInside, normaliseSandboxPath, PathEscapeError, resolveConfined } from '../paths.js';
+import { resolveConfined } from '../paths.js';
+import { isInside, normaliseSandboxPath, PathEscapeError } from '../../contract/paths.js';
 
 // As the kernel's limit on symlinks in one lookup (ELOOP), so that a loop of dangling links ends.
 const MAX_LINK_HOPS = 40;

@@ -4,9 +4,10 @@ import { constants, type Stats } from 'node:fs';
 import { lstat, mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { posix } from 'node:path';
-import type { FileInfo } from '../http/types.js';
+import type { FileInfo } from '../../contract/wire.js';
 import { DaemonError, badRequest } from '../errors.js';
-import { normaliseSandboxPath, resolveConfined } from '../paths.js';
+import { resolveConfined } from '../paths.js';
+import { normaliseSandboxPath } from '../../contract/paths.js';
 import { entryPath, existingPath, fileError, writablePath } from './confine.js';
 
 /** Largest file served by a read: the content goes into one JSON reply held in memory. */

@@ -1,5 +1,5 @@
 // Health checks of units: http, tcp, log-line and exec probes on timers, reported as healthy / unhealthy / checking.
-import type { HealthCheck } from '../../model/unit.js';
+import type { HealthCheck } from '../../contract/unit.js';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import { probeExec } from './exec.js';

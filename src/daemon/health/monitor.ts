@@ -1,5 +1,5 @@
 // The probe loop shared by http, tcp and exec checks: when to probe, and how results turn into a health report.
-import type { HealthStatus } from '../../model/unit.js';
+import type { HealthStatus } from '../../contract/unit.js';
 import type { Clock } from './clock.js';
 
 /** What the health of a unit is now. `lastError` is the most recent probe's failure, cleared by a success. */

@@ -2,10 +2,9 @@
 import { lstat, stat, unlink } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { connect } from 'node:net';
+import { MAX_SOCKET_PATH_BYTES } from '../../contract/discovery.js';
 
 // sockaddr_un holds 108 bytes with the terminating NUL; a longer path fails (or is cut) at bind time.
-/** The longest path a unix socket may have (sun_path is 108 bytes with its NUL). */
-export const MAX_SOCKET_PATH_BYTES = 107;
 
 /** Listens on a unix socket created with mode 0600. An existing socket that nobody answers on is replaced. */
 export async function listenUnix(server: Server, path: string): Promise<void> {

@@ -4,7 +4,7 @@
 import { stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { rm } from 'node:fs/promises';
-import { daemonFiles, pidAlive, readPidFile, writeAtomic } from './discovery.js';
+import { daemonFiles, pidAlive, readPidFile, writeAtomic } from '../../contract/discovery.js';
 
 /** Another live daemon holds this state folder. */
 export class DaemonRunningError extends Error {

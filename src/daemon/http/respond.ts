@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DaemonError, badRequest } from '../errors.js';
 import type { Reply } from './router.js';
-import type { Envelope } from './types.js';
+import type { Envelope } from '../../contract/wire.js';
 
 /** Largest request body accepted (a batch of a few hundred unit specs is far below it). */
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;

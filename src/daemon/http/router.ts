@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Supervisor } from '../supervisor-api.js';
-import type { OverlayRecord, OverlaySpec } from '../../model/overlay.js';
+import type { OverlayRecord, OverlaySpec } from '../../contract/overlay.js';
 import type { CommandStore } from '../commands/index.js';
 
 /** The overlays of a sandbox, as the routes use them (the overlay manager implements it). */

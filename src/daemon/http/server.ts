@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { DaemonError } from '../errors.js';
-import { PathEscapeError } from '../paths.js';
+import { PathEscapeError } from '../../contract/paths.js';
 import { hasBearerToken } from './auth.js';
 import { trackConnections } from './closer.js';
 import { readJsonBody, sendJson } from './respond.js';

@@ -1,5 +1,5 @@
 // Following a unit's log: the past lines, then each new line as it is ingested, until the reader aborts.
-import type { LogLine, LogStream } from '../supervisor-api.js';
+import type { LogLine, LogStream } from '../../contract/wire.js';
 
 /** Where a follower's new lines go; `end` finishes the follow (the unit was removed or the store closed). */
 export interface LineSink {

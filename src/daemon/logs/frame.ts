@@ -4,7 +4,7 @@
 // LENGTH bytes at START in the stream's spool segment SEGMENT are whole lines read at TS (the last one may lack its
 // newline: a process's last words, or a line cut because it was too long). Indexing per range, not per line, and
 // never copying the output, keeps ingestion nearly free for a unit that writes as fast as it can (issue 7).
-import type { LogLine } from '../supervisor-api.js';
+import type { LogLine } from '../../contract/wire.js';
 
 /** One of a unit's two output streams. */
 export type Stream = LogLine['stream'];

@@ -1,6 +1,6 @@
 // Indexing one unit's spools: frames that point at whole lines of the output, appended to the unit's index.
 import { rm } from 'node:fs/promises';
-import type { LogLine } from '../supervisor-api.js';
+import type { LogLine } from '../../contract/wire.js';
 import { frameLines, indexable, type Frame, type Stream } from './frame.js';
 import { Journal } from './journal.js';
 import type { Serial } from './serial.js';

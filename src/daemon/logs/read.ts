@@ -1,7 +1,7 @@
 // Reading a unit's log: the frames of its index files (the rotated one, then the current one), filtered by stream,
 // the last N lines, with each frame's lines read from the spool segment it points into.
 import { open, readFile } from 'node:fs/promises';
-import type { LogLine, LogQuery } from '../supervisor-api.js';
+import type { LogLine, LogQuery } from '../../contract/wire.js';
 import { countLines, frameLines, parseFrames, type Frame, type Stream } from './frame.js';
 
 /** Where a stream's spool segment is. */

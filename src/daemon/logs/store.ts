@@ -3,7 +3,8 @@
 import { closeSync, openSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { LogLine, LogQuery, LogReader } from '../supervisor-api.js';
+import type { LogReader } from '../supervisor-api.js';
+import type { LogLine, LogQuery } from '../../contract/wire.js';
 import { badRequest } from '../errors.js';
 import { followLines, type LineSink } from './follow.js';
 import type { Stream } from './frame.js';

@@ -2,7 +2,7 @@
 // found in the source may point.
 import { posix } from 'node:path';
 import picomatch from 'picomatch';
-import type { OverlayStrategy } from '../../model/overlay.js';
+import type { OverlayStrategy } from '../../contract/overlay.js';
 
 /** Folder names that `smart` symlinks instead of copying: installed packages, which a unit does not edit. */
 export const SMART_SYMLINK_DIRS: readonly string[] = ['node_modules', '.venv', 'vendor'];

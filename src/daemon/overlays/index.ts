@@ -12,9 +12,9 @@
 // source never provided are kept in both cases, and so are the folders that still hold them.
 import { mkdirSync } from 'node:fs';
 import { rmdir } from 'node:fs/promises';
-import type { CopyStatus, OverlayRecord, OverlaySpec, OverlayStats } from '../../model/overlay.js';
+import type { CopyStatus, OverlayRecord, OverlaySpec, OverlayStats } from '../../contract/overlay.js';
 import { DaemonError, notFound } from '../errors.js';
-import { normaliseSandboxPath } from '../paths.js';
+import { normaliseSandboxPath } from '../../contract/paths.js';
 import { createLimiter } from './limit.js';
 import type { Limiter } from './limit.js';
 import { removeEntries, staleEntries } from './remove.js';

@@ -1,7 +1,7 @@
 // Pure helpers over overlay specs and records: comparing specs, copying records.
 import { createHash } from 'node:crypto';
-import type { CopyStatus, OverlayRecord, OverlaySpec, OverlayStats } from '../../model/overlay.js';
-import { normaliseSandboxPath } from '../paths.js';
+import type { CopyStatus, OverlayRecord, OverlaySpec, OverlayStats } from '../../contract/overlay.js';
+import { normaliseSandboxPath } from '../../contract/paths.js';
 
 /**
  * A stable overlay id for a target, for clients that send no id (the 2.x client's POST /filesystem/overlays).

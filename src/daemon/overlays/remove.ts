@@ -1,7 +1,7 @@
 // Removal of the entries an overlay owns in its target, confined to that target.
 import { lstat, realpath, rmdir, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { isInside } from '../paths.js';
+import { isInside } from '../../contract/paths.js';
 import type { Limiter } from './limit.js';
 import type { EntryKind, Manifest } from './sync.js';
 

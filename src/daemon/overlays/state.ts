@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { OverlayRecord, OverlaySpec } from '../../model/overlay.js';
+import type { OverlayRecord, OverlaySpec } from '../../contract/overlay.js';
 import type { Manifest } from './sync.js';
 
 /** One overlay as stored: its spec, its record, and the entries it owns in the target they were copied to. */

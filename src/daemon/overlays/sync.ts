@@ -3,7 +3,7 @@ import type { Dirent, Stats } from 'node:fs';
 import { constants } from 'node:fs';
 import { chmod, copyFile, lstat, mkdir, readdir, readlink, rm, symlink, utimes } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import type { OverlayStats, OverlayStrategy } from '../../model/overlay.js';
+import type { OverlayStats, OverlayStrategy } from '../../contract/overlay.js';
 import { classifyEntry, compileIgnore, rewriteLink, SMART_SYMLINK_DIRS } from './classify.js';
 import type { IgnoreMatcher } from './classify.js';
 import type { Limiter } from './limit.js';

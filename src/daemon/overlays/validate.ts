@@ -1,9 +1,10 @@
 // Checks an overlay spec against the file system before anything is copied; every refusal is a 400 with a message.
 import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
-import type { OverlaySpec } from '../../model/overlay.js';
+import type { OverlaySpec } from '../../contract/overlay.js';
 import { badRequest } from '../errors.js';
-import { isInside, normaliseSandboxPath, PathEscapeError, resolveConfined } from '../paths.js';
+import { resolveConfined } from '../paths.js';
+import { isInside, normaliseSandboxPath, PathEscapeError } from '../../contract/paths.js';
 
 /** A valid spec in canonical form (target normalised, defaults filled), with the host paths it resolves to. */
 export interface ValidatedOverlay {

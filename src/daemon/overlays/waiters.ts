@@ -1,5 +1,5 @@
 // Promises that settle when an overlay's copy ends, for units that must not start before their overlay is there.
-import type { OverlayRecord } from '../../model/overlay.js';
+import type { OverlayRecord } from '../../contract/overlay.js';
 
 /**
  * An overlay's copy failed, for the units that waited on it. The message is the record's copy_error as is, so a

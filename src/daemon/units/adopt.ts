@@ -1,7 +1,7 @@
 // Finding the processes an earlier daemon of this sandbox left running: recorded ones to adopt, unrecorded ones to end.
 import { isLiveProcess, processStartTime, type ProcessExit, type UnitProcess } from './process.js';
 
-export { findMarkedLeaders, type MarkedLeader } from './markers.js';
+export { findMarkedLeaders, type MarkedLeader } from '../../contract/markers.js';
 
 /** True when `pid` is alive and is the very process that was recorded (same start time, so not a reused pid). */
 export function isSameProcess(pid: number, startTime: number | undefined): boolean {

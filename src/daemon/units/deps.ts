@@ -1,6 +1,7 @@
 // What a unit runner needs from the rest of the daemon, as narrow interfaces (the supervisor wires the real parts).
-import type { LogReader, LogLine } from '../supervisor-api.js';
-import type { UnitSpec, UnitState, UnitStatus } from '../../model/unit.js';
+import type { LogReader } from '../supervisor-api.js';
+import type { LogLine } from '../../contract/wire.js';
+import type { UnitSpec, UnitState, UnitStatus } from '../../contract/unit.js';
 
 /** The part of the log store a runner uses: spool files for a process, and its lines. */
 export interface UnitLogs extends LogReader {

@@ -2,15 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parseEnv } from 'node:util';
-
-/**
- * Environment variables that mark a process as a unit's: of which sandbox, which unit, which spec (its restart
- * hash) and which phase (`install` or `main`). A new daemon finds what an earlier one left running by them.
- */
-export const SANDBOX_MARKER = 'COMPUTE_SANDBOX';
-export const UNIT_MARKER = 'COMPUTE_UNIT';
-export const HASH_MARKER = 'COMPUTE_UNIT_HASH';
-export const PHASE_MARKER = 'COMPUTE_PHASE';
+import { HASH_MARKER, PHASE_MARKER, SANDBOX_MARKER, UNIT_MARKER } from '../../contract/markers.js';
 
 /** What a unit's process is doing: running its install command, or being the unit. */
 export type Phase = 'install' | 'main';

@@ -1,10 +1,12 @@
 // Turning a unit spec into a spawned process: working folder, user, environment, port, output files.
 import { closeSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type { UnitSpec } from '../../model/unit.js';
-import { PathEscapeError, resolveConfined, sandboxToHost } from '../paths.js';
+import type { UnitSpec } from '../../contract/unit.js';
+import { resolveConfined } from '../paths.js';
+import { PathEscapeError, sandboxToHost } from '../../contract/paths.js';
 import type { RunnerDeps } from './deps.js';
-import { lookupUser, PHASE_MARKER, readEnvFile, unitEnvironment, type PasswdEntry, type Phase } from './env.js';
+import { PHASE_MARKER } from '../../contract/markers.js';
+import { lookupUser, readEnvFile, unitEnvironment, type PasswdEntry, type Phase } from './env.js';
 import { spawnUnitProcess, SpawnError, type UnitProcess } from './process.js';
 
 /** Where, as whom and with which environment (PORT aside) a unit runs; resolved once per start. */

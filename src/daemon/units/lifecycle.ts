@@ -1,6 +1,6 @@
 // The lifecycle of one start of a unit: wait for dependencies, install, spawn, watch, and restart per policy.
 import { PortInUseError } from '../ports/index.js';
-import type { UnitSpec, UnitState } from '../../model/unit.js';
+import type { UnitSpec, UnitState } from '../../contract/unit.js';
 import { DependencyError } from './deps.js';
 import { launch, prepareLaunch, type LaunchContext } from './launch.js';
 import { groupAlive, processStartTime, SpawnError, terminateGroup, type ProcessExit, type UnitProcess } from './process.js';

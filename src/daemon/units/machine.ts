@@ -1,5 +1,5 @@
 // The unit lifecycle state machine: the one place that decides which status changes are legal.
-import type { UnitStatus } from '../../model/unit.js';
+import type { UnitStatus } from '../../contract/unit.js';
 
 /** Legal moves from each status. `pending → pending` is allowed so the reason can change while a unit waits. */
 export const TRANSITIONS: Readonly<Record<UnitStatus, readonly UnitStatus[]>> = {

@@ -1,5 +1,5 @@
 // Whether a need is met: a pure verdict over the need's status, and a wait on the supervisor's events.
-import type { NeedCondition, UnitStatus } from '../../model/unit.js';
+import type { NeedCondition, UnitStatus } from '../../contract/unit.js';
 
 /** `met`: go on; `wait`: not yet; `failed`/`stopped`: it will not be met, the dependent fails. */
 export type NeedVerdict = 'met' | 'wait' | 'failed' | 'stopped';

@@ -1,5 +1,5 @@
 // Restart decisions, as pure functions: whether a unit that exited is started again, and after how long.
-import type { RestartPolicy } from '../../model/unit.js';
+import type { RestartPolicy } from '../../contract/unit.js';
 
 /** The growth of the restart delay is capped here (DESIGN: ×2 per attempt, at most 30 s). */
 export const MAX_BACKOFF_MS = 30_000;

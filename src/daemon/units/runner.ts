@@ -1,5 +1,5 @@
 // One unit's supervisor: its state, its serialised operations, and the lifecycle of its processes.
-import type { UnitSpec, UnitState, UnitStatus } from '../../model/unit.js';
+import type { UnitSpec, UnitState, UnitStatus } from '../../contract/unit.js';
 import type { RunnerDeps } from './deps.js';
 import { newGeneration, runLifecycle, type Generation, type LifecycleHost, type LifecycleMode } from './lifecycle.js';
 import { ACTIVE_STATUSES, transition } from './machine.js';

@@ -1,36 +1,10 @@
 // The daemon's unit table on disk: written atomically (temp file + rename) soon after every change.
-import { readFileSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { RunnerRecord } from './runner.js';
 
 interface StateDocument {
   version: 1;
   units: RunnerRecord[];
-}
-
-/** The state file of a daemon's state folder. */
-export function stateFilePath(stateDir: string): string {
-  return join(stateDir, 'state.json');
-}
-
-/**
- * Whether the state file at `path` records units, read without changing anything (a daemon's load sets a corrupt file
- * aside). A file that cannot be read or parsed counts as recording them: a daemon would have to make sense of it.
- */
-export function stateFileRecordsUnits(path: string): boolean {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
-  }
-  try {
-    const document = JSON.parse(text) as Partial<StateDocument>;
-    return !Array.isArray(document.units) || document.units.length > 0;
-  } catch {
-    return true;
-  }
 }
 
 /**

@@ -1,7 +1,7 @@
 // The units of one sandbox: a runner per unit, needs between them, events, and the state file.
 import { realpathSync } from 'node:fs';
-import type { UnitEvent, UnitSpec, UnitState } from '../../model/unit.js';
-import { buildGraph } from '../../plan/graph.js';
+import type { UnitEvent, UnitSpec, UnitState } from '../../contract/unit.js';
+import { buildGraph } from '../../contract/graph.js';
 import { notFound } from '../errors.js';
 import type { Supervisor, UnitListener } from '../supervisor-api.js';
 import { adoptedProcess, findMarkedLeaders, isSameProcess, type MarkedLeader } from './adopt.js';
@@ -11,7 +11,8 @@ import { evaluateNeed } from './needs.js';
 import { createPortBook } from './port-book.js';
 import { processStartTime, terminateGroup } from './process.js';
 import { UnitRunner, type RunnerRecord } from './runner.js';
-import { StateFile, stateFilePath } from './state-file.js';
+import { StateFile } from './state-file.js';
+import { stateFilePath } from '../../contract/discovery.js';
 import { validateBatch } from './validate.js';
 
 /** Overlays as the supervisor sees them: units wait for the ones they need. */

@@ -1,6 +1,6 @@
 // Checks a batch of unit specs against each other and the units that exist, before anything changes.
-import { PROJECT_LABEL, type UnitSpec } from '../../model/unit.js';
-import { findCycles } from '../../plan/graph.js';
+import { PROJECT_LABEL, type UnitSpec } from '../../contract/unit.js';
+import { findCycles } from '../../contract/graph.js';
 import { badRequest, conflict } from '../errors.js';
 
 const SLUG = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;

@@ -1,7 +1,7 @@
 // What watches a running process: its health check, and the detection of the port it listens on.
 import { startHealthMonitor, type HealthReport } from '../health/index.js';
 import { detectListeningPorts, processGroupPids } from '../ports/index.js';
-import type { UnitState, UnitStatus } from '../../model/unit.js';
+import type { UnitState, UnitStatus } from '../../contract/unit.js';
 import { pause } from '../../util/pause.js';
 import type { RunnerDeps } from './deps.js';
 import { processEnvironment, type LaunchContext } from './launch.js';

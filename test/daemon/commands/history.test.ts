@@ -1,7 +1,7 @@
 // Background commands retained: lookups while running, waits with a deadline, eviction of the oldest finished ones.
 import { describe, expect, it } from 'vitest';
 import { CommandHistory } from '../../../src/daemon/commands/history.js';
-import type { CommandResult } from '../../../src/daemon/http/types.js';
+import type { CommandResult } from '../../../src/contract/wire.js';
 
 function result(id: string, status: CommandResult['status'], stdout = ''): CommandResult {
   return { cmd_id: id, command: 'x', status, stdout, stderr: '', started_at: '2024-01-01T00:00:00.000Z' };

@@ -2,8 +2,9 @@
 // pending → starting → running → ready on later ticks, each with an event. Its limits: no health checks,
 // no ports, no restart policy. The routes are also tested against the real supervisor (see daemon.test.ts).
 import { badRequest, notFound } from '../../../src/daemon/errors.js';
-import type { LogLine, LogQuery, LogReader, Supervisor, UnitListener } from '../../../src/daemon/supervisor-api.js';
-import type { UnitSpec, UnitState, UnitStatus } from '../../../src/model/unit.js';
+import type { LogReader, Supervisor, UnitListener } from '../../../src/daemon/supervisor-api.js';
+import type { LogLine, LogQuery } from '../../../src/contract/wire.js';
+import type { UnitSpec, UnitState, UnitStatus } from '../../../src/contract/unit.js';
 
 class MemoryLogs implements LogReader {
   private readonly lines = new Map<string, LogLine[]>();

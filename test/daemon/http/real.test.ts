@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startDaemon, type RunningDaemon } from '../../../src/daemon/main.js';
 import { connect, type SandboxClient } from '../../../src/sdk/index.js';
-import type { LogLine } from '../../../src/daemon/supervisor-api.js';
+import type { LogLine } from '../../../src/contract/wire.js';
 import { isAlive, processGroupMembers } from '../../helpers/procs.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { waitFor } from '../../helpers/wait.js';

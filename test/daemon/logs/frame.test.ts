@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { countLines, formatFrame, frameLines, indexable, parseFrames, type Frame } from '../../../src/daemon/logs/frame.js';
 import { selectLines } from '../../../src/daemon/logs/read.js';
-import type { LogLine } from '../../../src/daemon/supervisor-api.js';
+import type { LogLine } from '../../../src/contract/wire.js';
 
 const frame = (ts: number, stream: 'stdout' | 'stderr', segment: number, start: number, length: number): Frame => ({
   ts,

@@ -3,7 +3,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LogStore } from '../../../src/daemon/logs/index.js';
-import type { LogLine } from '../../../src/daemon/supervisor-api.js';
+import type { LogLine } from '../../../src/contract/wire.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { waitFor } from '../../helpers/wait.js';
 import { exited, send, spawnUnit, track } from './helpers.js';

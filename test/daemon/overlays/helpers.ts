@@ -4,7 +4,7 @@ import { dirname, join, posix } from 'node:path';
 import { afterEach } from 'vitest';
 import { OverlayManager } from '../../../src/daemon/overlays/index.js';
 import type { OverlayManagerOptions } from '../../../src/daemon/overlays/index.js';
-import type { OverlaySpec } from '../../../src/model/overlay.js';
+import type { OverlaySpec } from '../../../src/contract/overlay.js';
 // Imported before registering our hook: vitest runs after-hooks in reverse, so managers close before folders go.
 import { tempDir } from '../../helpers/tmp.js';
 

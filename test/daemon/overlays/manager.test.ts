@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DaemonError } from '../../../src/daemon/errors.js';
 import { OverlayCopyError } from '../../../src/daemon/overlays/index.js';
-import type { OverlayRecord, OverlaySpec } from '../../../src/model/overlay.js';
+import type { OverlayRecord, OverlaySpec } from '../../../src/contract/overlay.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { waitFor } from '../../helpers/wait.js';
 import { failedOverlay, listTree, newManager, spec, writeTree } from './helpers.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadState, StateFile, writeAtomic } from '../../../src/daemon/overlays/state.js';
 import type { StoredOverlay } from '../../../src/daemon/overlays/state.js';
-import type { OverlayRecord } from '../../../src/model/overlay.js';
+import type { OverlayRecord } from '../../../src/contract/overlay.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { waitFor } from '../../helpers/wait.js';
 import { listTree, newManager, spec, writeTree } from './helpers.js';

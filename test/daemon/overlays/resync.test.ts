@@ -2,7 +2,7 @@
 import { existsSync, lstatSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { OverlayRecord } from '../../../src/model/overlay.js';
+import type { OverlayRecord } from '../../../src/contract/overlay.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { failedOverlay, listTree, newManager, spec, writeTree } from './helpers.js';
 

@@ -5,7 +5,7 @@ import { afterEach } from 'vitest';
 import { LogStore } from '../../../src/daemon/logs/index.js';
 import { createSupervisor } from '../../../src/daemon/units/index.js';
 import type { Supervisor } from '../../../src/daemon/supervisor-api.js';
-import type { UnitEvent, UnitSpec, UnitState, UnitStatus } from '../../../src/model/unit.js';
+import type { UnitEvent, UnitSpec, UnitState, UnitStatus } from '../../../src/contract/unit.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { waitFor } from '../../helpers/wait.js';
 import { unitSpec } from '../../helpers/unit-spec.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UNIT_STATUSES, type UnitStatus } from '../../../src/model/unit.js';
+import { UNIT_STATUSES, type UnitStatus } from '../../../src/contract/unit.js';
 import { canTransition, IllegalTransitionError, transition } from '../../../src/daemon/units/machine.js';
 
 // Every legal move, written out independently of the table in machine.ts, so a change to either is noticed.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { NeedCondition, UnitStatus } from '../../../src/model/unit.js';
+import type { NeedCondition, UnitStatus } from '../../../src/contract/unit.js';
 import { evaluateNeed, type NeedVerdict } from '../../../src/daemon/units/needs.js';
 
 describe('evaluateNeed', () => {

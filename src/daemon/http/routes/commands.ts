@@ -7,7 +7,7 @@ import { TERMINAL_ID, type CommandStore } from '../../commands/index.js';
 import { DaemonError, badRequest, notFound } from '../../errors.js';
 import { ok } from '../respond.js';
 import type { Route, RouteDeps } from '../router.js';
-import type { CommandRequest, CommandResult } from '../types.js';
+import type { CommandRequest, CommandResult } from '../../../contract/wire.js';
 import { validateBody } from '../validate.js';
 
 /** How long a wait lasts without ?timeout= (the 2.x client's own longest wait). */

@@ -1,7 +1,8 @@
 // Lookups and query parsing shared by the route modules.
 import { badRequest, conflict, notFound } from '../../errors.js';
-import type { LogStream, Supervisor } from '../../supervisor-api.js';
-import type { UnitKind, UnitState } from '../../../model/unit.js';
+import type { Supervisor } from '../../supervisor-api.js';
+import type { LogStream } from '../../../contract/wire.js';
+import type { UnitKind, UnitState } from '../../../contract/unit.js';
 
 const NOUN: Record<UnitKind, string> = { server: 'server', service: 'service' };
 

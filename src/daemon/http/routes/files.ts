@@ -1,11 +1,11 @@
 // The 2.x files API (computesdk@2.5.4's listFiles, createFile/writeFile, getFile/readFile, deleteFile, checkFileExists),
 // and POST /v1/files/mkdir, ours. Every path is a sandbox path confined to the root (403 when it would leave it).
 import { badRequest } from '../../errors.js';
-import { normaliseSandboxPath } from '../../paths.js';
+import { normaliseSandboxPath } from '../../../contract/paths.js';
 import { listFolder, makeFolder, readText, removePath, statPath, writeText } from '../../files/ops.js';
 import { ok } from '../respond.js';
 import type { Route } from '../router.js';
-import type { FileWrite } from '../types.js';
+import type { FileWrite } from '../../../contract/wire.js';
 import { validateBody } from '../validate.js';
 import { parseFlag } from './common.js';
 

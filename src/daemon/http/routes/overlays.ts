@@ -1,10 +1,10 @@
 // The 2.x filesystem overlays API (no envelope, as computesdk@2.5.4 reads it): create, list, retrieve, destroy.
-import type { OverlaySpec } from '../../../model/overlay.js';
+import type { OverlaySpec } from '../../../contract/overlay.js';
 import { DaemonError, badRequest, notFound } from '../../errors.js';
-import { PathEscapeError } from '../../paths.js';
+import { PathEscapeError } from '../../../contract/paths.js';
 import { overlayIdFor } from '../../overlays/records.js';
 import type { OverlayStore, Route, RouteDeps } from '../router.js';
-import type { OverlayCreate } from '../types.js';
+import type { OverlayCreate } from '../../../contract/wire.js';
 import { validateBody } from '../validate.js';
 
 /** The daemon's overlay store; 501 when it runs without one. */

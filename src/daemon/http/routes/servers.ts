@@ -1,7 +1,7 @@
 // The ComputeSDK 2.x servers API, as computesdk@2.5.4 calls it and reads the replies.
 import { ok } from '../respond.js';
 import type { Route } from '../router.js';
-import type { ServerStartOptions } from '../types.js';
+import type { ServerStartOptions } from '../../../contract/wire.js';
 import { validateBody } from '../validate.js';
 import { serverInfo } from '../wire/replies.js';
 import { serverSpec } from '../wire/specs.js';

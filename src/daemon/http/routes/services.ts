@@ -2,7 +2,7 @@
 import { badRequest } from '../../errors.js';
 import { ok } from '../respond.js';
 import type { Route } from '../router.js';
-import type { ServiceDefinition } from '../types.js';
+import type { ServiceDefinition } from '../../../contract/wire.js';
 import { validateBody } from '../validate.js';
 import { serviceInfo } from '../wire/replies.js';
 import { serviceSpec } from '../wire/specs.js';

@@ -1,7 +1,7 @@
 // Long-lived NDJSON streams: unit state changes (GET /v1/events) and a unit's log lines (GET /v1/units/:name/logs).
 import { ndjson } from '../respond.js';
 import type { Route } from '../router.js';
-import type { EventStreamItem } from '../types.js';
+import type { EventStreamItem } from '../../../contract/wire.js';
 import { byName, parseFlag, parseStream, parseTail, requireUnit } from './common.js';
 
 function aborted(signal: AbortSignal): Promise<void> {

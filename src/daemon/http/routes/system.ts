@@ -1,7 +1,7 @@
 // Daemon-wide routes: liveness (GET /health, open without a token), readiness (GET /ready), shutdown.
 import { ok } from '../respond.js';
 import type { Route } from '../router.js';
-import type { HealthResponse } from '../types.js';
+import type { HealthResponse } from '../../../contract/wire.js';
 import { readiness } from '../wire/replies.js';
 
 /** GET /health, GET /ready, POST /v1/shutdown. */

@@ -1,6 +1,6 @@
 // Our own unit API for the reconciler: read units, apply a batch of specs, start/stop/remove/restart by name.
 import { badRequest } from '../../errors.js';
-import type { UnitSpec } from '../../../model/unit.js';
+import type { UnitSpec } from '../../../contract/unit.js';
 import { ok } from '../respond.js';
 import type { Route } from '../router.js';
 import { validateBody } from '../validate.js';

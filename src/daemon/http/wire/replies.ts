@@ -1,6 +1,6 @@
 // Units as the wire reports them: 2.x ServerInfo, seed ServiceInfo, and the /ready summary.
-import type { HealthCheck, Need, UnitState, UnitStatus } from '../../../model/unit.js';
-import type { ReadyOverlay, ReadyResponse, ServerInfo, ServerStatus, ServiceInfo, ServiceStatus, WireHealthCheck, WireNeeds } from '../types.js';
+import type { HealthCheck, Need, UnitState, UnitStatus } from '../../../contract/unit.js';
+import type { ReadyOverlay, ReadyResponse, ServerInfo, ServerStatus, ServiceInfo, ServiceStatus, WireHealthCheck, WireNeeds } from '../../../contract/wire.js';
 
 const NS_PER_MS = 1_000_000;
 

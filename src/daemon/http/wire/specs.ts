@@ -1,10 +1,10 @@
 // Request bodies of the 2.x servers API and the seed services API, mapped onto unit specs (with 2.x defaults).
 import { posix } from 'node:path';
 import { badRequest } from '../../errors.js';
-import { normaliseSandboxPath, PathEscapeError } from '../../paths.js';
-import type { HealthCheck, Need, ProbeTiming, UnitSpec } from '../../../model/unit.js';
-import type { ServerStartOptions, ServiceDefinition, WireHealthCheck, WireNeeds } from '../types.js';
-import { restartHash } from '../../../config/hash.js';
+import { normaliseSandboxPath, PathEscapeError } from '../../../contract/paths.js';
+import type { HealthCheck, Need, ProbeTiming, UnitSpec } from '../../../contract/unit.js';
+import type { ServerStartOptions, ServiceDefinition, WireHealthCheck, WireNeeds } from '../../../contract/wire.js';
+import { restartHash } from '../../../contract/hash.js';
 
 /** 2.x defaults (its ServerStartOptions and HealthCheckConfig docs). */
 export const SERVER_DEFAULTS = { restartDelayMs: 1000, stopTimeoutMs: 10_000 } as const;

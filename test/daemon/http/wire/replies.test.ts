@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readiness, serverInfo, serverStatus, serviceInfo, serviceStatus } from '../../../../src/daemon/http/wire/replies.js';
 import { serverSpec, serviceSpec } from '../../../../src/daemon/http/wire/specs.js';
-import type { UnitSpec, UnitState, UnitStatus } from '../../../../src/model/unit.js';
+import type { UnitSpec, UnitState, UnitStatus } from '../../../../src/contract/unit.js';
 
 function state(spec: UnitSpec, extra: Partial<UnitState> = {}): UnitState {
   return {

@@ -1,6 +1,6 @@
 // The dependency graph over units (src/plan/graph.ts): orders, transitive queries, missing needs and cycles.
 import { describe, expect, it } from 'vitest';
-import { buildGraph, CycleError, findCycles, type HasNeeds } from '../../src/plan/graph.js';
+import { buildGraph, CycleError, findCycles, type HasNeeds } from '../../src/contract/graph.js';
 
 // Units from a compact table: name → the names it needs.
 function units(table: Record<string, string[]>): Record<string, HasNeeds> {

@@ -1,6 +1,6 @@
 // The restart hash of a unit: it changes exactly when a running unit must be replaced to take a new spec.
 import { createHash } from 'node:crypto';
-import type { UnitSpec } from '../model/unit.js';
+import type { UnitSpec } from './unit.js';
 
 /** The fields whose change needs a new process. Restart policy, timeouts, health check, needs, labels and overlays
  *  are not among them: the daemon updates those in place. */

@@ -1,7 +1,15 @@
 // The processes of a sandbox found by the markers in their environment, with nothing but /proc: light enough for the
 // CLI to ask before it starts a daemon (see src/cli/early-daemon.ts), and what a new daemon adopts or ends (adopt.ts).
 import { readdirSync, readFileSync } from 'node:fs';
-import { HASH_MARKER, PHASE_MARKER, SANDBOX_MARKER, UNIT_MARKER } from './env.js';
+
+/**
+ * Environment variables that mark a process as a unit's: of which sandbox, which unit, which spec (its restart
+ * hash) and which phase (`install` or `main`). A new daemon finds what an earlier one left running by them.
+ */
+export const SANDBOX_MARKER = 'COMPUTE_SANDBOX';
+export const UNIT_MARKER = 'COMPUTE_UNIT';
+export const HASH_MARKER = 'COMPUTE_UNIT_HASH';
+export const PHASE_MARKER = 'COMPUTE_PHASE';
 
 /** A process group leader carrying this sandbox's markers. */
 export interface MarkedLeader {

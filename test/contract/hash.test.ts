@@ -4,10 +4,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
-import { restartHash, RESTART_FIELDS } from '../../src/config/hash.js';
-import type { UnitSpec } from '../../src/model/unit.js';
+import { restartHash, RESTART_FIELDS } from '../../src/contract/hash.js';
+import type { UnitSpec } from '../../src/contract/unit.js';
 import { tempDir } from '../helpers/tmp.js';
-import { writeFiles } from './helpers.js';
+import { writeFiles } from '../config/helpers.js';
 import { unitSpec } from '../helpers/unit-spec.js';
 
 const BASE = `# the api server

@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { MAX_SOCKET_PATH_BYTES } from './listen.js';
-import type { DaemonInfo } from './types.js';
+import type { DaemonInfo } from './wire.js';
+
+/** The longest unix socket path Linux accepts (sun_path is 108 bytes with its NUL). */
+export const MAX_SOCKET_PATH_BYTES = 107;
 
 /** Paths of the daemon's files in its state folder. */
 export function daemonFiles(stateDir: string) {
@@ -85,5 +87,29 @@ export function pidAlive(pid: number): boolean {
   } catch (error) {
     // No /proc to ask (or it exited just now): trust signal 0, unless the process is gone.
     return (error as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+}
+
+/** The state file of a daemon's state folder. */
+export function stateFilePath(stateDir: string): string {
+  return join(stateDir, 'state.json');
+}
+
+/**
+ * Whether the state file at `path` records units, read without changing anything (a daemon's load sets a corrupt file
+ * aside). A file that cannot be read or parsed counts as recording them: a daemon would have to make sense of it.
+ */
+export function stateFileRecordsUnits(path: string): boolean {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+  try {
+    const document = JSON.parse(text) as { units?: unknown };
+    return !Array.isArray(document.units) || document.units.length > 0;
+  } catch {
+    return true;
   }
 }

@@ -1,7 +1,22 @@
 // The daemon's wire types: request bodies and replies of its HTTP API, shared by the routes and the SDK client.
 // Servers use the ComputeSDK 2.x names (snake_case) so that the real computesdk@2.5.4 client works unchanged.
-import type { LogLine } from '../supervisor-api.js';
-import type { NeedCondition, RestartPolicy, UnitEvent, UnitState } from '../../model/unit.js';
+import type { NeedCondition, RestartPolicy, UnitEvent, UnitState } from './unit.js';
+
+/** A stream a unit's output can be read from. */
+export type LogStream = 'combined' | 'stdout' | 'stderr';
+
+/** One line of a unit's output. `ts` is milliseconds since the epoch, when the daemon read it. */
+export interface LogLine {
+  ts: number;
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+/** How to read a unit's logs: which stream, only the last `tail` lines, and whether to keep following. */
+export interface LogQuery {
+  stream: LogStream;
+  tail?: number;
+}
 
 /** The reply envelope of every route but /ready and /health. */
 export interface Envelope<T> {
