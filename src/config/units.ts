@@ -1,15 +1,11 @@
 // One `servers:` or `services:` entry → a UnitSpec (without its overlays and hash, which need the whole file).
 import { normaliseSandboxPath, PathEscapeError } from '../contract/paths.js';
-import type { HealthCheck, Need, NeedCondition, RestartPolicy, UnitKind, UnitSpec } from '../contract/unit.js';
+import { defaultOf, probeTiming, PROBE_FIELDS, yamlName, type UnitField } from '../contract/fields.js';
+import type { HealthCheck, Need, NeedCondition, ProbeTiming, UnitKind, UnitSpec } from '../contract/unit.js';
 import { at, atKey, envString, shownPath, type Context } from './context.js';
 import { isMap, setOwn, valueAt, type Value, type ValueMap } from './located.js';
 import { dotted } from './schema.js';
 import type { Loc } from './source.js';
-
-/** Defaults of the unit fields (DESIGN.md §3; max_restarts 0 is unlimited, as in the seed API). */
-export const UNIT_DEFAULTS = { restartPolicy: 'never', maxRestarts: 0, restartDelayMs: 1000, stopTimeoutMs: 10_000 } as const;
-/** Defaults of a health check's timing, in milliseconds. */
-export const PROBE_DEFAULTS = { intervalMs: 2000, timeoutMs: 1500, delayMs: 0 } as const;
 
 /** A unit read from the file, with its path in the document, for the checks across units. */
 export interface UnitDraft {
@@ -26,25 +22,26 @@ export interface UnitDraft {
  */
 export function readUnit(kind: UnitKind, name: string, raw: ValueMap, sandboxEnvs: Record<string, string>, ctx: Context): UnitDraft {
   const keys = [kind === 'server' ? 'servers' : 'services', name];
-  const cwdKey = kind === 'server' ? 'path' : 'working_dir';
+  const cwdKey = yamlName('cwd', kind);
   const cwd = sandboxPath(raw[cwdKey], [...keys, cwdKey], ctx) ?? '/';
   const env = environment(raw, keys, sandboxEnvs, ctx);
   const healthCheck = kind === 'server' ? serverHealth(raw, keys, ctx) : serviceHealth(raw, keys, ctx);
-  const needs = readNeeds(raw.needs);
+  // The scalar fields whose YAML value is the spec's value: read by their declared name, else their declared default.
+  const scalar = <F extends UnitField>(field: F): UnitSpec[F] => (raw[yamlName(field, kind)] as UnitSpec[F] | undefined) ?? defaultOf(field);
   const spec: UnitSpec = {
     name,
     kind,
     command: kind === 'server' ? String(raw.start) : [String(raw.cmd), ...(Array.isArray(raw.args) ? raw.args.map(envString) : [])],
     cwd,
-    strictPort: raw.strict_port === true,
+    strictPort: scalar('strictPort') === true,
     env,
-    restartPolicy: (raw.restart_policy as RestartPolicy | undefined) ?? UNIT_DEFAULTS.restartPolicy,
-    maxRestarts: (raw.max_restarts as number | undefined) ?? UNIT_DEFAULTS.maxRestarts,
-    restartDelayMs: (raw.restart_delay_ms as number | undefined) ?? UNIT_DEFAULTS.restartDelayMs,
-    stopTimeoutMs: (raw.stop_timeout_ms as number | undefined) ?? UNIT_DEFAULTS.stopTimeoutMs,
-    needs,
-    overlays: [],
-    labels: {},
+    restartPolicy: scalar('restartPolicy'),
+    maxRestarts: scalar('maxRestarts'),
+    restartDelayMs: scalar('restartDelayMs'),
+    stopTimeoutMs: scalar('stopTimeoutMs'),
+    needs: readNeeds(raw.needs),
+    overlays: defaultOf('overlays'),
+    labels: defaultOf('labels'),
     hash: '',
   };
   if (typeof raw.install === 'string') spec.install = raw.install;
@@ -128,12 +125,9 @@ function probe(check: ValueMap, keys: (string | number)[], ctx: Context): Health
   return { type: 'http', path: typeof check.path === 'string' ? check.path : '/', ...t };
 }
 
-function timing(check: ValueMap | undefined): { intervalMs: number; timeoutMs: number; delayMs: number } {
-  return {
-    intervalMs: (check?.interval_ms as number | undefined) ?? PROBE_DEFAULTS.intervalMs,
-    timeoutMs: (check?.timeout_ms as number | undefined) ?? PROBE_DEFAULTS.timeoutMs,
-    delayMs: (check?.delay_ms as number | undefined) ?? PROBE_DEFAULTS.delayMs,
-  };
+function timing(check: ValueMap | undefined): ProbeTiming {
+  const given = (key: keyof ProbeTiming) => check?.[PROBE_FIELDS[key].yaml] as number | undefined;
+  return probeTiming({ intervalMs: given('intervalMs'), timeoutMs: given('timeoutMs'), delayMs: given('delayMs') });
 }
 
 // A list means "each must be healthy"; a map gives each need its condition and restart flag.

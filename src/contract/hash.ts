@@ -1,30 +1,27 @@
 // The restart hash of a unit: it changes exactly when a running unit must be replaced to take a new spec.
 import { createHash } from 'node:crypto';
+import { isRestartField } from './fields.js';
 import type { UnitSpec } from './unit.js';
 
-/** The fields whose change needs a new process. Restart policy, timeouts, health check, needs, labels and overlays
- *  are not among them: the daemon updates those in place. */
-export const RESTART_FIELDS = ['kind', 'command', 'install', 'cwd', 'port', 'strictPort', 'env', 'envFile', 'user'] as const;
-
-/** What the restart hash is computed from. */
-export type RestartFields = Pick<UnitSpec, (typeof RESTART_FIELDS)[number]>;
-
-/** sha256 (hex) of the restart fields, independent of key order (env is hashed sorted by name). */
-export function restartHash(unit: RestartFields): string {
-  const env = Object.keys(unit.env)
+/**
+ * sha256 (hex) of every field of the spec but those declared in-place or identity (contract/fields.ts): an exclusion
+ * list, as docker compose's service hash, so a field added later restarts the unit unless declared otherwise. The text
+ * hashed is independent of key order, and an absent field hashes as one set to undefined.
+ */
+export function restartHash(unit: Omit<UnitSpec, 'hash'> | UnitSpec): string {
+  const fields = Object.keys(unit)
+    .filter((key) => isRestartField(key) && (unit as unknown as Record<string, unknown>)[key] !== undefined)
     .sort()
-    .map((key) => [key, unit.env[key]]);
-  // An array in a fixed order, so that neither key order nor absent-vs-undefined changes the text.
-  const canonical = JSON.stringify([
-    unit.kind,
-    unit.command,
-    unit.install ?? null,
-    unit.cwd,
-    unit.port ?? null,
-    unit.strictPort,
-    env,
-    unit.envFile ?? null,
-    unit.user ?? null,
-  ]);
-  return createHash('sha256').update(canonical).digest('hex');
+    .map((key) => [key, canonical((unit as unknown as Record<string, unknown>)[key])]);
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+}
+
+// Objects with their keys sorted and undefined members dropped; arrays keep their order (argv order matters).
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.keys(value)
+    .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+    .sort()
+    .map((key) => [key, canonical((value as Record<string, unknown>)[key])]);
 }

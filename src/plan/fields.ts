@@ -1,34 +1,23 @@
 // Which fields of a unit differ between two specs, named as the user wrote them in compute.yaml.
+import { UNIT_FIELDS, yamlName, type UnitField } from '../contract/fields.js';
 import type { UnitSpec } from '../contract/unit.js';
-
-const YAML_NAMES: Partial<Record<keyof UnitSpec, string>> = {
-  strictPort: 'strict_port',
-  envFile: 'env_file',
-  restartPolicy: 'restart_policy',
-  maxRestarts: 'max_restarts',
-  restartDelayMs: 'restart_delay_ms',
-  stopTimeoutMs: 'stop_timeout_ms',
-  healthCheck: 'health_check',
-  overlays: 'overlay',
-};
 
 /** The changed fields, in YAML terms: `start`, `environment.DEBUG`, `health_check`, ... (empty when equal). */
 export function changedFields(desired: UnitSpec, actual: UnitSpec): string[] {
   const changed: string[] = [];
-  const keys = new Set([...Object.keys(desired), ...Object.keys(actual)] as Array<keyof UnitSpec>);
+  const keys = new Set([...Object.keys(desired), ...Object.keys(actual)] as UnitField[]);
   for (const key of keys) {
-    if (key === 'hash' || key === 'labels' || key === 'name') continue;
+    // Identity fields and labels are no change the user wrote (labels are compared by the plan itself).
+    if (UNIT_FIELDS[key]?.apply === 'identity' || key === 'labels') continue;
     if (key === 'env') changed.push(...changedEnv(desired, actual));
     else if (key === 'command') changed.push(...changedCommand(desired, actual));
-    else if (key === 'cwd') {
-      if (desired.cwd !== actual.cwd) changed.push(desired.kind === 'service' ? 'working_dir' : 'path');
-    } else if (!sameValue(desired[key], actual[key])) changed.push(YAML_NAMES[key] ?? key);
+    else if (!sameValue(desired[key], actual[key])) changed.push(yamlName(key, desired.kind));
   }
   return changed;
 }
 
 function changedEnv(desired: UnitSpec, actual: UnitSpec): string[] {
-  const section = desired.kind === 'service' ? 'env' : 'environment';
+  const section = yamlName('env', desired.kind);
   const keys = new Set([...Object.keys(desired.env), ...Object.keys(actual.env)]);
   return [...keys].filter((key) => desired.env[key] !== actual.env[key]).sort().map((key) => `${section}.${key}`);
 }

@@ -1,10 +1,11 @@
-// The restart hash: it changes exactly when a running unit must be replaced (src/config/hash.ts), end to end
+// The restart hash: it changes exactly when a running unit must be replaced (src/contract/hash.ts), end to end
 // through loadConfig, and field by field on the pure function.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
-import { restartHash, RESTART_FIELDS } from '../../src/contract/hash.js';
+import { UNIT_FIELDS } from '../../src/contract/fields.js';
+import { restartHash } from '../../src/contract/hash.js';
 import type { UnitSpec } from '../../src/contract/unit.js';
 import { tempDir } from '../helpers/tmp.js';
 import { writeFiles } from '../config/helpers.js';
@@ -89,7 +90,10 @@ describe('restart hash through loadConfig', () => {
 
 describe('restartHash', () => {
   const unit = unitSpec('api', { env: { A: '1' } });
-  const changed: Record<(typeof RESTART_FIELDS)[number], Partial<UnitSpec>> = {
+  type RestartField = { [K in keyof typeof UNIT_FIELDS]: (typeof UNIT_FIELDS)[K]['apply'] extends 'restart' ? K : never }[keyof typeof UNIT_FIELDS];
+  const restartFields = (Object.keys(UNIT_FIELDS) as (keyof typeof UNIT_FIELDS)[]).filter((key) => UNIT_FIELDS[key].apply === 'restart');
+  // Exhaustive over the fields declared `restart`: a new one does not compile until it has a case here.
+  const changed: Record<RestartField, Partial<UnitSpec>> = {
     kind: { kind: 'service' },
     command: { command: ['node', 'api.js'] },
     install: { install: 'npm ci' },
@@ -101,8 +105,17 @@ describe('restartHash', () => {
     user: { user: 'nobody' },
   };
 
-  it.each(RESTART_FIELDS)('changes with %s', (field) => {
-    expect(restartHash({ ...unit, ...changed[field] })).not.toBe(restartHash(unit));
+  it.each(restartFields)('changes with %s', (field) => {
+    expect(restartHash({ ...unit, ...changed[field as RestartField] })).not.toBe(restartHash(unit));
+  });
+
+  it('changes with a field that has no declaration (a new field fails safe: it restarts)', () => {
+    expect(restartHash({ ...unit, futureField: 1 } as UnitSpec)).not.toBe(restartHash(unit));
+  });
+
+  it('ignores the hash field itself and absent-vs-undefined', () => {
+    expect(restartHash({ ...unit, hash: 'other' })).toBe(restartHash(unit));
+    expect(restartHash({ ...unit, install: undefined })).toBe(restartHash(unit));
   });
 
   it.each<[string, Partial<UnitSpec>]>([

@@ -1,8 +1,16 @@
 // Units as the wire reports them: 2.x ServerInfo, seed ServiceInfo, and the /ready summary.
-import type { HealthCheck, Need, UnitState, UnitStatus } from '../../../contract/unit.js';
+import { UNIT_FIELDS } from '../../../contract/fields.js';
+import { ENDED_WELL_STATUSES } from '../../../contract/status.js';
+import type { HealthCheck, Need, UnitSpec, UnitState, UnitStatus } from '../../../contract/unit.js';
 import type { ReadyOverlay, ReadyResponse, ServerInfo, ServerStatus, ServiceInfo, ServiceStatus, WireHealthCheck, WireNeeds } from '../../../contract/wire.js';
 
 const NS_PER_MS = 1_000_000;
+
+/** A duration field of the spec in the 2.x reply's unit (nanoseconds), under the reply name its declaration gives. */
+function reply2x(spec: UnitSpec, field: 'restartDelayMs' | 'stopTimeoutMs'): Record<string, number> {
+  const { name, unit } = UNIT_FIELDS[field].reply2x;
+  return { [name]: unit === 'ns' ? spec[field] * NS_PER_MS : spec[field] };
+}
 
 /** A model HealthCheck in wire form (the inverse of healthCheck). */
 export function wireHealthCheck(check: HealthCheck): WireHealthCheck {
@@ -33,24 +41,15 @@ export function serverStatus(status: UnitStatus): ServerStatus {
   return status;
 }
 
-/** Our statuses in the seed services API's terms: everything from pending to ready (and restarting) is `running`. */
-export function serviceStatus(status: UnitStatus): ServiceStatus {
-  switch (status) {
-    case 'pending':
-    case 'installing':
-    case 'starting':
-    case 'running':
-    case 'ready':
-    case 'restarting':
-      return 'running';
-    case 'stopped':
-    case 'completed':
-      return 'stopped';
-    case 'failed':
-      return 'failed';
-    default:
-      return 'unknown';
-  }
+/**
+ * Our statuses in the seed services API's terms, where running means "its process runs and its health port accepts
+ * connections": a unit with a health check is `running` once ready; without one, once its process runs. Waiting for
+ * needs, installing, starting or restarting is `unknown`: nothing answers yet.
+ */
+export function serviceStatus(status: UnitStatus, checked: boolean): ServiceStatus {
+  if (status === 'ready' || (status === 'running' && !checked)) return 'running';
+  if (status === 'failed') return 'failed';
+  return ENDED_WELL_STATUSES.has(status) ? 'stopped' : 'unknown';
 }
 
 /** A unit as a 2.x ServerInfo (snake_case; restart_delay and stop_timeout in nanoseconds). */
@@ -72,8 +71,8 @@ export function serverInfo(state: UnitState): ServerInfo {
     ...(state.pid === undefined ? {} : { pid: state.pid }),
     restart_policy: spec.restartPolicy,
     max_restarts: spec.maxRestarts,
-    restart_delay: spec.restartDelayMs * NS_PER_MS,
-    stop_timeout: spec.stopTimeoutMs * NS_PER_MS,
+    ...reply2x(spec, 'restartDelayMs'),
+    ...reply2x(spec, 'stopTimeoutMs'),
     restart_count: state.restartCount,
     exit_code: state.exitCode,
     ...(spec.healthCheck
@@ -103,7 +102,7 @@ export function serviceInfo(state: UnitState): ServiceInfo {
     user: spec.user ?? null,
     health_port: check?.type === 'tcp' ? check.port : check?.type === 'http' ? (check.port ?? state.port ?? null) : null,
     needs: needsToWire(spec.needs),
-    status: serviceStatus(state.status),
+    status: serviceStatus(state.status, check !== undefined),
     pid: state.pid ?? null,
     healthy: check ? (state.healthy ?? false) : null,
     restart_count: state.restartCount,
@@ -114,12 +113,11 @@ export function serviceInfo(state: UnitState): ServiceInfo {
   };
 }
 
-const INACTIVE: ReadonlySet<UnitStatus> = new Set(['stopped', 'completed']);
 
 /** GET /ready: `ready` when every active server runs with a known URL and every overlay is copied; `healthy` when every checked server passes. */
 export function readiness(states: readonly UnitState[], overlays: readonly ReadyOverlay[]): ReadyResponse {
   const servers = states.filter((s) => s.kind === 'server');
-  const active = servers.filter((s) => !INACTIVE.has(s.status));
+  const active = servers.filter((s) => !ENDED_WELL_STATUSES.has(s.status));
   const up = active.every((s) => (s.status === 'running' || s.status === 'ready') && s.url !== undefined);
   const copied = overlays.every((o) => o.copy_status === 'complete');
   return {

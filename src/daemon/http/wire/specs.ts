@@ -2,15 +2,28 @@
 import { posix } from 'node:path';
 import { badRequest } from '../../errors.js';
 import { normaliseSandboxPath, PathEscapeError } from '../../../contract/paths.js';
-import type { HealthCheck, Need, ProbeTiming, UnitSpec } from '../../../contract/unit.js';
+import type { HealthCheck, Need, ProbeTiming, UnitKind, UnitSpec } from '../../../contract/unit.js';
 import type { ServerStartOptions, ServiceDefinition, WireHealthCheck, WireNeeds } from '../../../contract/wire.js';
 import { restartHash } from '../../../contract/hash.js';
+import { defaultOf, probeTiming, UNIT_FIELDS, type FieldDecl, type UnitField } from '../../../contract/fields.js';
 
-/** 2.x defaults (its ServerStartOptions and HealthCheckConfig docs). */
-export const SERVER_DEFAULTS = { restartDelayMs: 1000, stopTimeoutMs: 10_000 } as const;
-const SERVER_PROBE: ProbeTiming = { intervalMs: 2000, timeoutMs: 1500, delayMs: 5000 };
-// Services have no 2.x defaults; a TCP probe is cheap, so they start probing at once.
-const SERVICE_PROBE: ProbeTiming = { intervalMs: 2000, timeoutMs: 1500, delayMs: 0 };
+/** A scalar field read from a request body by its declared wire name, else its declared default. */
+function wireField<F extends UnitField>(body: object, field: F, kind: UnitKind): UnitSpec[F] {
+  const decl: FieldDecl = UNIT_FIELDS[field];
+  const name = decl.wire?.[kind];
+  const given = name === undefined ? undefined : (body as Record<string, unknown>)[name];
+  return (given as UnitSpec[F] | undefined) ?? defaultOf(field);
+}
+
+/** The in-place scalar fields (restart policy and timing), the same in both APIs. */
+function policyFields(body: object, kind: UnitKind): Pick<UnitSpec, 'restartPolicy' | 'maxRestarts' | 'restartDelayMs' | 'stopTimeoutMs'> {
+  return {
+    restartPolicy: wireField(body, 'restartPolicy', kind),
+    maxRestarts: wireField(body, 'maxRestarts', kind),
+    restartDelayMs: wireField(body, 'restartDelayMs', kind),
+    stopTimeoutMs: wireField(body, 'stopTimeoutMs', kind),
+  };
+}
 
 /** Maps a validated POST /servers body onto a server unit. */
 export function serverSpec(body: ServerStartOptions): UnitSpec {
@@ -22,18 +35,15 @@ export function serverSpec(body: ServerStartOptions): UnitSpec {
     ...(body.install ? { install: body.install } : {}),
     cwd,
     ...(body.port === undefined ? {} : { port: body.port }),
-    strictPort: body.strict_port ?? false,
+    strictPort: wireField(body, 'strictPort', 'server'),
     env: { ...body.environment },
     // 2.x: "Path to .env file relative to path".
     ...(body.env_file ? { envFile: sandboxPath('servers', 'env_file', posix.resolve(cwd, body.env_file)) } : {}),
-    restartPolicy: body.restart_policy ?? 'never',
-    maxRestarts: body.max_restarts ?? 0,
-    restartDelayMs: body.restart_delay_ms ?? SERVER_DEFAULTS.restartDelayMs,
-    stopTimeoutMs: body.stop_timeout_ms ?? SERVER_DEFAULTS.stopTimeoutMs,
-    ...(body.health_check ? { healthCheck: healthCheck('servers', body.health_check, SERVER_PROBE, 'http') } : {}),
+    ...policyFields(body, 'server'),
+    ...(body.health_check ? { healthCheck: healthCheck('servers', body.health_check, '2.x', 'http') } : {}),
     needs: {},
     overlays: [...(body.depends_on ?? [])],
-    labels: {},
+    labels: defaultOf('labels'),
   });
 }
 
@@ -51,11 +61,8 @@ export function serviceSpec(name: string, body: ServiceDefinition): UnitSpec {
     env: { ...body.env },
     ...(body.env_file ? { envFile: sandboxPath('services', 'env_file', posix.resolve(cwd, body.env_file)) } : {}),
     ...(body.user ? { user: body.user } : {}),
-    restartPolicy: body.restart_policy ?? 'never',
-    maxRestarts: body.max_restarts ?? 0,
-    restartDelayMs: body.restart_delay_ms ?? SERVER_DEFAULTS.restartDelayMs,
-    stopTimeoutMs: body.stop_timeout_ms ?? SERVER_DEFAULTS.stopTimeoutMs,
-    ...(check ? { healthCheck: healthCheck('services', check, SERVICE_PROBE, 'tcp', body.health_port) } : {}),
+    ...policyFields(body, 'service'),
+    ...(check ? { healthCheck: healthCheck('services', check, 'compute', 'tcp', body.health_port) } : {}),
     needs: needsFromWire(body.needs),
     overlays: [],
     labels: {},
@@ -75,15 +82,13 @@ function sandboxPath(label: string, field: string, path: string): string {
 export function healthCheck(
   label: string,
   wire: WireHealthCheck,
-  defaults: ProbeTiming,
+  /** 2.x servers start probing 5 s after the start (its HealthCheckConfig docs); services have no 2.x defaults, and
+   *  a TCP probe is cheap, so they take compute's (probing at once). */
+  defaults: '2.x' | 'compute',
   portAlone: 'tcp' | 'http',
   fallbackPort?: number,
 ): HealthCheck {
-  const timing: ProbeTiming = {
-    intervalMs: wire.interval_ms ?? defaults.intervalMs,
-    timeoutMs: wire.timeout_ms ?? defaults.timeoutMs,
-    delayMs: wire.delay_ms ?? defaults.delayMs,
-  };
+  const timing: ProbeTiming = probeTiming({ intervalMs: wire.interval_ms, timeoutMs: wire.timeout_ms, delayMs: wire.delay_ms }, defaults === '2.x');
   const probes = (['path', 'log', 'exec'] as const).filter((key) => wire[key] !== undefined);
   if (probes.length > 1) throw badRequest(`${label}: "health_check" takes only one of path, log, exec (got ${probes.join(', ')})`);
   const port = wire.port ?? fallbackPort;

@@ -19,19 +19,22 @@ function state(spec: UnitSpec, extra: Partial<UnitState> = {}): UnitState {
 }
 
 describe('status mapping', () => {
+  // The seed's running is "its process runs and its health port accepts connections" (issue 13: a service waiting
+  // for its needs was reported running with pid null).
   it.each([
-    ['pending', 'starting', 'running'],
-    ['installing', 'installing', 'running'],
-    ['starting', 'starting', 'running'],
-    ['running', 'running', 'running'],
-    ['ready', 'ready', 'running'],
-    ['restarting', 'restarting', 'running'],
-    ['stopped', 'stopped', 'stopped'],
-    ['failed', 'failed', 'failed'],
-    ['completed', 'stopped', 'stopped'],
-  ] as const)('%s → server %s, service %s', (status: UnitStatus, server, service) => {
+    ['pending', 'starting', 'unknown', 'unknown'],
+    ['installing', 'installing', 'unknown', 'unknown'],
+    ['starting', 'starting', 'unknown', 'unknown'],
+    ['running', 'running', 'unknown', 'running'],
+    ['ready', 'ready', 'running', 'running'],
+    ['restarting', 'restarting', 'unknown', 'unknown'],
+    ['stopped', 'stopped', 'stopped', 'stopped'],
+    ['failed', 'failed', 'failed', 'failed'],
+    ['completed', 'stopped', 'stopped', 'stopped'],
+  ] as const)('%s → server %s, service with a check %s, without %s', (status: UnitStatus, server, checked, unchecked) => {
     expect(serverStatus(status)).toBe(server);
-    expect(serviceStatus(status)).toBe(service);
+    expect(serviceStatus(status, true)).toBe(checked);
+    expect(serviceStatus(status, false)).toBe(unchecked);
   });
 });
 
@@ -75,7 +78,7 @@ describe('serverInfo', () => {
 describe('serviceInfo', () => {
   it('reports the seed API view', () => {
     const spec = serviceSpec('redis', { cmd: 'redis-server', args: ['--port', '6379'], health_port: 6379, needs: ['db'] });
-    expect(serviceInfo(state(spec, { status: 'starting', pid: 9, healthy: false }))).toEqual({
+    expect(serviceInfo(state(spec, { status: 'ready', pid: 9, healthy: true }))).toEqual({
       name: 'redis',
       cmd: 'redis-server',
       args: ['--port', '6379'],
@@ -86,7 +89,7 @@ describe('serviceInfo', () => {
       needs: ['db'],
       status: 'running',
       pid: 9,
-      healthy: false,
+      healthy: true,
       restart_count: 0,
       exit_code: null,
       created_at: '2026-01-01T00:00:00.000Z',
