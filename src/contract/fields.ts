@@ -19,6 +19,8 @@ export interface FieldDecl {
   default?: unknown;
   /** Its JSON schema as part of a UnitSpec (PUT /v1/units), and of a request body where the wire form is the same. */
   schema: object;
+  /** A spec may leave it out (an optional field of UnitSpec). */
+  optional?: true;
   apply: ApplyRule;
 }
 
@@ -42,7 +44,7 @@ export const UNIT_FIELDS = {
     },
     apply: 'restart',
   },
-  install: { yaml: { server: ['install'] }, wire: { server: 'install' }, schema: { type: 'string' }, apply: 'restart' },
+  install: { yaml: { server: ['install'] }, wire: { server: 'install' }, optional: true, schema: { type: 'string' }, apply: 'restart' },
   cwd: {
     yaml: { server: ['path'], service: ['working_dir'] },
     wire: { server: 'path', service: 'working_dir' },
@@ -50,7 +52,7 @@ export const UNIT_FIELDS = {
     schema: { type: 'string', pattern: '^/', description: 'an absolute sandbox path' },
     apply: 'restart',
   },
-  port: { yaml: { server: ['port'] }, wire: { server: 'port' }, schema: { type: 'integer', minimum: 1, maximum: 65535 }, apply: 'restart' },
+  port: { yaml: { server: ['port'] }, wire: { server: 'port' }, optional: true, schema: { type: 'integer', minimum: 1, maximum: 65535 }, apply: 'restart' },
   strictPort: { yaml: { server: ['strict_port'] }, wire: { server: 'strict_port' }, default: false, schema: { type: 'boolean' }, apply: 'restart' },
   env: {
     yaml: { server: ['environment'], service: ['env'] },
@@ -59,8 +61,8 @@ export const UNIT_FIELDS = {
     schema: stringMap,
     apply: 'restart',
   },
-  envFile: { yaml: { server: ['env_file'], service: ['env_file'] }, wire: { server: 'env_file', service: 'env_file' }, schema: { type: 'string' }, apply: 'restart' },
-  user: { yaml: { service: ['user'] }, wire: { service: 'user' }, schema: { type: 'string', minLength: 1 }, apply: 'restart' },
+  envFile: { yaml: { server: ['env_file'], service: ['env_file'] }, wire: { server: 'env_file', service: 'env_file' }, optional: true, schema: { type: 'string' }, apply: 'restart' },
+  user: { yaml: { service: ['user'] }, wire: { service: 'user' }, optional: true, schema: { type: 'string', minLength: 1 }, apply: 'restart' },
   restartPolicy: {
     yaml: { server: ['restart_policy'], service: ['restart_policy'] },
     wire: { server: 'restart_policy', service: 'restart_policy' },
@@ -95,6 +97,7 @@ export const UNIT_FIELDS = {
     yaml: { server: ['health_check'], service: ['health_check', 'health_port'] },
     wire: { server: 'health_check', service: 'health_check' },
     schema: HEALTH_CHECK_SCHEMA,
+    optional: true,
     apply: 'in-place',
   },
   needs: {
@@ -145,4 +148,26 @@ export function isRestartField(key: string): boolean {
   const decl = (UNIT_FIELDS as Record<string, FieldDecl | undefined>)[key];
   // Why "not declared → restart": a field added to a spec without a declaration fails safe (it replaces the unit).
   return decl === undefined || decl.apply === 'restart';
+}
+
+/** The JSON schema of a whole UnitSpec, from the declarations: PUT /v1/units validates each spec with it. */
+export function unitSpecSchema(): object {
+  const fields = Object.entries(UNIT_FIELDS) as [UnitField, FieldDecl][];
+  return {
+    type: 'object',
+    required: fields.filter(([, decl]) => !decl.optional).map(([field]) => field),
+    properties: Object.fromEntries(fields.map(([field, decl]) => [field, decl.schema])),
+    additionalProperties: false,
+  };
+}
+
+/** The schemas of the scalar fields a request body of `kind` names as the spec does (same value, same unit). */
+export function wireScalarSchemas(kind: UnitKind, fields: readonly UnitField[]): Record<string, object> {
+  const entries = fields.map((field): [string, object] => {
+    const decl: FieldDecl = UNIT_FIELDS[field];
+    const name = decl.wire?.[kind];
+    if (name === undefined) throw new Error(`unit field ${field} has no wire name for ${kind}s`);
+    return [name, decl.schema];
+  });
+  return Object.fromEntries(entries);
 }

@@ -12,9 +12,9 @@ export const UNIT_NAME_SCHEMA = {
 } as const;
 
 const port = { type: 'integer', minimum: 1, maximum: 65535 } as const;
-const positiveMs = { type: 'integer', minimum: 1, maximum: MAX_MS } as const;
 const durationMs = { type: 'integer', minimum: 0, maximum: MAX_MS } as const;
-const timing = { intervalMs: positiveMs, timeoutMs: positiveMs, delayMs: durationMs } as const;
+// As on the wire before these declarations: 0 is accepted (config's own schema asks for at least 1 ms).
+const timing = { intervalMs: durationMs, timeoutMs: durationMs, delayMs: durationMs } as const;
 const timingRequired = ['intervalMs', 'timeoutMs', 'delayMs'] as const;
 const command = { type: 'string', minLength: 1 } as const;
 

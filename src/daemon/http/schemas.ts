@@ -1,21 +1,18 @@
 // JSON schemas of the request bodies. A `description` is the expectation shown in a 400 message
-// ("\"port\" must be <description>"); fields without one are described from their type.
+// ("\"port\" must be <description>"); fields without one are described from their type. The unit fields' schemas come
+// from their declarations (contract/fields.ts), so a field is validated the same way in every body that carries it.
+import { unitSpecSchema, wireScalarSchemas, type UnitField } from '../../contract/fields.js';
+import { MAX_MS, UNIT_NAME_SCHEMA as name } from '../../contract/spec-schema.js';
 
-/** What a unit name may be: it names files in the state folder, so no slashes. */
-export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$';
-const name = {
-  type: 'string',
-  pattern: NAME_PATTERN,
-  description: 'a name of letters, digits, ".", "_" or "-" (at most 63, starting with a letter or digit)',
-} as const;
 const port = { type: 'integer', minimum: 1, maximum: 65535 } as const;
-const count = { type: 'integer', minimum: 0 } as const;
+const durationMs = { type: 'integer', minimum: 0, maximum: MAX_MS } as const;
 const text = { type: 'string' } as const;
 const command = { type: 'string', minLength: 1 } as const;
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } } as const;
 const stringList = { type: 'array', items: { type: 'string' } } as const;
-const restartPolicy = { enum: ['never', 'on-failure', 'always'] } as const;
 const needCondition = { enum: ['healthy', 'started', 'completed'] } as const;
+// The restart policy and its timing: named and valued alike in both APIs.
+const POLICY_FIELDS: readonly UnitField[] = ['restartPolicy', 'maxRestarts', 'restartDelayMs', 'stopTimeoutMs'];
 
 /** A health check in snake_case: `path` (HTTP), `port` (TCP, or the HTTP port), `log` (regex) or `exec` (command). */
 const wireHealthCheck = {
@@ -25,9 +22,9 @@ const wireHealthCheck = {
     port,
     log: { type: 'string', minLength: 1 },
     exec: command,
-    interval_ms: count,
-    timeout_ms: count,
-    delay_ms: count,
+    interval_ms: durationMs,
+    timeout_ms: durationMs,
+    delay_ms: durationMs,
   },
   additionalProperties: false,
 } as const;
@@ -61,14 +58,9 @@ export const serverStartSchema = {
     path: text,
     env_file: text,
     environment: stringMap,
-    port,
-    strict_port: { type: 'boolean' },
+    ...wireScalarSchemas('server', ['port', 'strictPort', ...POLICY_FIELDS]),
     autostart: { type: 'boolean' },
     depends_on: stringList,
-    restart_policy: restartPolicy,
-    max_restarts: count,
-    restart_delay_ms: count,
-    stop_timeout_ms: count,
     health_check: wireHealthCheck,
     overlay: overlayCreate,
     overlays: { type: 'array', items: overlayCreate },
@@ -85,7 +77,7 @@ export const serviceDefinitionSchema = {
     env: stringMap,
     env_file: text,
     working_dir: text,
-    user: { type: 'string', minLength: 1 },
+    ...wireScalarSchemas('service', ['user']),
     health_port: port,
     health_check: wireHealthCheck,
     needs: {
@@ -103,10 +95,7 @@ export const serviceDefinitionSchema = {
         },
       ],
     },
-    restart_policy: restartPolicy,
-    max_restarts: count,
-    restart_delay_ms: count,
-    stop_timeout_ms: count,
+    ...wireScalarSchemas('service', POLICY_FIELDS),
   },
   additionalProperties: false,
 } as const;
@@ -120,7 +109,8 @@ export const commandSchema = {
     cwd: text,
     env: stringMap,
     background: { type: 'boolean' },
-    timeout: { type: 'number', exclusiveMinimum: 0, description: 'a number of seconds greater than 0' },
+    // Node's timers take at most 2^31 − 1 ms; a larger timeout would fire at once.
+    timeout: { type: 'number', exclusiveMinimum: 0, maximum: Math.floor(MAX_MS / 1000), description: `a number of seconds greater than 0 and at most ${Math.floor(MAX_MS / 1000)}` },
     shell: { type: 'string', minLength: 1 },
     stream: { type: 'boolean' },
   },
@@ -143,72 +133,8 @@ export const folderSchema = {
   additionalProperties: false,
 } as const;
 
-const timing = { intervalMs: count, timeoutMs: count, delayMs: count } as const;
-const timingRequired = ['intervalMs', 'timeoutMs', 'delayMs'] as const;
-
-/** A HealthCheck of the unit model. */
-const healthCheck = {
-  description: 'a health check of type http, tcp, log or exec',
-  type: 'object',
-  required: ['type'],
-  properties: { type: { enum: ['http', 'tcp', 'log', 'exec'] } },
-  // Reports the errors of the branch named by `type` only, instead of one per branch.
-  discriminator: { propertyName: 'type' },
-  oneOf: [
-    {
-      properties: { type: { const: 'http' }, path: wireHealthCheck.properties.path, port, ...timing },
-      required: ['path', ...timingRequired],
-      additionalProperties: false,
-    },
-    { properties: { type: { const: 'tcp' }, port, ...timing }, required: ['port', ...timingRequired], additionalProperties: false },
-    {
-      properties: { type: { const: 'log' }, pattern: { type: 'string', minLength: 1 }, ...timing },
-      required: ['pattern', ...timingRequired],
-      additionalProperties: false,
-    },
-    { properties: { type: { const: 'exec' }, command, ...timing }, required: ['command', ...timingRequired], additionalProperties: false },
-  ],
-} as const;
-
-/** A UnitSpec (src/model/unit.ts), as config/ produces it. */
-const unitSpec = {
-  type: 'object',
-  required: ['name', 'kind', 'command', 'cwd', 'strictPort', 'env', 'restartPolicy', 'maxRestarts', 'restartDelayMs', 'stopTimeoutMs', 'needs', 'overlays', 'labels', 'hash'],
-  properties: {
-    name,
-    kind: { enum: ['server', 'service'] },
-    command: {
-      description: 'a non-empty string or a non-empty list of strings',
-      anyOf: [command, { type: 'array', items: { type: 'string' }, minItems: 1 }],
-    },
-    install: text,
-    cwd: { type: 'string', pattern: '^/', description: 'an absolute sandbox path' },
-    port,
-    strictPort: { type: 'boolean' },
-    env: stringMap,
-    envFile: text,
-    user: { type: 'string', minLength: 1 },
-    restartPolicy,
-    maxRestarts: count,
-    restartDelayMs: count,
-    stopTimeoutMs: count,
-    healthCheck,
-    needs: {
-      type: 'object',
-      propertyNames: name,
-      additionalProperties: {
-        type: 'object',
-        required: ['condition', 'restart'],
-        properties: { condition: needCondition, restart: { type: 'boolean' } },
-        additionalProperties: false,
-      },
-    },
-    overlays: stringList,
-    labels: stringMap,
-    hash: { type: 'string', minLength: 1 },
-  },
-  additionalProperties: false,
-} as const;
+/** A UnitSpec (src/contract/unit.ts), as config/ produces it: its schema is built from the field declarations. */
+const unitSpec = unitSpecSchema();
 
 /** PUT /v1/units: a batch of unit specs. */
 export const unitBatchSchema = {

@@ -1,15 +1,13 @@
-// Checks a batch of unit specs against each other and the units that exist, before anything changes.
+// Checks a batch of unit specs against each other and the units that exist, before anything changes. Each spec's own
+// shape (names, paths, values) was checked once, at the daemon's door, by the request schema.
 import { PROJECT_LABEL, type UnitSpec } from '../../contract/unit.js';
 import { findCycles } from '../../contract/graph.js';
 import { badRequest, conflict } from '../errors.js';
-
-const SLUG = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 
 /** Throws a 400 DaemonError for a batch that cannot be applied as a whole, or 409 for another project's unit. */
 export function validateBatch(specs: UnitSpec[], existing: ReadonlyMap<string, { spec: UnitSpec }>): void {
   const batch = new Map<string, UnitSpec>();
   for (const spec of specs) {
-    if (!SLUG.test(spec.name)) throw badRequest(`unit name "${spec.name}" is not a URL-safe slug (letters, digits, -, _, .)`);
     if (batch.has(spec.name)) throw badRequest(`unit "${spec.name}" appears twice in one request`);
     batch.set(spec.name, spec);
     const owner = existing.get(spec.name)?.spec.labels[PROJECT_LABEL];

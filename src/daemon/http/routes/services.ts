@@ -7,7 +7,7 @@ import { validateBody } from '../validate.js';
 import { serviceInfo } from '../wire/replies.js';
 import { serviceSpec } from '../wire/specs.js';
 import { byName, refuseOtherKind, requireUnit } from './common.js';
-import { NAME_PATTERN } from '../schemas.js';
+import { NAME_PATTERN } from '../../../contract/paths.js';
 
 /** PUT/GET/DELETE /v1/services/{name}, POST /v1/services/{name}/start|stop, GET /v1/services. */
 export const serviceRoutes: Route[] = [
