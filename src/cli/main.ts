@@ -1,5 +1,6 @@
 // The entry point of the `compute` command: picks the command, runs it, and turns every error into an exit code.
 import { CLIError, EXIT } from './errors.js';
+import { SandboxApiError } from '../sdk/errors.js';
 import { processIO, type CliIO, type Command } from './io.js';
 
 type CommandModule = { run: Command };
@@ -62,6 +63,11 @@ export function reportError(error: unknown, io: CliIO): number {
   if (error instanceof CLIError) {
     io.stderr(`compute: ${error.message}\n`);
     return error.exitCode;
+  }
+  // A daemon that failed or went away is no bug of the command: one line, exit 1 (issue 13: `internal error`).
+  if (error instanceof SandboxApiError) {
+    io.stderr(`compute: ${error.message}\n`);
+    return EXIT.failed;
   }
   const message = error instanceof Error ? error.message : String(error);
   io.stderr(`compute: internal error: ${message}\n`);

@@ -3,6 +3,12 @@ import { createHash } from 'node:crypto';
 import { isRestartField } from './fields.js';
 import type { UnitSpec } from './unit.js';
 
+/** Whether a unit running `current` must be replaced (stopped, started anew) to take `desired`: their hashes differ.
+ *  The plan decides with it; the 2.x and services routes, which have no plan, decide with it too. */
+export function needsReplace(current: Pick<UnitSpec, 'hash'>, desired: Pick<UnitSpec, 'hash'>): boolean {
+  return current.hash !== desired.hash;
+}
+
 /**
  * sha256 (hex) of every field of the spec but those declared in-place or identity (contract/fields.ts): an exclusion
  * list, as docker compose's service hash, so a field added later restarts the unit unless declared otherwise. The text

@@ -1,5 +1,6 @@
 // The unit model shared by every layer: what a unit is asked to be (UnitSpec) and what it is (UnitState).
 // Servers and services are two YAML sections over this one model (DESIGN.md §3).
+import type { UnitReason } from './reason.js';
 
 /** Which YAML section a unit came from. */
 export type UnitKind = 'server' | 'service';
@@ -101,8 +102,8 @@ export interface UnitState {
   kind: UnitKind;
   spec: UnitSpec;
   status: UnitStatus;
-  /** Why the unit is in this status (e.g. `dependency redis failed`, `waiting for overlay app`). */
-  reason?: string;
+  /** Why the unit is in this status, as data (the CLI renders it). */
+  reason?: UnitReason;
   pid?: number;
   /** Port in use: the assigned one, or the one detected from the process tree. */
   port?: number;
@@ -126,7 +127,7 @@ export interface UnitEvent {
   unit: string;
   from: UnitStatus;
   to: UnitStatus;
-  reason?: string;
+  reason?: UnitReason;
 }
 
 /** The label that names the project a unit belongs to. */

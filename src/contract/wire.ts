@@ -1,6 +1,7 @@
 // The daemon's wire types: request bodies and replies of its HTTP API, shared by the routes and the SDK client.
 // Servers use the ComputeSDK 2.x names (snake_case) so that the real computesdk@2.5.4 client works unchanged.
-import type { NeedCondition, RestartPolicy, UnitEvent, UnitState } from './unit.js';
+import type { UnitReason } from './reason.js';
+import type { NeedCondition, RestartPolicy, UnitEvent, UnitSpec, UnitState } from './unit.js';
 
 /** A stream a unit's output can be read from. */
 export type LogStream = 'combined' | 'stdout' | 'stderr';
@@ -112,8 +113,8 @@ export interface ServerInfo {
   health_check?: WireHealthCheck;
   healthy?: boolean;
   health_status?: WireHealthStatus;
-  /** Our addition: why the server is in this status (e.g. a failed install's output). */
-  reason?: string;
+  /** Our addition: why the server is in this status, as data (e.g. a failed install's exit and output). */
+  reason?: UnitReason;
   created_at: string;
   updated_at: string;
 }
@@ -198,10 +199,17 @@ export interface ServiceInfo {
   healthy: boolean | null;
   restart_count: number;
   exit_code: number | null;
-  /** Our addition: why the service is in this status. */
-  reason?: string;
+  /** Our addition: why the service is in this status, as data. */
+  reason?: UnitReason;
   created_at: string;
   updated_at: string;
+}
+
+/** PUT /v1/units: specs to define or update, and which of them the plan replaces (a new process for an active one).
+ *  Without `replace`, the daemon compares restart hashes itself. */
+export interface UnitBatch {
+  units: UnitSpec[];
+  replace?: string[];
 }
 
 /** One line of GET /v1/events: first a snapshot, then one line per change. */

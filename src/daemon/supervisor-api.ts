@@ -27,10 +27,11 @@ export interface Supervisor {
   get(name: string): UnitState | undefined;
   /**
    * Defines units or updates their specs, all or none (the batch is validated first: needs must name units that
-   * exist in the batch or already). A running unit whose hash changed is replaced: stopped, then started with the
-   * new spec. A changed spec with the same hash is updated in place (e.g. a new restart policy), without a restart.
+   * exist in the batch or already). An active unit named in `replace` is replaced: stopped, then started with the new
+   * spec. Any other changed spec is updated in place (e.g. a new restart policy), without a restart. The caller
+   * decides which (the plan, or a route by contract/hash's needsReplace); the supervisor does not decide again.
    */
-  upsert(specs: UnitSpec[]): Promise<UnitState[]>;
+  upsert(specs: UnitSpec[], replace: ReadonlySet<string>): Promise<UnitState[]>;
   /**
    * Starts units that are not running, and their needs (each waits for its needs' conditions); resolves as soon as
    * every start is under way (status pending or later) with the named units' states; progress is reported by

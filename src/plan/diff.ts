@@ -1,12 +1,23 @@
-// The plan: what must change in a sandbox to make it match a Spec. Pure: desired and actual in, actions out.
-import type { Spec } from '../contract/spec.js';
+// The plan: what must change in a sandbox to make it match a Spec, and the exact calls that do it. Pure: desired and
+// actual in, changes (with their causes) and operations out.
+import { buildGraph } from '../contract/graph.js';
+import { needsReplace } from '../contract/hash.js';
 import type { OverlayRecord, OverlaySpec } from '../contract/overlay.js';
+import type { Spec } from '../contract/spec.js';
+import { WANTED_STATUSES } from '../contract/status.js';
 import { PROJECT_LABEL, type UnitKind, type UnitSpec, type UnitState, type UnitStatus } from '../contract/unit.js';
 import { changedFields, sameValue } from './fields.js';
-import { buildGraph } from '../contract/graph.js';
+import { operationsOf, type Operation } from './operations.js';
 
 /** What happens to a unit: `update` takes changed fields in place without a restart (e.g. a new restart policy). */
 export type UnitAction = 'create' | 'replace' | 'update' | 'start' | 'remove' | 'unchanged';
+
+/** Why a unit changes beyond its changed fields, as data (the CLI renders it). */
+export type ChangeCause =
+  /** Unchanged, but not running: it is started again. */
+  | { kind: 'not_running'; status: UnitStatus }
+  /** Replaced because a need it restarts with (`restart: true`) is replaced. */
+  | { kind: 'need_replaced'; need: string };
 
 /** The plan for one unit. `changed` lists the fields (YAML names) behind a replace or update. */
 export interface UnitChange {
@@ -14,18 +25,20 @@ export interface UnitChange {
   kind: UnitKind;
   action: UnitAction;
   changed?: string[];
-  /** Why, in words: `status failed`, `needs db (restart: true)`. */
-  reason?: string;
+  cause?: ChangeCause;
 }
 
 /** What happens to an overlay. */
 export type OverlayAction = 'create' | 'resync' | 'remove' | 'unchanged';
 
+/** Why an overlay is copied again. */
+export type OverlayCause = { kind: 'changed' } | { kind: 'copy_failed' };
+
 /** The plan for one overlay. */
 export interface OverlayChange {
   id: string;
   action: OverlayAction;
-  reason?: string;
+  cause?: OverlayCause;
 }
 
 /** Everything an apply would do, units in dependency order (needs first), plus names it must not touch. */
@@ -33,6 +46,8 @@ export interface Plan {
   project: string;
   units: UnitChange[];
   overlays: OverlayChange[];
+  /** The calls an apply makes, in order: exactly this list, nothing else. */
+  operations: Operation[];
   /** Units the file asks for that exist in the sandbox but belong to another project (or to none). */
   conflicts: string[];
 }
@@ -42,9 +57,6 @@ export interface ActualState {
   units: UnitState[];
   overlays: OverlayRecord[];
 }
-
-// A unit in one of these is as the file wants it; anything else (stopped, failed) is started again.
-const SETTLED_OR_ON_ITS_WAY: ReadonlySet<UnitStatus> = new Set(['pending', 'installing', 'starting', 'running', 'ready', 'restarting', 'completed']);
 
 /**
  * Diffs the desired Spec against the actual state. With `only`, the plan covers those units and their transitive
@@ -70,7 +82,9 @@ export function diff(desired: Spec, actual: ActualState, options: { only?: strin
       }
     }
   }
-  return { project: desired.name, units: [...changes.values()], overlays: diffOverlays(desired, actual.overlays, !options.only), conflicts };
+  const units = [...changes.values()];
+  const overlays = diffOverlays(desired, actual.overlays, !options.only);
+  return { project: desired.name, units, overlays, operations: operationsOf(units, overlays), conflicts };
 }
 
 /** True when applying the plan would change nothing. */
@@ -81,10 +95,10 @@ export function isEmptyPlan(plan: Plan): boolean {
 function unitChange(spec: UnitSpec, current: UnitState | undefined): UnitChange {
   const base = { name: spec.name, kind: spec.kind };
   if (!current) return { ...base, action: 'create' };
-  if (current.spec.hash !== spec.hash) return { ...base, action: 'replace', changed: changedFields(spec, current.spec) };
+  if (needsReplace(current.spec, spec)) return { ...base, action: 'replace', changed: changedFields(spec, current.spec) };
   const changed = changedFields(spec, current.spec);
-  if (!SETTLED_OR_ON_ITS_WAY.has(current.status)) {
-    return { ...base, action: 'start', reason: `status ${current.status}`, ...(changed.length > 0 ? { changed } : {}) };
+  if (!WANTED_STATUSES.has(current.status)) {
+    return { ...base, action: 'start', cause: { kind: 'not_running', status: current.status }, ...(changed.length > 0 ? { changed } : {}) };
   }
   if (changed.length > 0 || !sameValue(spec.labels, current.spec.labels)) return { ...base, action: 'update', changed };
   return { ...base, action: 'unchanged' };
@@ -96,7 +110,7 @@ function cascadeRestarts(units: Record<string, UnitSpec>, changes: Map<string, U
     if (change.action === 'create' || change.action === 'replace') continue;
     const spec = units[name];
     const trigger = Object.entries(spec?.needs ?? {}).find(([need, { restart }]) => restart && changes.get(need)?.action === 'replace');
-    if (trigger) changes.set(name, { ...change, action: 'replace', reason: `needs ${trigger[0]} (restart: true)` });
+    if (trigger) changes.set(name, { ...change, action: 'replace', cause: { kind: 'need_replaced', need: trigger[0] } });
   }
 }
 
@@ -115,7 +129,7 @@ function diffOverlays(desired: Spec, actual: OverlayRecord[], removeExtra: boole
 function overlayChange(spec: OverlaySpec, record: OverlayRecord | undefined): OverlayChange {
   if (!record) return { id: spec.id, action: 'create' };
   const same = record.source === spec.source && record.target === spec.target && record.strategy === spec.strategy && sameValue(record.ignore, spec.ignore);
-  if (!same) return { id: spec.id, action: 'resync', reason: 'changed' };
-  if (record.copy_status === 'failed') return { id: spec.id, action: 'resync', reason: 'last copy failed' };
+  if (!same) return { id: spec.id, action: 'resync', cause: { kind: 'changed' } };
+  if (record.copy_status === 'failed') return { id: spec.id, action: 'resync', cause: { kind: 'copy_failed' } };
   return { id: spec.id, action: 'unchanged' };
 }

@@ -1,15 +1,18 @@
-// Applying a plan to a sandbox: stop and remove what goes, upsert what changes, start what must run, then wait
-// until every unit in scope has settled. Each apply reads the actual state afresh (level-based).
-import type { Spec } from '../contract/spec.js';
+// Applying a plan to a sandbox: execute exactly the plan's operations, then wait until every unit in scope has
+// settled. Each apply reads the actual state afresh (level-based); its result is one outcome the CLI switches on.
+import { blockedBy, type UnitReason } from '../contract/reason.js';
 import type { OverlayRecord, OverlaySpec } from '../contract/overlay.js';
+import type { Spec } from '../contract/spec.js';
+import { SETTLED_STATUSES } from '../contract/status.js';
 import { PROJECT_LABEL, type UnitEvent, type UnitKind, type UnitSpec, type UnitState, type UnitStatus } from '../contract/unit.js';
 import { diff, type Plan, type UnitAction } from '../plan/diff.js';
-import { UnitTracker, type EventSource } from './track.js';
+import type { Operation } from '../plan/operations.js';
+import { UnitTracker, type EventSource, type WaitResult } from './track.js';
 
 /** The part of a sandbox client an apply uses (the SDK client satisfies it). */
 export interface ApplyTarget extends EventSource {
   units(): Promise<UnitState[]>;
-  applyUnits(specs: UnitSpec[]): Promise<unknown>;
+  applyUnits(specs: UnitSpec[], replace: string[]): Promise<unknown>;
   /** Resolves with the named units' states once their starts are under way. */
   startUnits(names: string[]): Promise<UnitState[]>;
   stopUnits(names: string[]): Promise<unknown>;
@@ -27,18 +30,26 @@ export interface UnitOutcome {
   kind: UnitKind;
   action: UnitAction;
   status: UnitStatus | 'removed';
-  reason?: string;
+  reason?: UnitReason;
   /** The need whose failure kept this unit from starting. */
   blockedBy?: string;
+  /** It failed, restarted or exited non-zero while the apply waited, whatever its status is now. */
+  troubled?: true;
   url?: string;
 }
 
-/** The result of an apply: the plan, each unit's outcome, and whether everything settled well in time. */
+/** How an apply ended: everything settled well, some units failed, the wait ran out, or the daemon went away. */
+export type ApplyOutcome =
+  | { kind: 'done' }
+  | { kind: 'failed'; units: string[] }
+  | { kind: 'timed_out'; waiting: string[] }
+  | { kind: 'daemon_lost'; error: string };
+
+/** The result of an apply: the plan, each unit's outcome, and how it ended. */
 export interface ApplyResult {
   plan: Plan;
   units: UnitOutcome[];
-  ok: boolean;
-  timedOut: boolean;
+  outcome: ApplyOutcome;
 }
 
 /** Options of apply. */
@@ -56,23 +67,32 @@ export interface ApplyOptions {
   signal?: AbortSignal;
 }
 
+// A unit that goes to one of these while the apply waits did not come up cleanly (issue 13: a crash-looping unit
+// was reported ready because it was, for a moment, between two crashes).
+const TROUBLE: ReadonlySet<UnitStatus> = new Set(['restarting', 'failed']);
+
 /** Plans against the sandbox's actual state and applies the difference. Throws PlanConflictError on a name clash. */
 export async function apply(target: ApplyTarget, desired: Spec, options: ApplyOptions = {}): Promise<ApplyResult> {
   const controller = new AbortController();
   const onAbort = () => controller.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
+  const troubled = new Set<string>();
+  const onEvent = (event: UnitEvent, state: UnitState) => {
+    if (TROUBLE.has(event.to)) troubled.add(event.unit);
+    options.onEvent?.(event, state);
+  };
   try {
-    const tracker = await UnitTracker.subscribe(target, controller.signal, options.onEvent);
+    const tracker = await UnitTracker.subscribe(target, controller.signal, onEvent);
     const [units, overlays] = await Promise.all([target.units(), target.overlays.list()]);
     const plan = diff(desired, { units, overlays }, options.only ? { only: options.only } : {});
     if (plan.conflicts.length > 0) throw new PlanConflictError(plan.conflicts, units);
     options.onPlan?.(plan);
-    for (const state of await execute(target, desired, plan)) tracker.offer(state);
+    for (const state of await execute(target, desired, plan.operations)) tracker.offer(state);
     const scope = plan.units.filter((unit) => unit.action !== 'remove').map((unit) => unit.name);
-    const timedOut = options.wait === false ? false : !(await tracker.settle(scope, options.timeoutMs, controller.signal));
-    const outcomes = outcomesOf(plan, tracker);
-    const ok = !timedOut && outcomes.every((unit) => unit.status !== 'failed' && unit.status !== 'stopped');
-    return { plan, units: outcomes, ok, timedOut };
+    const settledOrTroubled = () => scope.every((name) => troubled.has(name) || isSettled(tracker.get(name)));
+    const waited: WaitResult = options.wait === false ? 'met' : await tracker.until(settledOrTroubled, options.timeoutMs, controller.signal);
+    const outcomes = outcomesOf(plan, tracker, troubled);
+    return { plan, units: outcomes, outcome: outcomeOf(waited, outcomes, tracker) };
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     controller.abort();
@@ -94,39 +114,70 @@ export class PlanConflictError extends Error {
   }
 }
 
-// The changes in a safe order: stop what is replaced or removed (the daemon stops dependents first), remove, upsert
-// the new specs, sync overlays, then start; the daemon starts each unit as soon as its own needs are met.
-async function execute(target: ApplyTarget, desired: Spec, plan: Plan): Promise<UnitState[]> {
-  const named = (...actions: UnitAction[]) => plan.units.filter((unit) => actions.includes(unit.action)).map((unit) => unit.name);
-  const toStop = named('replace', 'remove');
-  if (toStop.length > 0) await target.stopUnits(toStop);
-  const toRemove = named('remove');
-  if (toRemove.length > 0) await target.removeUnits(toRemove);
+/** Executes the plan's operations, in order, one call each; returns the states the start replied with. */
+export async function execute(target: ApplyTarget, desired: Spec, operations: readonly Operation[]): Promise<UnitState[]> {
   const labels = { [PROJECT_LABEL]: desired.name };
-  for (const change of plan.overlays) {
-    const spec = desired.overlays.find((overlay) => overlay.id === change.id);
-    if ((change.action === 'create' || change.action === 'resync') && spec) await target.overlays.create({ ...spec, labels });
-    if (change.action === 'remove') await target.overlays.destroy(change.id);
+  let started: UnitState[] = [];
+  for (const operation of operations) {
+    switch (operation.call) {
+      case 'stop':
+        await target.stopUnits(operation.units);
+        break;
+      case 'remove':
+        await target.removeUnits(operation.units);
+        break;
+      case 'overlay.create':
+        await target.overlays.create({ ...specOf(desired.overlays, operation.overlay), labels });
+        break;
+      case 'overlay.remove':
+        await target.overlays.destroy(operation.overlay);
+        break;
+      case 'upsert':
+        await target.applyUnits(operation.units.map((name) => desired.units[name] as UnitSpec), operation.replace);
+        break;
+      case 'start':
+        started = await target.startUnits(operation.units);
+        break;
+    }
   }
-  const toUpsert = named('create', 'replace', 'update').map((name) => desired.units[name] as UnitSpec);
-  if (toUpsert.length > 0) await target.applyUnits(toUpsert);
-  const toStart = named('create', 'replace', 'start');
-  return toStart.length > 0 ? target.startUnits(toStart) : [];
+  return started;
 }
 
-function outcomesOf(plan: Plan, tracker: UnitTracker): UnitOutcome[] {
+function specOf(overlays: readonly OverlaySpec[], id: string): OverlaySpec {
+  const spec = overlays.find((overlay) => overlay.id === id);
+  if (!spec) throw new Error(`the plan names overlay ${id}, which the file does not define`);
+  return spec;
+}
+
+function isSettled(state: UnitState | undefined): boolean {
+  return state !== undefined && SETTLED_STATUSES.has(state.status);
+}
+
+function outcomesOf(plan: Plan, tracker: UnitTracker, troubled: ReadonlySet<string>): UnitOutcome[] {
   return plan.units.map((change) => {
     const base = { name: change.name, kind: change.kind, action: change.action };
     if (change.action === 'remove') return { ...base, status: 'removed' as const };
     const state = tracker.get(change.name);
-    const status = state?.status ?? 'pending';
-    const blockedBy = /^dependency (\S+) /.exec(state?.reason ?? '')?.[1];
+    const blocker = blockedBy(state?.reason);
     return {
       ...base,
-      status,
+      status: state?.status ?? 'pending',
       ...(state?.reason ? { reason: state.reason } : {}),
-      ...(blockedBy ? { blockedBy } : {}),
+      ...(blocker ? { blockedBy: blocker } : {}),
+      ...(troubled.has(change.name) ? { troubled: true as const } : {}),
       ...(state?.url ? { url: state.url } : {}),
     };
   });
+}
+
+// One verdict from the wait and the units: the daemon's loss first, then failures (a unit in trouble counts even if it
+// looks fine now), then a timeout, else done.
+function outcomeOf(waited: WaitResult, units: readonly UnitOutcome[], tracker: UnitTracker): ApplyOutcome {
+  if (waited === 'lost') return { kind: 'daemon_lost', error: tracker.lostBecause?.message ?? 'the event stream ended' };
+  const failed = units.filter((unit) => unit.troubled || unit.status === 'failed' || unit.status === 'stopped').map((unit) => unit.name);
+  if (failed.length > 0) return { kind: 'failed', units: failed };
+  if (waited === 'timed_out') {
+    return { kind: 'timed_out', waiting: units.filter((unit) => unit.status !== 'removed' && !isSettled(tracker.get(unit.name))).map((unit) => unit.name) };
+  }
+  return { kind: 'done' };
 }

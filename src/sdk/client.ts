@@ -16,6 +16,7 @@ import type {
   ServerStartOptions,
   ServiceDefinition,
   ServiceInfo,
+  UnitBatch,
 } from '../contract/wire.js';
 import type { OverlayRecord } from '../contract/overlay.js';
 import type { UnitSpec, UnitState } from '../contract/unit.js';
@@ -96,8 +97,9 @@ export interface SandboxClient {
   units(): Promise<UnitState[]>;
   /** One unit, or undefined when the daemon has none of that name. */
   unit(name: string): Promise<UnitState | undefined>;
-  /** Defines or updates units, all or none; running units whose hash changed are replaced. */
-  applyUnits(specs: UnitSpec[]): Promise<UnitState[]>;
+  /** Defines or updates units, all or none; the active ones named in `replace` get a new process (without it, those
+   *  whose restart hash changed). */
+  applyUnits(specs: UnitSpec[], replace?: string[]): Promise<UnitState[]>;
   /** Starts units (and their needs); resolves once the starts are under way. */
   startUnits(names: string[]): Promise<UnitState[]>;
   /** Stops units (dependents first); resolves when their processes are gone. */
@@ -184,7 +186,7 @@ export function connect(endpoint: Endpoint): SandboxClient {
         throw error;
       }
     },
-    applyUnits: async (specs) => (await data<{ units: UnitState[] }>('PUT', '/v1/units', { units: specs })).units,
+    applyUnits: async (specs, replace) => (await data<{ units: UnitState[] }>('PUT', '/v1/units', { units: specs, ...(replace ? { replace } : {}) } satisfies UnitBatch)).units,
     startUnits: async (names) => (await data<{ units: UnitState[] }>('POST', '/v1/units/start', { names })).units,
     stopUnits: async (names) => (await data<{ units: UnitState[] }>('POST', '/v1/units/stop', { names })).units,
     removeUnits: async (names) => void (await data('POST', '/v1/units/remove', { names })),

@@ -15,6 +15,7 @@ const plan: Plan = {
   project: 'p',
   conflicts: [],
   overlays: [],
+  operations: [],
   units: [
     { name: 'db', kind: 'service', action: 'create' },
     { name: 'api', kind: 'server', action: 'unchanged' },
@@ -30,7 +31,7 @@ describe('progress', () => {
     const io = capture(false);
     const progress = progressPrinter(io, stylerFor(io), false);
     progress.plan(plan);
-    progress.event({ ts: '', unit: 'db', from: 'stopped', to: 'pending', reason: 'waiting for overlay app' }, state('db', 'pending', { reason: 'waiting for overlay app' }));
+    progress.event({ ts: '', unit: 'db', from: 'stopped', to: 'pending', reason: { kind: 'waiting_for_overlay', overlay: 'app' } }, state('db', 'pending', { reason: { kind: 'waiting_for_overlay', overlay: 'app' } }));
     progress.event({ ts: '', unit: 'db', from: 'running', to: 'ready' }, state('db', 'ready', { url: 'http://localhost:3000' }));
     progress.end();
     expect(io.out.join('')).toBe('db   pending    waiting for overlay app\ndb   ready      http://localhost:3000\n');

@@ -97,11 +97,11 @@ export async function bringUp(dir: string, names?: string[], { start = true } = 
   const client = await connectProject(paths, true);
   try {
     const specs = Object.values(spec.units).filter((unit) => !names || names.includes(unit.name));
-    const applied = await client.applyUnits(specs);
+    const applied = await client.applyUnits(specs, []);
     if (!start) return new Map(applied.map((state) => [state.name, state]));
     const offer = await client.startUnits(specs.map((unit) => unit.name));
-    const { settled, states } = await waitSettled(client, specs.map((unit) => unit.name), { timeoutMs: 45_000, offer });
-    if (!settled) throw new Error(`the units of ${dir} did not settle: ${[...states].map(([n, s]) => `${n} ${s?.status}`).join(', ')}`);
+    const { result, states } = await waitSettled(client, specs.map((unit) => unit.name), { timeoutMs: 45_000, offer });
+    if (result !== 'met') throw new Error(`the units of ${dir} did not settle: ${[...states].map(([n, s]) => `${n} ${s?.status}`).join(', ')}`);
     return states;
   } finally {
     await client.close();

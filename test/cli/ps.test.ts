@@ -44,6 +44,8 @@ describe('compute ps', () => {
         url: null,
         restart_count: null,
         exit_code: null,
+        reason: null,
+        message: null,
       })),
     );
   });
@@ -68,7 +70,7 @@ describe('compute ps', () => {
       ['web', 'server', 'ready'],
     ]);
     for (const row of rows) {
-      expect(Object.keys(row).sort()).toEqual(['exit_code', 'healthy', 'kind', 'name', 'pid', 'port', 'restart_count', 'status', 'url']);
+      expect(Object.keys(row).sort()).toEqual(['exit_code', 'healthy', 'kind', 'message', 'name', 'pid', 'port', 'reason', 'restart_count', 'status', 'url']);
       expect(row.restart_count).toBe(0);
       expect(isAlive(row.pid as number), `${row.name} pid ${row.pid}`).toBe(true);
     }

@@ -62,12 +62,13 @@ describe('unitOrder and unitRows', () => {
   it('reports file units the daemon lacks as not created, and hides the process fields of units at rest', () => {
     const rows = unitRows(file, [
       state(file.units.db, { pid: 10, port: 5432, url: 'http://localhost:5432', healthy: true, healthStatus: 'healthy' }),
-      state(file.units.api, { status: 'failed', pid: 11, port: 3000, url: 'http://localhost:3000', exitCode: 3, restartCount: 2, healthy: false }),
+      state(file.units.api, { status: 'failed', pid: 11, port: 3000, url: 'http://localhost:3000', exitCode: 3, restartCount: 2, healthy: false, reason: { kind: 'exited', exit: { code: 3, signal: null } } }),
     ]);
     expect(rows).toEqual([
-      { name: 'db', kind: 'service', status: 'ready', healthy: true, pid: 10, port: 5432, url: 'http://localhost:5432', restart_count: 0, exit_code: null },
-      { name: 'api', kind: 'server', status: 'failed', healthy: null, pid: null, port: null, url: null, restart_count: 2, exit_code: 3 },
-      { name: 'web', kind: 'server', status: 'not created', healthy: null, pid: null, port: null, url: null, restart_count: null, exit_code: null },
+      { name: 'db', kind: 'service', status: 'ready', healthy: true, pid: 10, port: 5432, url: 'http://localhost:5432', restart_count: 0, exit_code: null, reason: null, message: null },
+      // The reason as data, and in words beside it.
+      { name: 'api', kind: 'server', status: 'failed', healthy: null, pid: null, port: null, url: null, restart_count: 2, exit_code: 3, reason: { kind: 'exited', exit: { code: 3, signal: null } }, message: 'exited with code 3' },
+      { name: 'web', kind: 'server', status: 'not created', healthy: null, pid: null, port: null, url: null, restart_count: null, exit_code: null, reason: null, message: null },
     ]);
     expect(renderUnitTable(rows, () => '-', plain)).toBe(
       [
@@ -137,8 +138,8 @@ describe('outcomesOf', () => {
       ['api', state(spec('api'), { url: 'http://localhost:3000' })],
       ['job', state(spec('job'), { status: 'completed', exitCode: 0 })],
       ['db', state(spec('db'), { status: 'failed', exitCode: 3 })],
-      ['web', state(spec('web'), { status: 'failed', reason: 'dependency db failed' })],
-      ['slow', state(spec('slow'), { status: 'running', reason: 'health check failing: 503' })],
+      ['web', state(spec('web'), { status: 'failed', reason: { kind: 'need_failed', need: 'db', how: 'failed' } })],
+      ['slow', state(spec('slow'), { status: 'running', reason: { kind: 'health_failing', error: '503' } })],
       ['gone', undefined],
     ]);
     const outcomes = outcomesOf(['api', 'job', 'db', 'web', 'slow', 'gone'], states, 1500);

@@ -85,7 +85,7 @@ describe('compute up -d', () => {
     const outcome = JSON.parse(up.stdout) as { ok: boolean; units: Array<Record<string, string>> };
     expect(outcome.ok).toBe(false);
     const byName = Object.fromEntries(outcome.units.map((unit) => [unit.name, unit]));
-    expect(byName.cache).toMatchObject({ status: 'failed', reason: 'exited with code 3' });
+    expect(byName.cache).toMatchObject({ status: 'failed', reason: { kind: 'exited', exit: { code: 3, signal: null } }, message: 'exited with code 3' });
     expect(byName.front).toMatchObject({ status: 'failed', blocked_by: 'cache' });
     expect([byName.db?.status, byName.api?.status, byName.web?.status]).toEqual(['ready', 'ready', 'ready']);
     // The failing unit is named with the last lines of its logs.

@@ -107,7 +107,7 @@ describe('diff', () => {
       ['gone', 'remove'],
     ]);
     const failed = diff({ ...spec(), overlays: [overlay] }, { units: [], overlays: [record({ copy_status: 'failed' })] });
-    expect(failed.overlays[0]).toMatchObject({ action: 'resync', reason: 'last copy failed' });
+    expect(failed.overlays[0]).toMatchObject({ action: 'resync', cause: { kind: 'copy_failed' } });
   });
 
   it('isEmptyPlan is true only when everything is unchanged', () => {

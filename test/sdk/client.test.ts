@@ -34,7 +34,8 @@ describe('SDK client', () => {
 
     const service = await sdk.services.upsert('cache', { cmd: 'redis-server', health_port: 6379 });
     expect(service).toMatchObject({ name: 'cache', status: 'stopped', health_port: 6379 });
-    expect((await sdk.services.start('cache')).status).toBe('running');
+    // Started, not yet accepting connections on its health port: `unknown` in the seed API's terms.
+    expect((await sdk.services.start('cache')).status).toBe('unknown');
     expect((await sdk.services.get('cache')).name).toBe('cache');
     expect((await sdk.services.stop('cache')).status).toBe('stopped');
     expect(await sdk.services.list()).toHaveLength(1);
@@ -83,7 +84,7 @@ describe('SDK client', () => {
 
   it('streams events until the signal aborts, then ends quietly', async () => {
     const { daemon, fake } = await startTestDaemon();
-    await fake.upsert([serverSpec({ slug: 'api', start: 'x' })]);
+    await fake.upsert([serverSpec({ slug: 'api', start: 'x' })], new Set());
     const sdk = track(connect({ socketPath: daemon.socketPath }));
     const controller = new AbortController();
     const seen: string[] = [];
@@ -104,7 +105,7 @@ describe('SDK client', () => {
 
   it('follows a unit\'s logs, and a consumer that breaks early closes the stream', async () => {
     const { daemon, fake } = await startTestDaemon();
-    await fake.upsert([serverSpec({ slug: 'api', start: 'x' })]);
+    await fake.upsert([serverSpec({ slug: 'api', start: 'x' })], new Set());
     fake.logs.append('api', 'stdout', 'one');
     const sdk = track(connect({ socketPath: daemon.socketPath }));
     expect((await collect(sdk.unitLogs('api', { tail: 5 }))).map((l) => l.text)).toEqual(['one']);

@@ -1,6 +1,8 @@
 // The body of `compute up` (see ./up.ts for its arguments): load the project, connect to its daemon, apply, then
 // follow the logs, return, or re-apply on every save.
 import type { Spec } from '../../config/index.js';
+import { daemonFiles } from '../../contract/discovery.js';
+import { AT_REST_STATUSES } from '../../contract/status.js';
 import { PROJECT_LABEL } from '../../contract/unit.js';
 import { apply, PlanConflictError, type ApplyResult } from '../../reconcile/apply.js';
 import { acquireLock } from '../../reconcile/lock.js';
@@ -11,7 +13,7 @@ import { earlyDaemonFor, type EarlyDaemon } from '../early-daemon.js';
 import { CLIError, EXIT } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { followLogs } from '../output/logs.js';
-import { failureLogs, outcomeJson, renderOutcome } from '../output/outcome.js';
+import { failureLogs, judge, outcomeJson, renderOutcome } from '../output/outcome.js';
 import { progressPrinter } from '../output/progress.js';
 import { stylerFor } from '../output/style.js';
 import { checkUnitNames, connectProject, loadProject, type Project, type ProjectOptions } from '../project.js';
@@ -25,7 +27,7 @@ export async function up(values: ProjectOptions, options: UpOptions, io: CliIO, 
     const startedAt = Date.now();
     const first = await applyAndReport(client, project, project.spec, io, options, io.isTTY && !options.json);
     if (io.signal?.aborted) return await interrupted(client, project.spec, io, options);
-    if (options.detach && !options.watch) return first.ok ? EXIT.ok : EXIT.failed;
+    if (options.detach && !options.watch) return judge(first.outcome, {}).exitCode;
     return await stay(client, project, io, options, startedAt);
   } finally {
     await client.close();
@@ -72,8 +74,11 @@ async function applyAndReport(client: SandboxClient, project: Project, spec: Spe
     await release();
   }
   if (io.signal?.aborted) return result;
-  io.stdout(options.json ? outcomeJson(result) : renderOutcome(result, style, options.timeoutMs));
-  if (!result.ok) io.stderr(await failureLogs(client, result, style));
+  const daemonOut = daemonFiles(project.stateDir).out;
+  io.stdout(options.json ? outcomeJson(result) : renderOutcome(result, style, { timeoutMs: options.timeoutMs, daemonOut }));
+  if (result.outcome.kind !== 'done') io.stderr(await failureLogs(client, result, style));
+  // Why it ends the command: with the daemon gone, nothing is left to follow or to apply to.
+  if (result.outcome.kind === 'daemon_lost') throw new CLIError(judge(result.outcome, { daemonOut }).verdict, EXIT.failed);
   return result;
 }
 
@@ -117,9 +122,9 @@ async function stay(client: SandboxClient, project: Project, io: CliIO, options:
 // Foreground without --watch ends when every unit has exited (as compose does): 0 if all completed, else 1.
 async function untilAllExited(client: SandboxClient, scope: () => string[], never: boolean, signal: AbortSignal): Promise<number | undefined> {
   const tracker = await UnitTracker.subscribe(client, signal);
-  const exited = new Set(['completed', 'failed', 'stopped']);
-  const done = await tracker.until((t) => !never && scope().every((name) => exited.has(t.get(name)?.status ?? 'pending')), undefined, signal);
-  if (!done) return undefined;
+  const waited = await tracker.until((t) => !never && scope().every((name) => AT_REST_STATUSES.has(t.get(name)?.status ?? 'pending')), undefined, signal);
+  if (waited === 'lost') throw new CLIError(`lost the sandbox daemon (${tracker.lostBecause?.message ?? 'its event stream ended'})`, EXIT.failed);
+  if (waited !== 'met') return undefined;
   return scope().every((name) => tracker.get(name)?.status === 'completed') ? EXIT.ok : EXIT.failed;
 }
 

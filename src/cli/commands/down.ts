@@ -1,6 +1,7 @@
 // `compute down`: stops and removes every unit of the project, then the sandbox daemon when nothing else is in it.
 import { readDaemonInfo, pidAlive } from '../../contract/discovery.js';
-import { PROJECT_LABEL, type UnitState, type UnitStatus } from '../../contract/unit.js';
+import { AT_REST_STATUSES } from '../../contract/status.js';
+import { PROJECT_LABEL, type UnitState } from '../../contract/unit.js';
 import type { SandboxClient } from '../../sdk/index.js';
 import { parseCommandArgs, parseNonNegativeInt, PROJECT_OPTIONS } from '../args.js';
 import { CLIError, EXIT } from '../errors.js';
@@ -96,13 +97,11 @@ async function within(work: Promise<unknown>, timeoutMs: number | undefined): Pr
   }
 }
 
-const AT_REST: ReadonlySet<UnitStatus> = new Set(['stopped', 'failed', 'completed']);
-
 async function reportStillStopping(client: SandboxClient, names: string[], io: CliIO, timeoutMs: number): Promise<number> {
   const states = new Map((await client.units()).map((state): [string, UnitState] => [state.name, state]));
   const busy = [...names].reverse().filter((unit) => {
     const state = states.get(unit);
-    return state !== undefined && !AT_REST.has(state.status);
+    return state !== undefined && !AT_REST_STATUSES.has(state.status);
   });
   const which = busy.length > 0 ? busy.join(', ') : [...names].reverse().join(', ');
   io.stderr(`compute: not stopped after ${timeoutMs} ms: ${which} (the daemon goes on stopping them; run compute down again to remove them)\n`);

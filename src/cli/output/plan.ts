@@ -1,5 +1,6 @@
 // The text of a plan, as terraform prints one: a line per change, then a summary.
 import type { Plan, UnitAction, OverlayAction } from '../../plan/diff.js';
+import { describeCause } from './reason.js';
 import type { Styler } from './style.js';
 
 const SYMBOLS: Record<UnitAction | OverlayAction, string> = {
@@ -21,10 +22,10 @@ export function renderPlan(plan: Plan, style: Styler): string {
   const width = Math.max(0, ...units.map((unit) => unit.name.length), ...overlays.map((overlay) => overlay.id.length + 8));
   const lines: string[] = [];
   for (const overlay of overlays) {
-    lines.push(line(style, overlay.action, `overlay ${overlay.id}`, width, overlay.reason ? [overlay.reason] : []));
+    lines.push(line(style, overlay.action, `overlay ${overlay.id}`, width, overlay.cause ? [describeCause(overlay.cause)] : []));
   }
   for (const unit of units) {
-    const details = unit.changed?.length ? unit.changed : unit.reason ? [unit.reason] : [];
+    const details = unit.changed?.length ? unit.changed : unit.cause ? [describeCause(unit.cause)] : [];
     lines.push(line(style, unit.action, unit.name, width, details));
   }
   lines.push(summary(plan));

@@ -2,6 +2,7 @@
 import type { UnitEvent, UnitState } from '../../contract/unit.js';
 import type { Plan } from '../../plan/diff.js';
 import type { CliIO } from '../io.js';
+import { describeReason } from './reason.js';
 import { statusColour, type Styler } from './style.js';
 import { renderTable } from './table.js';
 
@@ -20,7 +21,7 @@ export function progressPrinter(io: CliIO, style: Styler, live: boolean): Progre
 
 /** What to say about a unit beside its status: why it is so, or its URL once ready. */
 export function detailOf(state: Pick<UnitState, 'status' | 'reason' | 'url'>): string {
-  if (state.reason) return state.reason;
+  if (state.reason) return describeReason(state.reason);
   if ((state.status === 'ready' || state.status === 'running') && state.url) return state.url;
   return '';
 }

@@ -1,10 +1,12 @@
 // Waiting for units to settle after start or restart, and reporting how each ended: one line per unit on stdout,
 // and for each unit that failed or timed out, why, with the last lines of its logs on stderr.
 import type { UnitState } from '../../contract/unit.js';
-import { SETTLED, waitSettled, type EventSource } from '../../reconcile/track.js';
-import { EXIT } from '../errors.js';
+import { SETTLED_STATUSES } from '../../contract/status.js';
+import { waitSettled, type EventSource } from '../../reconcile/track.js';
+import { CLIError, EXIT } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { formatLogLine, readLines, type LogSource } from './logs.js';
+import { describeReason } from './reason.js';
 import { statusColour, stylerFor, type Styler } from './style.js';
 import { renderTable } from './table.js';
 
@@ -30,11 +32,12 @@ export function outcomesOf(names: readonly string[], states: ReadonlyMap<string,
   return names.map((name) => {
     const state = states.get(name);
     const status = state?.status ?? 'unknown';
-    const detail = (status === 'ready' ? state?.url : state?.reason) ?? '';
+    const reason = state?.reason ? describeReason(state.reason) : undefined;
+    const detail = (status === 'ready' ? state?.url : reason) ?? '';
     if (status === 'ready' || status === 'completed') return { name, status, detail, ok: true };
-    const why = state?.reason ? `: ${state.reason}` : '';
+    const why = reason ? `: ${reason}` : '';
     let problem: string;
-    if (state && !SETTLED.has(state.status)) problem = `${name} is still ${status} after ${timeoutMs ?? '?'} ms${why}`;
+    if (state && !SETTLED_STATUSES.has(state.status)) problem = `${name} is still ${status} after ${timeoutMs ?? '?'} ms${why}`;
     else if (status === 'failed') problem = `${name} failed${why || (state?.exitCode != null ? ` (exit ${state.exitCode})` : '')}`;
     else problem = `${name} is ${status}${why}`;
     return { name, status, detail, ok: false, problem };
@@ -59,11 +62,12 @@ export async function settleAndReport(
   names: readonly string[],
   options: { timeoutMs: number; offer?: UnitState[]; signal?: AbortSignal },
 ): Promise<number> {
-  const { states } = await waitSettled(client, [...names], {
+  const { result, lostBecause, states } = await waitSettled(client, [...names], {
     timeoutMs: options.timeoutMs,
     ...(options.offer ? { offer: options.offer } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
+  if (result === 'lost') throw new CLIError(`lost the sandbox daemon while waiting (${lostBecause?.message ?? 'its event stream ended'})`, EXIT.failed);
   if (options.signal?.aborted) {
     io.stderr('compute: interrupted; the units go on starting in the sandbox\n');
     return EXIT.interrupted;

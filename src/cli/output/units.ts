@@ -2,6 +2,9 @@
 import type { Spec } from '../../config/index.js';
 import { PROJECT_LABEL, type HealthStatus, type UnitKind, type UnitSpec, type UnitState, type UnitStatus } from '../../contract/unit.js';
 import { buildGraph } from '../../contract/graph.js';
+import type { UnitReason } from '../../contract/reason.js';
+import { ACTIVE_STATUSES } from '../../contract/status.js';
+import { describeReason } from './reason.js';
 import { statusColour, type Styler } from './style.js';
 import { renderTable } from './table.js';
 
@@ -19,10 +22,10 @@ export interface UnitRow {
   url: string | null;
   restart_count: number | null;
   exit_code: number | null;
+  /** Why it is in its status, as data, and the same in words. */
+  reason: UnitReason | null;
+  message: string | null;
 }
-
-// Statuses in which a unit has (or is about to have) a process.
-const ACTIVE: ReadonlySet<UnitStatus> = new Set(['pending', 'installing', 'starting', 'running', 'ready', 'restarting']);
 
 /** The units of the daemon that belong to project `name` (by their `compute.project` label). */
 export function projectUnits(units: readonly UnitState[], name: string): UnitState[] {
@@ -57,13 +60,13 @@ export function unitRows(spec: Pick<Spec, 'units'> | undefined, states: readonly
     const state = byName.get(name);
     if (state) return rowOf(state);
     const kind = spec?.units[name]?.kind ?? 'server';
-    return { name, kind, status: NOT_CREATED, healthy: null, pid: null, port: null, url: null, restart_count: null, exit_code: null };
+    return { name, kind, status: NOT_CREATED, healthy: null, pid: null, port: null, url: null, restart_count: null, exit_code: null, reason: null, message: null };
   });
 }
 
 // Why only while active: the daemon keeps a stopped unit's last port and URL, which nothing answers on any more.
 function rowOf(state: UnitState): UnitRow {
-  const active = ACTIVE.has(state.status);
+  const active = ACTIVE_STATUSES.has(state.status);
   return {
     name: state.name,
     kind: state.kind,
@@ -74,12 +77,14 @@ function rowOf(state: UnitState): UnitRow {
     url: active ? (state.url ?? null) : null,
     restart_count: state.restartCount,
     exit_code: state.exitCode,
+    reason: state.reason ?? null,
+    message: state.reason ? describeReason(state.reason) : null,
   };
 }
 
 /** The HEALTH cell: the health check's verdict while the unit runs; `-` without a check or a process. */
 export function healthOf(state: Pick<UnitState, 'status' | 'healthStatus' | 'healthy'> | undefined): HealthStatus | '-' {
-  if (!state || !ACTIVE.has(state.status)) return '-';
+  if (!state || !ACTIVE_STATUSES.has(state.status)) return '-';
   if (state.healthStatus) return state.healthStatus;
   if (state.healthy === undefined) return '-';
   return state.healthy ? 'healthy' : 'unhealthy';

@@ -140,7 +140,7 @@ const unitSpec = unitSpecSchema();
 export const unitBatchSchema = {
   type: 'object',
   required: ['units'],
-  properties: { units: { type: 'array', items: unitSpec } },
+  properties: { units: { type: 'array', items: unitSpec }, replace: { type: 'array', items: name } },
   additionalProperties: false,
 } as const;
 

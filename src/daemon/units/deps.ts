@@ -1,6 +1,7 @@
 // What a unit runner needs from the rest of the daemon, as narrow interfaces (the supervisor wires the real parts).
 import type { LogReader } from '../supervisor-api.js';
 import type { LogLine } from '../../contract/wire.js';
+import type { UnitReason } from '../../contract/reason.js';
 import type { UnitSpec, UnitState, UnitStatus } from '../../contract/unit.js';
 
 /** The part of the log store a runner uses: spool files for a process, and its lines. */
@@ -32,10 +33,10 @@ export interface Log {
 /** A logger that drops everything. */
 export const silentLog: Log = { debug() {}, info() {}, warn() {}, error() {} };
 
-/** A failure to satisfy a unit's needs or overlays before it starts; the message becomes the unit's reason. */
+/** A failure to satisfy a unit's needs or overlays before it starts; its reason becomes the unit's. */
 export class DependencyError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(readonly reason: Extract<UnitReason, { kind: 'need_failed' | 'overlay_failed' }>) {
+    super(reason.kind === 'need_failed' ? `need ${reason.need} ${reason.how}` : `overlay ${reason.overlay} ${reason.how}`);
     this.name = 'DependencyError';
   }
 }
@@ -50,9 +51,9 @@ export interface RunnerDeps {
   ports: PortBook;
   log: Log;
   /** Waits for the unit's overlays and needs; `onWait` reports what it waits for; throws DependencyError. */
-  waitForDependencies(spec: UnitSpec, signal: AbortSignal, onWait: (reason: string) => void): Promise<void>;
+  waitForDependencies(spec: UnitSpec, signal: AbortSignal, onWait: (reason: UnitReason) => void): Promise<void>;
   /** Called after every status change (the runner has already updated its state). */
-  onTransition(state: UnitState, from: UnitStatus, reason: string | undefined): void;
+  onTransition(state: UnitState, from: UnitStatus, reason: UnitReason | undefined): void;
   /** Called when something worth persisting changed without a status change (pid, port, health). */
   onChange(state: UnitState): void;
   /** Source of jitter for backoff (Math.random in production). */

@@ -1,5 +1,6 @@
 // The lifecycle of one start of a unit: wait for dependencies, install, spawn, watch, and restart per policy.
 import { PortInUseError } from '../ports/index.js';
+import type { ExitInfo } from '../../contract/reason.js';
 import type { UnitSpec, UnitState } from '../../contract/unit.js';
 import { DependencyError } from './deps.js';
 import { launch, prepareLaunch, type LaunchContext } from './launch.js';
@@ -51,7 +52,7 @@ export async function runLifecycle(host: LifecycleHost, generation: Generation, 
         await host.deps.waitForDependencies(host.spec, signal, (reason) => host.setStatus('pending', reason));
       } catch (error) {
         if (signal.aborted) return;
-        if (error instanceof DependencyError) return host.setStatus('failed', error.message);
+        if (error instanceof DependencyError) return host.setStatus('failed', error.reason);
         throw error;
       }
       if (signal.aborted) return;
@@ -61,7 +62,7 @@ export async function runLifecycle(host: LifecycleHost, generation: Generation, 
       context = await prepareLaunch(host.spec, host.deps.root, host.deps.sandboxId);
     } catch (error) {
       if (signal.aborted) return;
-      if (error instanceof SpawnError) return host.setStatus('failed', error.message);
+      if (error instanceof SpawnError) return host.setStatus('failed', { kind: 'spawn_failed', error: error.message });
       throw error;
     }
     if (mode.install && host.spec.install !== undefined && !(await install(host, generation, context))) return;
@@ -80,8 +81,7 @@ async function install(host: LifecycleHost, generation: Generation, context: Lau
   if (!exit || signal.aborted) return false;
   if (exit.exitCode === 0) return true;
   const lines = (await host.deps.logs.read(host.name, { stream: 'combined', tail: 5 })).filter((line) => line.ts >= since);
-  const output = lines.length > 0 ? `: ${lines.map((line) => line.text).join(' | ')}` : '';
-  host.setStatus('failed', `install exited with code ${exit.exitCode}${output}`);
+  host.setStatus('failed', { kind: 'install_failed', exit: exitInfo(exit), output: lines.map((line) => line.text) });
   return false;
 }
 
@@ -100,8 +100,12 @@ async function spawnOrFail(host: LifecycleHost, spawn: () => Promise<UnitProcess
   try {
     return await spawn();
   } catch (error) {
-    if (error instanceof SpawnError || error instanceof PortInUseError) {
-      host.setStatus('failed', error.message);
+    if (error instanceof SpawnError) {
+      host.setStatus('failed', { kind: 'spawn_failed', error: error.message });
+      return undefined;
+    }
+    if (error instanceof PortInUseError) {
+      host.setStatus('failed', { kind: 'port_in_use', port: error.port });
       return undefined;
     }
     throw error;
@@ -152,11 +156,12 @@ async function supervise(host: LifecycleHost, generation: Generation, context: L
       maxRestarts: host.spec.maxRestarts,
       stopRequested: false,
     });
-    if (!restart) return host.setStatus(exit.exitCode === 0 ? 'completed' : 'failed', describeExit(exit));
+    if (!restart) return host.setStatus(exit.exitCode === 0 ? 'completed' : 'failed', { kind: 'exited', exit: exitInfo(exit) });
     attempt = nextAttempt(attempt, Date.now() - spawnedAt);
     const delay = backoff(attempt, host.spec.restartDelayMs, host.deps.random);
     host.patch({ restartCount: host.state.restartCount + 1 });
-    host.setStatus('restarting', `${describeExit(exit)}; restarting in ${delay} ms`);
+    const nextAttemptAt = new Date(Date.now() + delay).toISOString();
+    host.setStatus('restarting', { kind: 'restarting', exit: exitInfo(exit), delay_ms: delay, next_attempt_at: nextAttemptAt });
     if (!(await pause(delay, signal))) return;
   }
 }
@@ -183,8 +188,7 @@ async function spawnMain(host: LifecycleHost, generation: Generation, context: L
   return process;
 }
 
-/** A one-line account of an exit: `exited with code 1`, `killed by SIGKILL`, or `exited` when unknown. */
-export function describeExit(exit: ProcessExit): string {
-  if (exit.signal) return `killed by ${exit.signal}`;
-  return exit.exitCode === null ? 'exited' : `exited with code ${exit.exitCode}`;
+/** An exit as the reasons carry it. */
+export function exitInfo(exit: ProcessExit): ExitInfo {
+  return { code: exit.exitCode, signal: exit.signal ?? null };
 }

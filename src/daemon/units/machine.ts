@@ -14,16 +14,6 @@ export const TRANSITIONS: Readonly<Record<UnitStatus, readonly UnitStatus[]>> = 
   completed: ['pending', 'starting'],
 };
 
-/** Statuses in which a unit has a lifecycle under way (waiting, installing, or a process alive or due). */
-export const ACTIVE_STATUSES: ReadonlySet<UnitStatus> = new Set([
-  'pending',
-  'installing',
-  'starting',
-  'running',
-  'ready',
-  'restarting',
-]);
-
 /** A status change the machine does not allow; it names both ends so the bug is easy to find. */
 export class IllegalTransitionError extends Error {
   constructor(

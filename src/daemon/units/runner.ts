@@ -1,12 +1,17 @@
 // One unit's supervisor: its state, its serialised operations, and the lifecycle of its processes.
+import type { StopCause, UnitReason } from '../../contract/reason.js';
 import type { UnitSpec, UnitState, UnitStatus } from '../../contract/unit.js';
 import type { RunnerDeps } from './deps.js';
 import { newGeneration, runLifecycle, type Generation, type LifecycleHost, type LifecycleMode } from './lifecycle.js';
-import { ACTIVE_STATUSES, transition } from './machine.js';
+import { ACTIVE_STATUSES } from '../../contract/status.js';
+import { transition } from './machine.js';
 import { terminateGroup, type UnitProcess } from './process.js';
 
 /** Whether the unit should be running; survives daemon restarts so a new daemon knows what to bring back. */
 export type DesiredState = 'running' | 'stopped';
+
+/** The fields of a unit's state that change without a status change; the status and its reason change only through setStatus. */
+export type UnitPatch = Partial<Omit<UnitState, 'status' | 'reason' | 'name' | 'kind' | 'spec' | 'createdAt' | 'updatedAt'>>;
 
 /** What the state file keeps of a unit beyond its UnitState. */
 export interface RunnerRecord {
@@ -33,7 +38,7 @@ export class UnitRunner implements LifecycleHost {
     const ts = now();
     this.current = record
       ? { ...record.state, spec }
-      : { name: spec.name, kind: spec.kind, spec, status: 'stopped', reason: 'created', exitCode: null, restartCount: 0, consecutiveFailures: 0, createdAt: ts, updatedAt: ts };
+      : { name: spec.name, kind: spec.kind, spec, status: 'stopped', reason: { kind: 'created' }, exitCode: null, restartCount: 0, consecutiveFailures: 0, createdAt: ts, updatedAt: ts };
     this.desired = record?.desired ?? 'stopped';
     this.pidStartTime = record?.pidStartTime;
   }
@@ -75,13 +80,13 @@ export class UnitRunner implements LifecycleHost {
   stop(): Promise<void> {
     this.desired = 'stopped';
     return this.serialise(async () => {
-      await this.halt('stopped', 'stopped');
+      await this.halt('request');
     });
   }
 
   /** Stops the process without changing what is desired: the daemon is exiting and a new one will bring it back. */
   suspend(): Promise<void> {
-    return this.serialise(() => this.halt('stopped', 'daemon stopped'));
+    return this.serialise(() => this.halt('daemon'));
   }
 
   /** Stops and starts the unit again without install; resolves once the new process is spawned or the start failed. */
@@ -92,10 +97,10 @@ export class UnitRunner implements LifecycleHost {
       let generation: Generation;
       if (status === 'pending' || status === 'installing') {
         // Its process never started: begin again from the top.
-        await this.halt('stopped', 'restart requested');
+        await this.halt('restart');
         generation = this.begin({ install: true, waitForDependencies: true });
       } else if (this.active) {
-        if (status !== 'restarting') this.setStatus('restarting', 'restart requested');
+        if (status !== 'restarting') this.setStatus('restarting', { kind: 'restart_requested', by: 'command' });
         await this.halt(undefined);
         generation = this.begin({ install: false, waitForDependencies: false });
       } else {
@@ -107,14 +112,14 @@ export class UnitRunner implements LifecycleHost {
   }
 
   /**
-   * Takes a new spec. A changed hash on an active unit replaces its process (stop, then start with install);
-   * otherwise the spec is updated in place and takes effect at the next start or health check.
+   * Takes a new spec. `replace` (the caller's decision: the plan's, or the 2.x route's) ends an active unit's process
+   * and starts it again with install; otherwise the spec is updated in place and takes effect at the next start or
+   * health check.
    */
-  apply(spec: UnitSpec): Promise<void> {
+  apply(spec: UnitSpec, replace: boolean): Promise<void> {
     return this.serialise(async () => {
-      const replace = spec.hash !== this.current.spec.hash;
       const wasActive = this.active;
-      if (replace && wasActive) await this.halt('stopped', 'replaced');
+      if (replace && wasActive) await this.halt('replace');
       this.current = { ...this.current, spec, updatedAt: now() };
       if (replace) this.current.restartCount = 0;
       this.deps.onChange(this.state);
@@ -126,14 +131,22 @@ export class UnitRunner implements LifecycleHost {
   /** Supervises a process found alive from an earlier daemon, as if this daemon had spawned it. */
   adopt(process: UnitProcess): Promise<void> {
     return this.serialise(async () => {
+      // Spawned just before the last daemon recorded it as running: its process is starting, through the one transition.
+      const { status } = this.current;
+      if (status !== 'starting' && status !== 'running' && status !== 'ready') this.setStatus('starting');
       this.begin({ install: false, waitForDependencies: false, adopted: process });
     });
+  }
+
+  /** A recorded lifecycle whose process is gone (it ended while no daemon watched it): settle it as stopped. */
+  settleLost(): void {
+    if (this.active) this.setStatus('stopped', { kind: 'process_lost' });
   }
 
   // ----- LifecycleHost: what the lifecycle uses to report -----
 
   /** Moves the unit to a new status (rejecting illegal moves) and reports it. */
-  setStatus(to: UnitStatus, reason?: string): void {
+  setStatus(to: UnitStatus, reason?: UnitReason): void {
     const from = this.current.status;
     transition(this.name, from, to);
     const ts = now();
@@ -144,8 +157,8 @@ export class UnitRunner implements LifecycleHost {
     this.deps.onTransition(this.state, from, reason);
   }
 
-  /** Updates fields other than the status (pid, port, health, exit code) and reports them. */
-  patch(fields: Partial<UnitState>): void {
+  /** Updates fields other than the status and its reason (pid, port, health, exit code) and reports them. */
+  patch(fields: UnitPatch): void {
     this.current = { ...this.current, ...fields, updatedAt: now() };
     for (const [key, value] of Object.entries(fields)) if (value === undefined) delete (this.current as unknown as Record<string, unknown>)[key];
     this.deps.onChange(this.state);
@@ -165,22 +178,23 @@ export class UnitRunner implements LifecycleHost {
     generation.task = runLifecycle(this, generation, mode).catch((error: unknown) => {
       // A bug in the lifecycle must not leave the unit looking alive.
       this.deps.log.error({ unit: this.name, err: error }, 'unit lifecycle crashed');
-      if (this.active && !generation.controller.signal.aborted) this.setStatus('failed', `internal error: ${(error as Error).message}`);
+      if (this.active && !generation.controller.signal.aborted) this.setStatus('failed', { kind: 'internal_error', error: (error as Error).message });
     });
     return generation;
   }
 
-  /** Ends the current lifecycle: abort its waits, end its process group, wait for it to settle. */
-  private async halt(finalStatus: 'stopped' | undefined, reason?: string): Promise<void> {
+  /** Ends the current lifecycle: abort its waits, end its process group, wait for it to settle; then, unless it is
+   *  to start again at once (`undefined`), it is stopped by `cause`. */
+  private async halt(cause: StopCause | undefined): Promise<void> {
     const generation = this.generation;
     if (!generation) return;
     generation.controller.abort();
-    if (generation.pgid !== undefined) await terminateGroup(generation.pgid, this.spec.stopTimeoutMs);
+    const ended = generation.pgid === undefined ? 'exited' : await terminateGroup(generation.pgid, this.spec.stopTimeoutMs);
     await generation.task;
     this.generation = undefined;
     this.deps.ports.release(this.name);
     if (this.current.pid !== undefined) this.patch({ pid: undefined });
     this.pidStartTime = undefined;
-    if (finalStatus && this.active) this.setStatus(finalStatus, reason);
+    if (cause && this.active) this.setStatus('stopped', { kind: 'stopped', by: cause, ...(ended === 'killed' ? { killed: true as const } : {}) });
   }
 }

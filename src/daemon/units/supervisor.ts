@@ -1,12 +1,12 @@
 // The units of one sandbox: a runner per unit, needs between them, events, and the state file.
 import { realpathSync } from 'node:fs';
+import type { UnitReason } from '../../contract/reason.js';
 import type { UnitEvent, UnitSpec, UnitState } from '../../contract/unit.js';
 import { buildGraph } from '../../contract/graph.js';
 import { notFound } from '../errors.js';
 import type { Supervisor, UnitListener } from '../supervisor-api.js';
 import { adoptedProcess, findMarkedLeaders, isSameProcess, type MarkedLeader } from './adopt.js';
 import { DependencyError, silentLog, type Log, type RunnerDeps, type UnitLogs } from './deps.js';
-import { ACTIVE_STATUSES } from './machine.js';
 import { evaluateNeed } from './needs.js';
 import { createPortBook } from './port-book.js';
 import { processStartTime, terminateGroup } from './process.js';
@@ -76,12 +76,12 @@ class LocalSupervisor implements Supervisor {
     return this.runners.get(name)?.state;
   }
 
-  async upsert(specs: UnitSpec[]): Promise<UnitState[]> {
+  async upsert(specs: UnitSpec[], replace: ReadonlySet<string>): Promise<UnitState[]> {
     validateBatch(specs, this.runners);
     await Promise.all(
       specs.map(async (spec) => {
         const runner = this.runners.get(spec.name);
-        if (runner) return runner.apply(spec);
+        if (runner) return runner.apply(spec, replace.has(spec.name));
         this.runners.set(spec.name, new UnitRunner(spec, this.deps));
       }),
     );
@@ -140,8 +140,10 @@ class LocalSupervisor implements Supervisor {
       const record = withLiveProcess(saved, marked);
       const { pid, port } = record.state;
       const alive = pid !== undefined && record.pidStartTime !== undefined;
-      const runner = new UnitRunner(record.state.spec, this.deps, alive ? record : settled(record));
+      const runner = new UnitRunner(record.state.spec, this.deps, record);
       this.runners.set(runner.name, runner);
+      // Through the one transition function, with its event: whatever it was doing ended with its process.
+      if (!alive) runner.settleLost();
       if (alive && pid !== undefined && record.pidStartTime !== undefined) {
         adopted.add(pid);
         if (port !== undefined) this.deps.ports.hold(runner.name, port);
@@ -198,21 +200,21 @@ class LocalSupervisor implements Supervisor {
     await Promise.all([...set].map(run));
   }
 
-  private async waitForDependencies(spec: UnitSpec, signal: AbortSignal, onWait: (reason: string) => void): Promise<void> {
+  private async waitForDependencies(spec: UnitSpec, signal: AbortSignal, onWait: (reason: UnitReason) => void): Promise<void> {
     const overlays = new Set([...spec.overlays, ...(this.options.overlays?.covering(spec.cwd) ?? [])]);
     for (const id of overlays) {
-      if (!this.options.overlays) throw new DependencyError(`overlay ${id} does not exist`);
-      onWait(`waiting for overlay ${id}`);
+      if (!this.options.overlays) throw new DependencyError({ kind: 'overlay_failed', overlay: id, how: 'missing' });
+      onWait({ kind: 'waiting_for_overlay', overlay: id });
       try {
         await abortable(this.options.overlays.whenComplete(id), signal);
       } catch (error) {
         if (signal.aborted) return;
-        throw new DependencyError(`overlay ${id} failed: ${(error as Error).message}`);
+        throw new DependencyError({ kind: 'overlay_failed', overlay: id, how: 'failed', error: (error as Error).message });
       }
     }
     const needs = Object.entries(spec.needs);
     if (needs.length === 0) return;
-    onWait(`waiting for ${needs.map(([name]) => name).join(', ')}`);
+    onWait({ kind: 'waiting', on: needs.map(([name]) => name) });
     await Promise.all(needs.map(([name, need]) => this.waitForNeed(name, need.condition, signal)));
   }
 
@@ -220,11 +222,10 @@ class LocalSupervisor implements Supervisor {
     return new Promise((resolve, reject) => {
       const check = (): boolean => {
         const runner = this.runners.get(name);
-        if (!runner) return finish(new DependencyError(`dependency ${name} does not exist`));
+        if (!runner) return finish(new DependencyError({ kind: 'need_failed', need: name, how: 'missing' }));
         const verdict = evaluateNeed(runner.state.status, condition, runner.desired === 'running');
         if (verdict === 'met') return finish();
-        if (verdict === 'failed') return finish(new DependencyError(`dependency ${name} failed`));
-        if (verdict === 'stopped') return finish(new DependencyError(`dependency ${name} is stopped`));
+        if (verdict === 'failed' || verdict === 'stopped') return finish(new DependencyError({ kind: 'need_failed', need: name, how: verdict }));
         return false;
       };
       const finish = (error?: Error): true => {
@@ -243,7 +244,7 @@ class LocalSupervisor implements Supervisor {
     });
   }
 
-  private onTransition(state: UnitState, from: UnitState['status'], reason: string | undefined): void {
+  private onTransition(state: UnitState, from: UnitState['status'], reason: UnitReason | undefined): void {
     const event: UnitEvent = { ts: state.updatedAt, unit: state.name, from, to: state.status, ...(reason === undefined ? {} : { reason }) };
     this.log.info({ unit: state.name, from, to: state.status, reason }, 'unit status');
     for (const listener of [...this.listeners]) {
@@ -272,15 +273,9 @@ function withLiveProcess(record: RunnerRecord, marked: MarkedLeader[]): RunnerRe
     const { pid: _pid, ...state } = record.state;
     return { ...record, state };
   }
-  const running = record.state.status === 'running' || record.state.status === 'ready';
-  const state = { ...record.state, pid: (candidates[0] as MarkedLeader).pid, status: running ? record.state.status : ('starting' as const) };
+  // Its status is brought up to date by the runner's adopt, through the transition function.
+  const state = { ...record.state, pid: (candidates[0] as MarkedLeader).pid };
   return { ...record, state, pidStartTime: startTime };
-}
-
-// A record whose process is gone: whatever it was doing has ended.
-function settled(record: RunnerRecord): RunnerRecord {
-  if (!ACTIVE_STATUSES.has(record.state.status)) return record;
-  return { desired: record.desired, state: { ...record.state, status: 'stopped', reason: 'its process ended while the daemon was down' } };
 }
 
 function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {

@@ -1,5 +1,5 @@
 // Checks a batch of unit specs against each other and the units that exist, before anything changes. Each spec's own
-// shape (names, paths, values) was checked once, at the daemon's door, by the request schema.
+// shape (names, paths, values) and the batch's unique names were checked once, at the daemon's door.
 import { PROJECT_LABEL, type UnitSpec } from '../../contract/unit.js';
 import { findCycles } from '../../contract/graph.js';
 import { badRequest, conflict } from '../errors.js';
@@ -8,7 +8,6 @@ import { badRequest, conflict } from '../errors.js';
 export function validateBatch(specs: UnitSpec[], existing: ReadonlyMap<string, { spec: UnitSpec }>): void {
   const batch = new Map<string, UnitSpec>();
   for (const spec of specs) {
-    if (batch.has(spec.name)) throw badRequest(`unit "${spec.name}" appears twice in one request`);
     batch.set(spec.name, spec);
     const owner = existing.get(spec.name)?.spec.labels[PROJECT_LABEL];
     if (owner !== undefined && owner !== spec.labels[PROJECT_LABEL]) {

@@ -1,7 +1,9 @@
 // What watches a running process: its health check, and the detection of the port it listens on.
 import { startHealthMonitor, type HealthReport } from '../health/index.js';
 import { detectListeningPorts, processGroupPids } from '../ports/index.js';
+import type { UnitReason } from '../../contract/reason.js';
 import type { UnitState, UnitStatus } from '../../contract/unit.js';
+import type { UnitPatch } from './runner.js';
 import { pause } from '../../util/pause.js';
 import type { RunnerDeps } from './deps.js';
 import { processEnvironment, type LaunchContext } from './launch.js';
@@ -11,8 +13,8 @@ export interface WatchedUnit {
   readonly deps: RunnerDeps;
   readonly name: string;
   readonly state: UnitState;
-  setStatus(to: UnitStatus, reason?: string): void;
-  patch(fields: Partial<UnitState>): void;
+  setStatus(to: UnitStatus, reason?: UnitReason): void;
+  patch(fields: UnitPatch): void;
 }
 
 // Port detection polls /proc with a growing pause and gives up after this long, so an idle worker that never
@@ -62,7 +64,7 @@ export function onHealthReport(unit: WatchedUnit, report: HealthReport): void {
   const { status } = unit.state;
   if (report.healthy && status === 'running') unit.setStatus('ready');
   else if (!report.healthy && report.status === 'unhealthy' && status === 'ready') {
-    unit.setStatus('running', `health check failing${report.lastError ? `: ${report.lastError}` : ''}`);
+    unit.setStatus('running', { kind: 'health_failing', ...(report.lastError ? { error: report.lastError } : {}) });
   }
 }
 

@@ -69,7 +69,7 @@ export class FakeSupervisor implements Supervisor {
     return state && structuredClone(state);
   }
 
-  async upsert(specs: UnitSpec[]): Promise<UnitState[]> {
+  async upsert(specs: UnitSpec[], _replace: ReadonlySet<string>): Promise<UnitState[]> {
     const names = new Set([...this.units.keys(), ...specs.map((s) => s.name)]);
     for (const spec of specs) {
       for (const need of Object.keys(spec.needs)) if (!names.has(need)) throw badRequest(`unit ${spec.name} needs unknown unit ${need}`);

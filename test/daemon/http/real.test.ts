@@ -100,7 +100,7 @@ describe('HTTP API with the real supervisor', () => {
       const server = await sdk.server.retrieve('nowhere');
       return server.status === 'failed' ? server : undefined;
     }, { what: 'the server to fail' });
-    expect(failed.reason).toMatch(/^working directory \/does\/not\/exist does not exist in the sandbox/);
+    expect(failed.reason).toEqual({ kind: 'spawn_failed', error: expect.stringMatching(/^working directory \/does\/not\/exist does not exist in the sandbox/) });
     await daemon.close();
     expect(processGroupMembers(pid)).toEqual([]);
   });

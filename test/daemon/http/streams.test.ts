@@ -28,7 +28,7 @@ async function openStream(http: RawClient, path: string) {
 describe('GET /v1/events', () => {
   it('sends a snapshot first, then one line per change with the state after it', async () => {
     const { http, fake } = await startTestDaemon();
-    await fake.upsert([serverSpec({ slug: 'api', start: 'x' })]);
+    await fake.upsert([serverSpec({ slug: 'api', start: 'x' })], new Set());
     const stream = await openStream(http, '/v1/events');
     expect(stream.status).toBe(200);
     expect(stream.type).toBe('application/x-ndjson');
@@ -74,7 +74,7 @@ describe('GET /v1/events', () => {
 describe('GET /v1/units/:name/logs', () => {
   it('gives the last lines of one stream, then follows new ones until the client leaves', async () => {
     const { http, fake } = await startTestDaemon();
-    await fake.upsert([serverSpec({ slug: 'api', start: 'x' })]);
+    await fake.upsert([serverSpec({ slug: 'api', start: 'x' })], new Set());
     for (let i = 1; i <= 5; i++) fake.logs.append('api', i % 2 ? 'stdout' : 'stderr', `line ${i}`);
 
     const tail = await http.call('GET', '/v1/units/api/logs?stream=stdout&tail=2');
@@ -99,7 +99,7 @@ describe('GET /v1/units/:name/logs', () => {
     ['stream=all', '"stream" must be one of stdout, stderr, combined (got "all")'],
   ])('answers 400 for %s', async (query, message) => {
     const { http, fake } = await startTestDaemon();
-    await fake.upsert([serverSpec({ slug: 'api', start: 'x' })]);
+    await fake.upsert([serverSpec({ slug: 'api', start: 'x' })], new Set());
     const reply = await http.call('GET', `/v1/units/api/logs?${query}`);
     expect(reply.status).toBe(400);
     expect(reply.json.error).toBe(message);

@@ -66,7 +66,7 @@ export function waitForStatus(supervisor: Supervisor, name: string, status: Unit
     },
     { timeoutMs, what: `${name} to be ${wanted.join(' or ')}` },
   ).catch((error: Error) => {
-    throw new Error(`${error.message}; it is ${JSON.stringify(supervisor.get(name)?.status)} (${supervisor.get(name)?.reason ?? 'no reason'})`);
+    throw new Error(`${error.message}; it is ${JSON.stringify(supervisor.get(name)?.status)} (${JSON.stringify(supervisor.get(name)?.reason ?? 'no reason')})`);
   });
 }
 

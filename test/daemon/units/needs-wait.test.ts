@@ -17,14 +17,14 @@ describe('needs', () => {
         healthCheck: { type: 'tcp', port, intervalMs: 50, timeoutMs: 500, delayMs: 0 },
       }),
       unit('api', { command: 'exec sleep 60', needs: { db: { condition: 'healthy', restart: false } } }),
-    ]);
+    ], new Set());
     await supervisor.start(['api']);
     await waitForStatus(supervisor, 'api', 'ready');
     const dbReady = events.find((event) => event.unit === 'db' && event.to === 'ready');
     const apiStarting = events.find((event) => event.unit === 'api' && event.to === 'starting');
     expect(dbReady).toBeDefined();
     expect(events.indexOf(apiStarting!)).toBeGreaterThan(events.indexOf(dbReady!));
-    expect(events.find((event) => event.unit === 'api' && event.to === 'pending' && event.reason === 'waiting for db')).toBeDefined();
+    expect(events.find((event) => event.unit === 'api' && event.to === 'pending' && event.reason?.kind === 'waiting' && event.reason.on.join() === 'db')).toBeDefined();
   });
 
   it('fails the dependent without starting it when a need fails', async () => {
@@ -33,10 +33,10 @@ describe('needs', () => {
       // Its health check never passes, so it is never ready before it fails.
       unit('db', { command: 'sleep 0.1; exit 3', healthCheck: logCheck('never printed') }),
       unit('api', { command: 'exec sleep 60', needs: { db: { condition: 'healthy', restart: false } } }),
-    ]);
+    ], new Set());
     await supervisor.start(['api']);
     const api = await waitForStatus(supervisor, 'api', 'failed');
-    expect(api.reason).toBe('dependency db failed');
+    expect(api.reason).toEqual({ kind: 'need_failed', need: 'db', how: 'failed' });
     expect(api.startedAt).toBeUndefined();
   });
 
@@ -45,7 +45,7 @@ describe('needs', () => {
     await supervisor.upsert([
       unit('db', { kind: 'service', command: [join(fixtures, 'flaky.sh'), join(root, 'count'), '2'], restartPolicy: 'on-failure', restartDelayMs: 20, healthCheck: logCheck('stays up') }),
       unit('api', { command: 'exec sleep 60', needs: { db: { condition: 'healthy', restart: false } } }),
-    ]);
+    ], new Set());
     await supervisor.start(['api']);
     await waitForStatus(supervisor, 'api', 'ready');
     expect(supervisor.get('db')?.restartCount).toBe(2);
@@ -56,7 +56,7 @@ describe('needs', () => {
     await supervisor.upsert([
       unit('migrate', { command: 'sleep 0.2; echo migrated' }),
       unit('api', { command: 'exec sleep 60', needs: { migrate: { condition: 'completed', restart: false } } }),
-    ]);
+    ], new Set());
     await supervisor.start(['api']);
     await waitForStatus(supervisor, 'api', 'ready');
     const completed = events.findIndex((event) => event.unit === 'migrate' && event.to === 'completed');
@@ -70,7 +70,7 @@ describe('needs', () => {
     await supervisor.upsert([
       unit('slow', { kind: 'service', command: ['node', join(fixtures, 'switchable-server.mjs'), 'unhealthy'], port: await freePort(), healthCheck: { type: 'http', path: '/', intervalMs: 50, timeoutMs: 500, delayMs: 0 } }),
       unit('api', { command: 'exec sleep 60', needs: { slow: { condition: 'started', restart: false } } }),
-    ]);
+    ], new Set());
     await supervisor.start(['api']);
     await waitForStatus(supervisor, 'api', 'ready');
     expect(supervisor.get('slow')?.status).toBe('running');
@@ -78,13 +78,13 @@ describe('needs', () => {
 
   it('rejects needs on unknown units and cycles with a 400', async () => {
     const { supervisor } = await harness();
-    await expect(supervisor.upsert([unit('api', { command: 'true', needs: { ghost: { condition: 'healthy', restart: false } } })])).rejects.toMatchObject({
+    await expect(supervisor.upsert([unit('api', { command: 'true', needs: { ghost: { condition: 'healthy', restart: false } } })], new Set())).rejects.toMatchObject({
       status: 400,
       message: 'unit "api" needs unknown unit "ghost"',
     });
     const need = { condition: 'healthy' as const, restart: false };
     await expect(
-      supervisor.upsert([unit('a', { command: 'true', needs: { b: need } }), unit('b', { command: 'true', needs: { c: need } }), unit('c', { command: 'true', needs: { a: need } })]),
+      supervisor.upsert([unit('a', { command: 'true', needs: { b: need } }), unit('b', { command: 'true', needs: { c: need } }), unit('c', { command: 'true', needs: { a: need } })], new Set()),
     ).rejects.toMatchObject({ status: 400, message: 'needs form a cycle: a → b → c → a' });
     expect(supervisor.list()).toEqual([]);
   });

@@ -20,17 +20,17 @@ describe('ports', () => {
     const { supervisor } = await harness();
     const port = await freePort();
     await occupy(port);
-    await supervisor.upsert([unit('web', { command: 'exec sleep 60', port, strictPort: true })]);
+    await supervisor.upsert([unit('web', { command: 'exec sleep 60', port, strictPort: true })], new Set());
     await supervisor.start(['web']);
     const state = await waitForStatus(supervisor, 'web', 'failed');
-    expect(state.reason).toBe(`port ${port} is already in use`);
+    expect(state.reason).toEqual({ kind: 'port_in_use', port });
   });
 
   it('gives a non-strict unit the next free port when its port is taken', async () => {
     const { supervisor } = await harness();
     const port = await freePort();
     await occupy(port);
-    await supervisor.upsert([unit('web', { command: 'exec sleep 60', port })]);
+    await supervisor.upsert([unit('web', { command: 'exec sleep 60', port })], new Set());
     await supervisor.start(['web']);
     const state = await waitForStatus(supervisor, 'web', 'ready');
     expect(state.port).toBeGreaterThan(port);
@@ -40,7 +40,7 @@ describe('ports', () => {
   it('never gives two units the same port', async () => {
     const { supervisor } = await harness();
     const port = await freePort();
-    await supervisor.upsert([unit('a', { command: 'exec sleep 60', port }), unit('b', { command: 'exec sleep 60', port })]);
+    await supervisor.upsert([unit('a', { command: 'exec sleep 60', port }), unit('b', { command: 'exec sleep 60', port })], new Set());
     await supervisor.start(['a', 'b']);
     const a = await waitForStatus(supervisor, 'a', 'ready');
     const b = await waitForStatus(supervisor, 'b', 'ready');
@@ -49,7 +49,7 @@ describe('ports', () => {
 
   it('detects the port a unit without one listens on', async () => {
     const { supervisor } = await harness();
-    await supervisor.upsert([unit('web', { command: `node -e "require('net').createServer().listen(0, '127.0.0.1')"` })]);
+    await supervisor.upsert([unit('web', { command: `node -e "require('net').createServer().listen(0, '127.0.0.1')"` })], new Set());
     await supervisor.start(['web']);
     const state = await waitFor(() => supervisor.get('web')?.port, { what: 'detected port' });
     expect(state).toBeGreaterThan(0);
@@ -58,7 +58,7 @@ describe('ports', () => {
 
   it('reports the detected port of a service, without a URL (a service is not a web server)', async () => {
     const { supervisor } = await harness();
-    await supervisor.upsert([unit('cache', { kind: 'service', command: ['node', '-e', "require('net').createServer().listen(0, '127.0.0.1')"] })]);
+    await supervisor.upsert([unit('cache', { kind: 'service', command: ['node', '-e', "require('net').createServer().listen(0, '127.0.0.1')"] })], new Set());
     await supervisor.start(['cache']);
     const port = await waitFor(() => supervisor.get('cache')?.port, { what: 'detected port' });
     expect(port).toBeGreaterThan(0);

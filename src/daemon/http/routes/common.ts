@@ -2,7 +2,8 @@
 import { badRequest, conflict, notFound } from '../../errors.js';
 import type { Supervisor } from '../../supervisor-api.js';
 import type { LogStream } from '../../../contract/wire.js';
-import type { UnitKind, UnitState } from '../../../contract/unit.js';
+import { needsReplace } from '../../../contract/hash.js';
+import type { UnitKind, UnitSpec, UnitState } from '../../../contract/unit.js';
 
 const NOUN: Record<UnitKind, string> = { server: 'server', service: 'service' };
 
@@ -24,6 +25,11 @@ export function refuseOtherKind(supervisor: Supervisor, name: string, kind: Unit
   if (existing && existing.kind !== kind) {
     throw conflict(`"${name}" is already a ${NOUN[existing.kind]}; names are unique across servers and services`);
   }
+}
+
+/** The replace set of one spec sent without a plan: its name when a unit of that name runs another hash. */
+export function replacing(current: UnitSpec | undefined, desired: UnitSpec): ReadonlySet<string> {
+  return new Set(current && needsReplace(current, desired) ? [desired.name] : []);
 }
 
 /** Units sorted by name, so that lists read the same every time. */

@@ -5,7 +5,7 @@ import type { ServerStartOptions } from '../../../contract/wire.js';
 import { validateBody } from '../validate.js';
 import { serverInfo } from '../wire/replies.js';
 import { serverSpec } from '../wire/specs.js';
-import { byName, parseStream, refuseOtherKind, requireUnit } from './common.js';
+import { byName, parseStream, refuseOtherKind, replacing, requireUnit } from './common.js';
 import { overlaySpec, requireOverlays } from './overlays.js';
 
 /** POST/GET /servers, GET/DELETE /servers/:slug, POST /servers/:slug/stop|restart, GET /servers/:slug/logs. */
@@ -27,11 +27,11 @@ export const serverRoutes: Route[] = [
           if (!spec.overlays.includes(record.id)) spec.overlays.push(record.id);
         }
       }
-      const existed = supervisor.get(options.slug) !== undefined;
-      await supervisor.upsert([spec]);
+      const current = supervisor.get(options.slug);
+      await supervisor.upsert([spec], replacing(current?.spec, spec));
       const [state] = await supervisor.start([options.slug]);
       const server = serverInfo(state ?? requireUnit(supervisor, options.slug, 'server'));
-      return ok(existed ? 'Server updated' : 'Server started', { server }, existed ? 200 : 201);
+      return ok(current ? 'Server updated' : 'Server started', { server }, current ? 200 : 201);
     },
   },
   {

@@ -6,7 +6,7 @@ import type { ServiceDefinition } from '../../../contract/wire.js';
 import { validateBody } from '../validate.js';
 import { serviceInfo } from '../wire/replies.js';
 import { serviceSpec } from '../wire/specs.js';
-import { byName, refuseOtherKind, requireUnit } from './common.js';
+import { byName, refuseOtherKind, replacing, requireUnit } from './common.js';
 import { NAME_PATTERN } from '../../../contract/paths.js';
 
 /** PUT/GET/DELETE /v1/services/{name}, POST /v1/services/{name}/start|stop, GET /v1/services. */
@@ -21,10 +21,11 @@ export const serviceRoutes: Route[] = [
       }
       const definition = await validateBody<ServiceDefinition>('service', await body());
       refuseOtherKind(supervisor, name, 'service');
-      const existed = supervisor.get(name) !== undefined;
-      const [state] = await supervisor.upsert([serviceSpec(name, definition)]);
+      const current = supervisor.get(name);
+      const spec = serviceSpec(name, definition);
+      const [state] = await supervisor.upsert([spec], replacing(current?.spec, spec));
       const service = serviceInfo(state ?? requireUnit(supervisor, name, 'service'));
-      return ok(existed ? 'Service updated' : 'Service defined', { service }, existed ? 200 : 201);
+      return ok(current ? 'Service updated' : 'Service defined', { service }, current ? 200 : 201);
     },
   },
   {

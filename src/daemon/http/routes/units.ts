@@ -1,10 +1,10 @@
 // Our own unit API for the reconciler: read units, apply a batch of specs, start/stop/remove/restart by name.
 import { badRequest } from '../../errors.js';
-import type { UnitSpec } from '../../../contract/unit.js';
+import type { UnitBatch } from '../../../contract/wire.js';
 import { ok } from '../respond.js';
 import type { Route } from '../router.js';
 import { validateBody } from '../validate.js';
-import { byName, requireUnit, requireUnits } from './common.js';
+import { byName, replacing, requireUnit, requireUnits } from './common.js';
 
 async function names(body: () => Promise<unknown>): Promise<string[]> {
   return (await validateBody<{ names: string[] }>('names', await body())).names;
@@ -30,13 +30,15 @@ export const unitRoutes: Route[] = [
     method: 'PUT',
     path: '/v1/units',
     async handler({ body, deps: { supervisor } }) {
-      const { units } = await validateBody<{ units: UnitSpec[] }>('units', await body());
+      const { units, replace } = await validateBody<UnitBatch>('units', await body());
       const seen = new Set<string>();
       for (const unit of units) {
         if (seen.has(unit.name)) throw badRequest(`units: "${unit.name}" appears more than once in the batch`);
         seen.add(unit.name);
       }
-      return ok('Units applied', { units: await supervisor.upsert(units) });
+      // The plan's decision when it sent one; a client without a plan gets the hash comparison the plan would make.
+      const replaced = replace ?? units.filter((unit) => replacing(supervisor.get(unit.name)?.spec, unit).size > 0).map((unit) => unit.name);
+      return ok('Units applied', { units: await supervisor.upsert(units, new Set(replaced)) });
     },
   },
   {

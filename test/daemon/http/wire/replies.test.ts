@@ -68,10 +68,10 @@ describe('serverInfo', () => {
   });
 
   it('leaves health fields out without a health check, and reports the exit code and reason', () => {
-    const info = serverInfo(state(serverSpec({ slug: 'job', start: 'true' }), { status: 'failed', exitCode: 3, reason: 'install failed' }));
+    const info = serverInfo(state(serverSpec({ slug: 'job', start: 'true' }), { status: 'failed', exitCode: 3, reason: { kind: 'exited', exit: { code: 3, signal: null } } }));
     expect(info).not.toHaveProperty('healthy');
     expect(info).not.toHaveProperty('health_status');
-    expect(info).toMatchObject({ status: 'failed', exit_code: 3, reason: 'install failed' });
+    expect(info).toMatchObject({ status: 'failed', exit_code: 3, reason: { kind: 'exited', exit: { code: 3, signal: null } } });
   });
 });
 
