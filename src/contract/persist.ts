@@ -1,0 +1,93 @@
+// Writing the files of a state folder so that a crash never leaves half a file and nobody else can read them:
+// every daemon file (state.json, overlays.json, daemon.json, daemon.pid) is written by writeAtomic, and the
+// folders that hold them are made private by privateDir. Secrets live there (unit environments in state.json).
+import { randomBytes } from 'node:crypto';
+import { chmod, lstat, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+
+/** The mode of every file the daemon writes: its owner's only (state.json holds the units' environments). */
+export const PRIVATE_FILE_MODE = 0o600;
+
+/** The mode of the state folder and of `.compute/`. */
+export const PRIVATE_DIR_MODE = 0o700;
+
+/**
+ * Writes `content` to `path` so that readers see the old file or the new one whole, even after a power cut: a temp
+ * file beside it (mode 0600 by default), fsynced, renamed over `path`, then the folder fsynced so the rename itself is
+ * durable. The parent folder is created (0700) when missing. On failure the temp file is removed and the error thrown.
+ */
+export async function writeAtomic(path: string, content: string, mode = PRIVATE_FILE_MODE): Promise<void> {
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeSynced(temp, content, mode);
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+  await syncFolder(dirname(path));
+}
+
+async function writeSynced(path: string, content: string, mode: number): Promise<void> {
+  let handle;
+  try {
+    // 'wx': the temp name is new; a file already there would be someone else's.
+    handle = await open(path, 'wx', mode);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    await mkdir(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
+    handle = await open(path, 'wx', mode);
+  }
+  try {
+    // The umask may have taken bits away from `mode`, never added any; chmod makes it exact.
+    await handle.chmod(mode);
+    await handle.writeFile(content);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+// Best effort: some file systems refuse fsync on a folder (EINVAL, EISDIR); the data itself is already synced.
+async function syncFolder(dir: string): Promise<void> {
+  try {
+    const handle = await open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Nothing to do: the rename is done, only its durability across a power cut is less certain.
+  }
+}
+
+/**
+ * Creates `dir` (and missing parents) with mode 0700, and takes group and other bits off an existing one: a state
+ * folder first made 0755 (by an older version, or by hand) would otherwise let anyone read the units' secrets.
+ * A sticky folder (`--state /tmp`) is shared by design and left alone.
+ */
+export async function privateDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  const { mode } = await lstat(dir);
+  if ((mode & 0o1000) === 0 && (mode & 0o077) !== 0) await chmod(dir, PRIVATE_DIR_MODE);
+}
+
+/**
+ * Takes group and other bits off the files and folders directly in `dir` (not deeper: a private `dir` already keeps
+ * everyone else out of its subfolders). Symlinks are not followed. For a state folder an older daemon left readable.
+ */
+export async function privateEntries(dir: string): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  await Promise.all(entries.map((entry) => (entry.isFile() || entry.isDirectory() ? tighten(join(dir, entry.name), entry.isDirectory()) : undefined)));
+}
+
+async function tighten(path: string, isDir: boolean): Promise<void> {
+  try {
+    const { mode } = await lstat(path);
+    if ((mode & 0o077) !== 0) await chmod(path, isDir ? PRIVATE_DIR_MODE : mode & 0o700);
+  } catch (error) {
+    // An entry removed meanwhile (a temp file renamed away) has nothing left to protect.
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
