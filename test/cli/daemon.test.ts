@@ -79,7 +79,7 @@ describe('compute daemon arguments', () => {
 
   it.each([
     [['--listen', '127.0.0.1:0'], 'daemon: --root DIR is required'],
-    [['--root', '/tmp/x', '--listen', '127.0.0.1:0'], 'daemon: --listen needs --token'],
+    [['--root', '/tmp/x', '--listen', '127.0.0.1:0'], 'daemon: --listen needs a token (COMPUTE_DAEMON_TOKEN or --token-file PATH)'],
     [['--root', '/tmp/x', '--listen', 'localhost', '--token', 't'], 'daemon: --listen must be HOST:PORT with a port from 0 to 65535, got "localhost"'],
     [['--root', '/tmp/x', '--listen', '[::1]:99999', '--token', 't'], 'daemon: --listen must be HOST:PORT'],
     [['--root', '/tmp/x', '--log-level', 'loud'], 'daemon: --log-level must be one of trace, debug, info, warn, error, fatal, silent, got "loud"'],
@@ -95,7 +95,7 @@ describe('compute daemon, spawned', () => {
   it('serves a 0600 socket and TCP with a token, prints its URL, and stops its units and exits 0 on SIGTERM', async () => {
     const base = tempDir('compute-cli-');
     const stateDir = join(base, 'state');
-    const daemon = spawnDaemon(['--root', join(base, 'root'), '--listen', '127.0.0.1:0', '--token', 'T0KEN', '--log-level', 'debug']);
+    const daemon = spawnDaemon(['--root', join(base, 'root'), '--listen', '127.0.0.1:0', '--token', 'T0KEN-0123456789abcdef', '--log-level', 'debug']);
     const url = await waitFor(() => /listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(daemon.stdout())?.[1], { what: 'the URL line' });
     const socketPath = join(stateDir, 'daemon.sock');
     expect(daemon.stdout()).toContain(`listening on unix:${socketPath}\n`);
@@ -106,7 +106,7 @@ describe('compute daemon, spawned', () => {
     expect(await anonymous.health()).toMatchObject({ status: 'ok' });
     await expect(anonymous.units()).rejects.toMatchObject({ status: 401 });
 
-    const sdk = track(connect({ url, token: 'T0KEN' }));
+    const sdk = track(connect({ url, token: 'T0KEN-0123456789abcdef' }));
     const server = await sdk.server.start({ slug: 'sleeper', start: 'sleep 300', environment: { API_KEY: 'hunter2-do-not-log' } });
     const pid = await waitFor(async () => (await sdk.server.retrieve('sleeper')).pid, { what: 'the unit pid' });
     groups.push(pid);
