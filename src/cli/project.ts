@@ -44,7 +44,7 @@ export async function connectProject(project: ProjectPaths & { spec?: Spec }, st
   if (!start) return findLocalDaemon(project.stateDir, project.root);
   const { mkdir } = await import('node:fs/promises');
   // `.compute/` holds the state folder (the units' secrets): owner only, also when an older version made it 0755.
-  await privateDir(project.dir);
+  await privateDir(project.dir, ['state', 'root', 'apply.lock']);
   await mkdir(project.root, { recursive: true });
   return ensureLocalDaemon({ root: project.root, stateDir: project.stateDir }, early);
 }

@@ -78,6 +78,9 @@ export function pidAlive(pid: number): boolean {
   }
 }
 
+/** The names a daemon puts in its state folder: they mark a folder as one (so making it private is safe). */
+export const STATE_FOLDER_ENTRIES: readonly string[] = ['daemon.sock', 'daemon.pid', 'daemon.json', 'daemon.log', 'daemon.out', 'state.json', 'overlays.json', 'logs'];
+
 /** The state file of a daemon's state folder. */
 export function stateFilePath(stateDir: string): string {
   return join(stateDir, 'state.json');

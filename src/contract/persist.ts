@@ -63,31 +63,36 @@ async function syncFolder(dir: string): Promise<void> {
 }
 
 /**
- * Creates `dir` (and missing parents) with mode 0700, and takes group and other bits off an existing one: a state
+ * Creates `dir` (and missing parents) with mode 0700, or takes group and other bits off an existing one: a state
  * folder first made 0755 (by an older version, or by hand) would otherwise let anyone read the units' secrets.
- * A sticky folder (`--state /tmp`) is shared by design and left alone.
+ * An existing folder is changed only when it is empty or holds one of `ownNames` (it is ours): `--state /tmp` or
+ * `--state ~` must not change a folder that others share. Returns whether the folder is private now.
  */
-export async function privateDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+export async function privateDir(dir: string, ownNames: readonly string[]): Promise<boolean> {
+  if (await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE })) return true;
   const { mode } = await lstat(dir);
-  if ((mode & 0o1000) === 0 && (mode & 0o077) !== 0) await chmod(dir, PRIVATE_DIR_MODE);
+  if ((mode & 0o077) === 0) return true;
+  const names = await readdir(dir);
+  const ours = (mode & 0o1000) === 0 && (names.length === 0 || names.some((name) => ownNames.includes(name)));
+  if (ours) await chmod(dir, PRIVATE_DIR_MODE);
+  return ours;
 }
 
 /**
- * Takes group and other bits off the files and folders directly in `dir` (not deeper: a private `dir` already keeps
- * everyone else out of its subfolders). Symlinks are not followed. For a state folder an older daemon left readable.
+ * Takes group and other bits off the entries of `dir` named in `names` that exist (not deeper: a private `dir`
+ * keeps everyone else out of its subfolders). Symlinks are not followed. For what an older daemon left readable.
  */
-export async function privateEntries(dir: string): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  await Promise.all(entries.map((entry) => (entry.isFile() || entry.isDirectory() ? tighten(join(dir, entry.name), entry.isDirectory()) : undefined)));
+export async function privateEntries(dir: string, names: readonly string[]): Promise<void> {
+  await Promise.all(names.map((name) => tighten(join(dir, name))));
 }
 
-async function tighten(path: string, isDir: boolean): Promise<void> {
+async function tighten(path: string): Promise<void> {
   try {
-    const { mode } = await lstat(path);
-    if ((mode & 0o077) !== 0) await chmod(path, isDir ? PRIVATE_DIR_MODE : mode & 0o700);
+    const stats = await lstat(path);
+    if ((!stats.isFile() && !stats.isDirectory()) || (stats.mode & 0o077) === 0) return;
+    await chmod(path, stats.isDirectory() ? PRIVATE_DIR_MODE : stats.mode & 0o700);
   } catch (error) {
-    // An entry removed meanwhile (a temp file renamed away) has nothing left to protect.
+    // Not there (or removed meanwhile, like a temp file renamed away): nothing to protect.
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
 }

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { CommandStore } from './commands/index.js';
 import type { Supervisor } from './supervisor-api.js';
-import { daemonFiles, writeDaemonInfo } from '../contract/discovery.js';
+import { daemonFiles, STATE_FOLDER_ENTRIES, writeDaemonInfo } from '../contract/discovery.js';
 import { privateDir, privateEntries } from '../contract/persist.js';
 import { listenTcp, listenUnix } from './http/listen.js';
 import { acquireStateLock, type StateLock } from './http/lock.js';
@@ -114,8 +114,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   await mkdir(root, { recursive: true });
   // The state folder holds the units' environments (secrets) in state.json, logs and the socket: owner only, also
   // when an older version (or a user) made it, or its files, readable by others.
-  await privateDir(stateDir);
-  await privateEntries(stateDir);
+  if (await privateDir(stateDir, STATE_FOLDER_ENTRIES)) await privateEntries(stateDir, STATE_FOLDER_ENTRIES);
   const lock = await acquireStateLock(stateDir);
   const logger = createLogger(files.log, options.logLevel ?? 'info');
   const problems = new ProblemBoard(logger);

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, fchmodSync, openSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { daemonFiles } from '../contract/discovery.js';
+import { daemonFiles, STATE_FOLDER_ENTRIES } from '../contract/discovery.js';
 import { privateDir } from '../contract/persist.js';
 
 /** Where a local sandbox lives, and how long to wait for its daemon to start. */
@@ -33,7 +33,7 @@ export interface StartedDaemon {
 /** Starts a daemon for the state folder in the background (detached: it outlives this process), without waiting for it. */
 export async function startLocalDaemon(options: LocalDaemonOptions): Promise<StartedDaemon> {
   const stateDir = resolve(options.stateDir);
-  await privateDir(stateDir);
+  await privateDir(stateDir, STATE_FOLDER_ENTRIES);
   return startDetached(resolve(options.root), stateDir, options.logLevel);
 }
 

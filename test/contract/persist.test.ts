@@ -64,33 +64,52 @@ describe('writeAtomic', () => {
 });
 
 describe('privateDir and privateEntries', () => {
-  it('creates 0700 folders and tightens an existing 0755 one and its 0644 files, not deeper', async () => {
+  const OWN = ['state.json', 'logs'];
+
+  it('creates 0700 folders and tightens an existing 0755 one and its named 0644 entries, not deeper', async () => {
     const base = tempDir();
     const fresh = join(base, 'a', 'b');
-    await privateDir(fresh);
+    expect(await privateDir(fresh, OWN)).toBe(true);
     expect(modeOf(join(base, 'a'))).toBe(0o700);
     expect(modeOf(fresh)).toBe(0o700);
 
     const old = join(base, 'old');
     mkdirSync(join(old, 'logs', 'deep'), { recursive: true });
     writeFileSync(join(old, 'state.json'), '{}');
+    writeFileSync(join(old, 'notes.txt'), '');
     writeFileSync(join(old, 'logs', 'deep', 'x.log'), '');
     for (const dir of [old, join(old, 'logs'), join(old, 'logs', 'deep')]) chmodSync(dir, 0o755);
-    chmodSync(join(old, 'state.json'), 0o644);
-    await privateDir(old);
-    await privateEntries(old);
+    for (const file of ['state.json', 'notes.txt']) chmodSync(join(old, file), 0o644);
+    expect(await privateDir(old, OWN)).toBe(true);
+    await privateEntries(old, [...OWN, 'daemon.pid']);
     expect(modeOf(old)).toBe(0o700);
     expect(modeOf(join(old, 'state.json'))).toBe(0o600);
     expect(modeOf(join(old, 'logs'))).toBe(0o700);
-    // Behind a 0700 folder nobody else gets in; deeper entries are left as they are.
+    // Only the daemon's own names are changed, and nothing deeper: behind a 0700 folder nobody else gets in.
+    expect(modeOf(join(old, 'notes.txt'))).toBe(0o644);
     expect(modeOf(join(old, 'logs', 'deep'))).toBe(0o755);
   });
 
-  it('leaves a sticky shared folder (like /tmp) as it is', async () => {
-    const shared = join(tempDir(), 'shared');
+  it('tightens an empty existing folder, but leaves one that holds none of its names, or a sticky one like /tmp', async () => {
+    const base = tempDir();
+    const empty = join(base, 'empty');
+    mkdirSync(empty);
+    chmodSync(empty, 0o755);
+    expect(await privateDir(empty, OWN)).toBe(true);
+    expect(modeOf(empty)).toBe(0o700);
+
+    const home = join(base, 'home');
+    mkdirSync(home);
+    writeFileSync(join(home, '.bashrc'), '');
+    chmodSync(home, 0o755);
+    expect(await privateDir(home, OWN)).toBe(false);
+    expect(modeOf(home)).toBe(0o755);
+
+    const shared = join(base, 'shared');
     mkdirSync(shared);
+    writeFileSync(join(shared, 'state.json'), '');
     chmodSync(shared, 0o1777);
-    await privateDir(shared);
+    expect(await privateDir(shared, OWN)).toBe(false);
     expect(modeOf(shared)).toBe(0o1777);
   });
 });

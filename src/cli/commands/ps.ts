@@ -15,6 +15,7 @@ still has that the file no longer names:
   NAME  KIND  STATUS  HEALTH  PID  PORT  URL  RESTARTS
 When the project's daemon is not running, the file's units are listed as "not created".
 A broken compose file is reported as a warning; the daemon's units are listed anyway.
+When the daemon cannot save its state (a full disk), a one-line warning says so on stderr.
 
 Options:
   --json            an array of {name, kind, status, healthy, pid, port, url, restart_count,

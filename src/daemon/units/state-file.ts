@@ -50,12 +50,7 @@ export class StateFile {
     return this.file.problem;
   }
 
-  /** Resolves when every scheduled save is on disk, or its write failed (then retries go on: see `problem`). */
-  flush(): Promise<void> {
-    return this.file.settled();
-  }
-
-  /** A last write of what is pending, then no more retries (the daemon is exiting). */
+  /** Resolves once what is pending is on disk or its last attempt failed; no retries after (the daemon is exiting). */
   close(): Promise<void> {
     return this.file.close();
   }
