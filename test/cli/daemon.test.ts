@@ -1,6 +1,6 @@
 // `compute daemon`: argument errors in-process; the real thing spawned as `node bin/compute.js daemon`.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -120,6 +120,8 @@ describe('compute daemon tokens', () => {
     const base = tempDir('compute-cli-');
     const file = join(base, 'token');
     writeFileSync(file, `${LONG}\n`, { mode: 0o600 });
+    // An existing root: a leak sweep of another test run kills a daemon whose --root folder is missing.
+    mkdirSync(join(base, 'root'));
     const daemon = spawnDaemon(['--root', join(base, 'root'), '--listen', '127.0.0.1:0', '--token-file', file]);
     const url = await waitFor(() => /listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(daemon.stdout())?.[1], { what: 'the URL line' });
     expect(await fetch(`${url}/v1/units`).then((reply) => reply.status)).toBe(401);

@@ -78,8 +78,13 @@ describe('a private state folder', () => {
     chmodSync(stateDir, 0o755);
     writeFileSync(join(stateDir, 'state.json'), '{"version":1,"units":[]}', { mode: 0o644 });
     writeFileSync(join(stateDir, 'daemon.pid'), '999999\n', { mode: 0o644 });
+    // The root exists before the daemon starts: a leak sweep (another test run's teardown) kills a daemon whose
+    // --root folder is missing, which this one's is until it creates it.
+    mkdirSync(join(base, 'root'));
     const daemon = spawnCli(base, ['daemon', '--root', join(base, 'root')]);
-    await waitFor(() => daemon.stdout().includes('listening on unix:'), { what: 'the daemon to listen' });
+    await waitFor(() => daemon.stdout().includes('listening on unix:'), { what: 'the daemon to listen' }).catch((error: Error) => {
+      throw new Error(`${error.message}; it printed: ${daemon.stdout()}${daemon.stderr()}`);
+    });
     expect(octal(stateDir)).toBe('700');
     expect(octal(join(stateDir, 'state.json'))).toBe('600');
     expect(octal(join(stateDir, 'daemon.pid'))).toBe('600');
