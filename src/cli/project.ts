@@ -1,5 +1,6 @@
 // A project as the commands see it: its validated Spec, where its sandbox lives, and its daemon.
 import type { Spec } from '../config/index.js';
+import { privateDir } from '../contract/persist.js';
 import { ensureLocalDaemon, findLocalDaemon, type SandboxClient, type StartedDaemon } from '../sdk/index.js';
 import { loadChecked } from './commands/validate.js';
 import { CLIError, EXIT } from './errors.js';
@@ -42,6 +43,8 @@ export async function connectProject(project: ProjectPaths & { spec?: Spec }, st
   if (provider !== 'local') throw new CLIError(`sandbox provider "${provider}" is not supported yet; use provider: local`, EXIT.usage);
   if (!start) return findLocalDaemon(project.stateDir, project.root);
   const { mkdir } = await import('node:fs/promises');
+  // `.compute/` holds the state folder (the units' secrets): owner only, also when an older version made it 0755.
+  await privateDir(project.dir, ['state', 'root', 'apply.lock']);
   await mkdir(project.root, { recursive: true });
   return ensureLocalDaemon({ root: project.root, stateDir: project.stateDir }, early);
 }

@@ -1,9 +1,9 @@
-// The files in a state folder through which clients find its daemon, and their atomic writes.
-import { createHash, randomBytes } from 'node:crypto';
+// The files in a state folder through which clients find its daemon (written by writeAtomic: whole, and 0600).
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { readFileSync } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { writeAtomic } from './persist.js';
 import type { DaemonInfo } from './wire.js';
 
 /** The longest unix socket path Linux accepts (sun_path is 108 bytes with its NUL). */
@@ -36,19 +36,7 @@ function defaultSocket(stateDir: string): string {
   return join(tmpdir(), `compute-${id}.sock`);
 }
 
-/** Writes a file so that readers see the old content or the new, never a part (temp file + rename). */
-export async function writeAtomic(path: string, content: string, mode = 0o600): Promise<void> {
-  const temp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(temp, content, { mode });
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-}
-
-/** Records where the daemon can be reached. */
+/** Records where the daemon can be reached (mode 0600, like every file of the state folder). */
 export async function writeDaemonInfo(stateDir: string, info: DaemonInfo): Promise<void> {
   await writeAtomic(daemonFiles(stateDir).info, `${JSON.stringify(info, null, 2)}\n`);
 }
@@ -89,6 +77,9 @@ export function pidAlive(pid: number): boolean {
     return (error as NodeJS.ErrnoException).code !== 'ENOENT';
   }
 }
+
+/** The names a daemon puts in its state folder: they mark a folder as one (so making it private is safe). */
+export const STATE_FOLDER_ENTRIES: readonly string[] = ['daemon.sock', 'daemon.pid', 'daemon.json', 'daemon.log', 'daemon.out', 'state.json', 'overlays.json', 'logs'];
 
 /** The state file of a daemon's state folder. */
 export function stateFilePath(stateDir: string): string {

@@ -159,6 +159,23 @@ export interface ReadyResponse {
 export interface HealthResponse {
   status: 'ok';
   timestamp: string;
+  /** Our addition, present when there is any: what keeps the daemon from doing all of its job (it still supervises). */
+  problems?: DaemonProblem[];
+}
+
+/** A condition the daemon lives with and retries, e.g. a state file it cannot write because the disk is full. */
+export interface DaemonProblem {
+  /** `state-write`: a state file cannot be written; the daemon retries with backoff and catches up when it can. */
+  kind: 'state-write';
+  /** The file concerned. */
+  path: string;
+  /** The error code: ENOSPC (disk full), EDQUOT (quota), EIO, EACCES, ... */
+  code: string;
+  message: string;
+  /** When the first failed attempt was (ISO 8601). */
+  since: string;
+  /** Failed attempts so far. */
+  attempts: number;
 }
 
 /** A need in the services API: a list of names (each waits until healthy) or a map with a condition per need. */

@@ -4,18 +4,22 @@ import { join, resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { CommandStore } from './commands/index.js';
 import type { Supervisor } from './supervisor-api.js';
-import { daemonFiles, writeDaemonInfo } from '../contract/discovery.js';
+import { daemonFiles, STATE_FOLDER_ENTRIES, writeDaemonInfo } from '../contract/discovery.js';
+import { privateDir, privateEntries } from '../contract/persist.js';
 import { listenTcp, listenUnix } from './http/listen.js';
 import { acquireStateLock, type StateLock } from './http/lock.js';
 import type { OverlayStore, RouteDeps } from './http/router.js';
 import { createHttpServer } from './http/server.js';
 import { loadValidators } from './http/validate.js';
+import { ProblemBoard } from './problems.js';
 
 /** What the composition hands to a supervisor factory. */
 export interface SupervisorParts {
   root: string;
   stateDir: string;
   logger: Logger;
+  /** Where the state files report that they cannot be written (GET /health shows it). */
+  problems: ProblemBoard;
 }
 
 /** What a supervisor factory gives: the supervisor, the overlays, and what to close after it. */
@@ -84,6 +88,10 @@ export function redactSecrets(value: unknown, ancestors = new WeakSet<object>())
 function createLogger(path: string, level: string): Logger {
   // Synchronous writes: a daemon that crashes has still logged everything up to the crash.
   const destination = pino.destination({ dest: path, sync: true, mode: 0o600 });
+  // pino re-emits a write error (ENOSPC: the state disk is full) with no listener, which would end the daemon and
+  // leave its units unsupervised. Lines that cannot be written are lost; the daemon goes on, and logs again once
+  // there is room.
+  destination.on('error', () => undefined);
   return pino(
     {
       level,
@@ -104,17 +112,19 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const files = daemonFiles(stateDir);
   const socketPath = resolve(options.socketPath ?? files.socket);
   await mkdir(root, { recursive: true });
-  // The state folder holds logs and the socket; nobody else needs to look in it.
-  await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  // The state folder holds the units' environments (secrets) in state.json, logs and the socket: owner only, also
+  // when an older version (or a user) made it, or its files, readable by others.
+  if (await privateDir(stateDir, STATE_FOLDER_ENTRIES)) await privateEntries(stateDir, STATE_FOLDER_ENTRIES);
   const lock = await acquireStateLock(stateDir);
   const logger = createLogger(files.log, options.logLevel ?? 'info');
+  const problems = new ProblemBoard(logger);
   const closers: Array<() => Promise<void>> = [];
   const deps = deferred<RouteDeps>();
   const announced = deferred<void>();
   let supervisor: Supervisor | undefined;
   try {
     const control = controls(() => supervisor, logger);
-    const common = { deps: deps.promise, announced: announced.promise, logger, signal: control.abort.signal, closing: control.closing };
+    const common = { deps: deps.promise, announced: announced.promise, logger, signal: control.abort.signal, closing: control.closing, problems: () => problems.list() };
     // Listeners are bound before the supervisor starts, so that a taken socket or port fails before any unit is touched.
     const unix = createHttpServer(common);
     await listenUnix(unix.server, socketPath);
@@ -130,7 +140,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     await writeDaemonInfo(stateDir, { pid: process.pid, socket: socketPath, ...(url ? { url } : {}), started_at: new Date().toISOString(), root });
     closers.push(() => rm(files.info, { force: true }));
     announced.resolve();
-    const [made, commands] = await Promise.all([factory({ root, stateDir, logger }), commandRunner(root, stateDir)]);
+    const [made, commands] = await Promise.all([factory({ root, stateDir, logger, problems }), commandRunner(root, stateDir)]);
     supervisor = made.supervisor;
     const startupMs = Math.round(performance.now() - started);
     // Background commands (and what finished ones left running) go with the daemon: nothing else would end them.
@@ -236,15 +246,20 @@ async function commandRunner(root: string, stateDir: string): Promise<CommandSto
 // The local sandbox: the log store, the overlay manager and the unit supervisor over them, all in the state folder.
 // Its modules are loaded after the listeners are bound (module evaluation is CPU-bound, so loading them earlier gains
 // nothing), and not at all by tests of the HTTP layer that bring another supervisor.
-async function localSupervisor({ root, stateDir, logger }: SupervisorParts): Promise<MadeSupervisor> {
+async function localSupervisor({ root, stateDir, logger, problems }: SupervisorParts): Promise<MadeSupervisor> {
   const [{ createSupervisor }, { LogStore }, { OverlayManager }] = await Promise.all([
     import('./units/index.js'),
     import('./logs/index.js'),
     import('./overlays/index.js'),
   ]);
   const logs = new LogStore({ dir: join(stateDir, 'logs'), onError: (error, unit) => logger.warn({ err: error, unit }, 'log ingestion failed') });
-  const overlays = new OverlayManager({ root, stateFile: join(stateDir, 'overlays.json'), onError: (error) => logger.warn({ err: error }, 'overlay sync failed') });
-  const supervisor = await createSupervisor({ root, stateDir, logs, overlays, logger });
+  const overlays = new OverlayManager({
+    root,
+    stateFile: join(stateDir, 'overlays.json'),
+    onError: (error) => logger.warn({ err: error }, 'overlay sync failed'),
+    onStateProblem: problems.reporter('overlays'),
+  });
+  const supervisor = await createSupervisor({ root, stateDir, logs, overlays, logger, onStateProblem: problems.reporter('units') });
   return {
     supervisor,
     overlays,

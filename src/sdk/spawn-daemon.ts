@@ -1,11 +1,11 @@
 // Starting a sandbox daemon in the background, detached from this process, without waiting for it to answer. Kept
 // apart from the client so that a command can start a daemon before it has loaded the HTTP client (undici).
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { closeSync, fchmodSync, openSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { daemonFiles } from '../contract/discovery.js';
+import { daemonFiles, STATE_FOLDER_ENTRIES } from '../contract/discovery.js';
+import { privateDir } from '../contract/persist.js';
 
 /** Where a local sandbox lives, and how long to wait for its daemon to start. */
 export interface LocalDaemonOptions {
@@ -33,7 +33,7 @@ export interface StartedDaemon {
 /** Starts a daemon for the state folder in the background (detached: it outlives this process), without waiting for it. */
 export async function startLocalDaemon(options: LocalDaemonOptions): Promise<StartedDaemon> {
   const stateDir = resolve(options.stateDir);
-  await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  await privateDir(stateDir, STATE_FOLDER_ENTRIES);
   return startDetached(resolve(options.root), stateDir, options.logLevel);
 }
 
@@ -43,6 +43,8 @@ const STOP_GRACE_MS = 10_000;
 function startDetached(root: string, stateDir: string, logLevel: string | undefined): StartedDaemon {
   const outPath = daemonFiles(stateDir).out;
   const out = openSync(outPath, 'a', 0o600);
+  // The mode given to open applies only to a new file; one an older version left 0644 is made private too.
+  fchmodSync(out, 0o600);
   const offset = statSync(outPath).size;
   const args = [BIN, 'daemon', '--root', root, '--state', stateDir, ...(logLevel ? ['--log-level', logLevel] : [])];
   try {

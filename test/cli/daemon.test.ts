@@ -1,6 +1,6 @@
 // `compute daemon`: argument errors in-process; the real thing spawned as `node bin/compute.js daemon`.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -79,7 +79,7 @@ describe('compute daemon arguments', () => {
 
   it.each([
     [['--listen', '127.0.0.1:0'], 'daemon: --root DIR is required'],
-    [['--root', '/tmp/x', '--listen', '127.0.0.1:0'], 'daemon: --listen needs --token'],
+    [['--root', '/tmp/x', '--listen', '127.0.0.1:0'], 'daemon: --listen needs a token (COMPUTE_DAEMON_TOKEN or --token-file PATH)'],
     [['--root', '/tmp/x', '--listen', 'localhost', '--token', 't'], 'daemon: --listen must be HOST:PORT with a port from 0 to 65535, got "localhost"'],
     [['--root', '/tmp/x', '--listen', '[::1]:99999', '--token', 't'], 'daemon: --listen must be HOST:PORT'],
     [['--root', '/tmp/x', '--log-level', 'loud'], 'daemon: --log-level must be one of trace, debug, info, warn, error, fatal, silent, got "loud"'],
@@ -91,11 +91,55 @@ describe('compute daemon arguments', () => {
   });
 });
 
+describe('compute daemon tokens', () => {
+  const LONG = 'a-token-of-24-characters';
+
+  it.each([
+    ['--token', ['--token', 'short'], {}, 'the token (--token) has 5 characters; it needs at least 16'],
+    ['COMPUTE_DAEMON_TOKEN', [], { COMPUTE_DAEMON_TOKEN: '123456789012345' }, 'the token (COMPUTE_DAEMON_TOKEN) has 15 characters; it needs at least 16'],
+    ['both flags', ['--token', LONG, '--token-file', '/nonexistent'], {}, 'give --token or --token-file, not both'],
+    ['a missing file', ['--token-file', '/nonexistent/token'], {}, 'cannot read --token-file /nonexistent/token'],
+  ])('refuses %s with one line (exit 2)', async (_, args, env, message) => {
+    const io = captureIO();
+    io.env = env;
+    expect(await runDaemon(['--root', '/tmp/x', '--listen', '127.0.0.1:0', ...args], io)).toBe(2);
+    expect(io.err).toContain(`daemon: ${message}`);
+    expect(io.err.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('refuses a --token-file that group or others can read, naming its mode', async () => {
+    const file = join(tempDir('compute-token-'), 'token');
+    writeFileSync(file, `${LONG}\n`);
+    chmodSync(file, 0o644);
+    const io = captureIO();
+    expect(await runDaemon(['--root', '/tmp/x', '--listen', '127.0.0.1:0', '--token-file', file], io)).toBe(2);
+    expect(io.err).toContain(`daemon: --token-file ${file} is open to group or others (mode 0644); make it private: chmod 600 ${file}`);
+  });
+
+  it('serves TCP with the token of a 0600 --token-file: 401 without it, 200 with it', async () => {
+    const base = tempDir('compute-cli-');
+    const file = join(base, 'token');
+    writeFileSync(file, `${LONG}\n`, { mode: 0o600 });
+    // An existing root: a leak sweep of another test run kills a daemon whose --root folder is missing.
+    mkdirSync(join(base, 'root'));
+    const daemon = spawnDaemon(['--root', join(base, 'root'), '--listen', '127.0.0.1:0', '--token-file', file]);
+    const url = await waitFor(() => /listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(daemon.stdout())?.[1], { what: 'the URL line' });
+    expect(await fetch(`${url}/v1/units`).then((reply) => reply.status)).toBe(401);
+    expect(await fetch(`${url}/v1/units`, { headers: { authorization: 'Bearer wrong-token-of-24-chars!' } }).then((reply) => reply.status)).toBe(401);
+    // The file's trailing newline is not part of the token.
+    expect(await fetch(`${url}/v1/units`, { headers: { authorization: `Bearer ${LONG}` } }).then((reply) => reply.status)).toBe(200);
+    // Nothing on the command line gives the token away.
+    expect(readFileSync(`/proc/${daemon.child.pid}/cmdline`, 'utf8')).not.toContain(LONG);
+    daemon.child.kill('SIGTERM');
+    expect(await daemon.exited).toEqual({ code: 0, signal: null });
+  });
+});
+
 describe('compute daemon, spawned', () => {
   it('serves a 0600 socket and TCP with a token, prints its URL, and stops its units and exits 0 on SIGTERM', async () => {
     const base = tempDir('compute-cli-');
     const stateDir = join(base, 'state');
-    const daemon = spawnDaemon(['--root', join(base, 'root'), '--listen', '127.0.0.1:0', '--token', 'T0KEN', '--log-level', 'debug']);
+    const daemon = spawnDaemon(['--root', join(base, 'root'), '--listen', '127.0.0.1:0', '--token', 'T0KEN-0123456789abcdef', '--log-level', 'debug']);
     const url = await waitFor(() => /listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(daemon.stdout())?.[1], { what: 'the URL line' });
     const socketPath = join(stateDir, 'daemon.sock');
     expect(daemon.stdout()).toContain(`listening on unix:${socketPath}\n`);
@@ -106,7 +150,7 @@ describe('compute daemon, spawned', () => {
     expect(await anonymous.health()).toMatchObject({ status: 'ok' });
     await expect(anonymous.units()).rejects.toMatchObject({ status: 401 });
 
-    const sdk = track(connect({ url, token: 'T0KEN' }));
+    const sdk = track(connect({ url, token: 'T0KEN-0123456789abcdef' }));
     const server = await sdk.server.start({ slug: 'sleeper', start: 'sleep 300', environment: { API_KEY: 'hunter2-do-not-log' } });
     const pid = await waitFor(async () => (await sdk.server.retrieve('sleeper')).pid, { what: 'the unit pid' });
     groups.push(pid);

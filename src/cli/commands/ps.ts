@@ -1,5 +1,6 @@
 // `compute ps`: the project's units with their status, as a table or as JSON.
 import type { UnitState } from '../../contract/unit.js';
+import type { DaemonProblem } from '../../contract/wire.js';
 import { parseCommandArgs, PROJECT_OPTIONS } from '../args.js';
 import { EXIT } from '../errors.js';
 import type { Command } from '../io.js';
@@ -14,6 +15,7 @@ still has that the file no longer names:
   NAME  KIND  STATUS  HEALTH  PID  PORT  URL  RESTARTS
 When the project's daemon is not running, the file's units are listed as "not created".
 A broken compose file is reported as a warning; the daemon's units are listed anyway.
+When the daemon cannot save its state (a full disk), a one-line warning says so on stderr.
 
 Options:
   --json            an array of {name, kind, status, healthy, pid, port, url, restart_count,
@@ -35,12 +37,18 @@ export const run: Command = async (args, io) => {
   const target = await findTarget(values, io, true);
   const client = await connectTarget(target, io);
   let states: UnitState[] = [];
+  let problems: DaemonProblem[] = [];
   try {
-    if (client) states = (await readUnits(target, client)).ours;
+    if (client) {
+      states = (await readUnits(target, client)).ours;
+      problems = (await client.health()).problems ?? [];
+    }
   } finally {
     await client?.close();
   }
   const rows = unitRows(target.spec, states);
+  // On stderr, in both formats: the table (or JSON) stays what scripts parse, and the warning is seen.
+  for (const problem of problems) io.stderr(`${problemLine(problem)}\n`);
   if (values.json) {
     io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
     return EXIT.ok;
@@ -50,3 +58,9 @@ export const run: Command = async (args, io) => {
   if (!client) io.stderr('compute: the project\'s daemon is not running (compute up starts it)\n');
   return EXIT.ok;
 };
+
+/** The one-line warning for a problem the daemon reports, e.g. a state disk that is full. */
+export function problemLine(problem: DaemonProblem): string {
+  const tries = `${problem.attempts} failed attempt${problem.attempts === 1 ? '' : 's'}`;
+  return `compute: warning: the daemon cannot save ${problem.path} (${problem.code}) since ${problem.since}, ${tries}; it keeps supervising and retries, but a restart now would lose recent changes`;
+}

@@ -4,7 +4,8 @@
 import { stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { rm } from 'node:fs/promises';
-import { daemonFiles, pidAlive, readPidFile, writeAtomic } from '../../contract/discovery.js';
+import { daemonFiles, pidAlive, readPidFile } from '../../contract/discovery.js';
+import { writeAtomic } from '../../contract/persist.js';
 
 /** Another live daemon holds this state folder. */
 export class DaemonRunningError extends Error {
@@ -41,8 +42,9 @@ export async function acquireStateLock(stateDir: string): Promise<StateLock> {
   server.unref();
   const pidFile = daemonFiles(stateDir).pid;
   try {
-    // A pidfile left by a dead daemon is simply replaced: holding the lock proves its writer is gone.
-    await writeAtomic(pidFile, `${process.pid}\n`, 0o644);
+    // A pidfile left by a dead daemon is simply replaced: holding the lock proves its writer is gone. 0600 like the
+    // rest of the folder (an older daemon's 0644 pidfile is replaced by this one).
+    await writeAtomic(pidFile, `${process.pid}\n`);
   } catch (error) {
     await closeServer(server);
     throw error;

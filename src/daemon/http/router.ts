@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Supervisor } from '../supervisor-api.js';
 import type { OverlayRecord, OverlaySpec } from '../../contract/overlay.js';
 import type { CommandStore } from '../commands/index.js';
+import type { DaemonProblem } from '../../contract/wire.js';
 
 /** The overlays of a sandbox, as the routes use them (the overlay manager implements it). */
 export interface OverlayStore {
@@ -28,6 +29,8 @@ export interface RouteDeps {
   stopAllUnits: () => Promise<void>;
   /** Asks the daemon to close and exit, after the current reply has been sent. */
   exit: () => void;
+  /** What the daemon lives with now (a full state disk); the HTTP layer fills it in. */
+  problems?: () => DaemonProblem[];
 }
 
 /** One request as a handler sees it. */

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Logger } from 'pino';
 import { DaemonError } from '../errors.js';
 import { PathEscapeError } from '../../contract/paths.js';
+import type { DaemonProblem } from '../../contract/wire.js';
 import { hasBearerToken } from './auth.js';
 import { trackConnections } from './closer.js';
 import { readJsonBody, sendJson } from './respond.js';
@@ -43,6 +44,8 @@ export interface HandlerOptions {
   signal: AbortSignal;
   /** True once the daemon is shutting down: requests that change units get 503. */
   closing: () => boolean;
+  /** What the daemon lives with now (a state disk that is full), for GET /health. */
+  problems?: () => DaemonProblem[];
   routes?: readonly Route[];
 }
 
@@ -92,7 +95,8 @@ async function handle(
   }
   if (method !== 'GET' && options.closing()) return sendJson(res, 503, { error: 'the daemon is shutting down' });
   // GET /health uses nothing of the supervisor, so it answers while the supervisor is still starting.
-  const deps = isHealth ? await options.announced.then(() => ({}) as RouteDeps) : await options.deps;
+  const problems = options.problems ?? (() => []);
+  const deps = isHealth ? await options.announced.then(() => ({ problems }) as RouteDeps) : { ...(await options.deps), problems };
 
   const aborter = new AbortController();
   // 'close' on the response fires when it has been sent or when the client went away, which ends a stream.

@@ -13,6 +13,7 @@
 import { mkdirSync } from 'node:fs';
 import { rmdir } from 'node:fs/promises';
 import type { CopyStatus, OverlayRecord, OverlaySpec, OverlayStats } from '../../contract/overlay.js';
+import type { DaemonProblem } from '../../contract/wire.js';
 import { DaemonError, notFound } from '../errors.js';
 import { normaliseSandboxPath } from '../../contract/paths.js';
 import { createLimiter } from './limit.js';
@@ -42,8 +43,10 @@ export interface OverlayManagerOptions {
   progressIntervalMs?: number;
   /** Clock, in ms since the epoch (injectable for tests of throttling and timestamps). */
   now?: () => number;
-  /** Receives errors no caller can see: a failed background save, a throwing listener, a failed removal. */
+  /** Receives errors no caller can see: a throwing listener, a failed removal. */
   onError?: (error: unknown) => void;
+  /** Told when saves of the state file start failing (a full disk; they are retried) and when they succeed again. */
+  onStateProblem?: (problem: DaemonProblem | undefined) => void;
 }
 
 interface Entry {
@@ -77,7 +80,7 @@ export class OverlayManager {
     this.onError = opts.onError ?? ((error) => process.emitWarning(`overlays: ${String(error)}`));
     mkdirSync(this.root, { recursive: true });
     if (opts.stateFile === undefined) return;
-    this.state = new StateFile(opts.stateFile, () => this.snapshot());
+    this.state = new StateFile(opts.stateFile, () => this.snapshot(), opts.onStateProblem ? { onProblem: opts.onStateProblem } : {});
     for (const stored of loadState(opts.stateFile)) {
       const entry: Entry = { ...stored, lastEmit: 0 };
       this.entries.set(stored.spec.id, entry);
@@ -179,6 +182,7 @@ export class OverlayManager {
     await Promise.all(jobs.map((job) => job.done));
     this.waiters.abandon(undefined, 'the overlay manager was closed');
     await this.state?.save();
+    await this.state?.close();
   }
 
   private serial<T>(operation: () => Promise<T>): Promise<T> {
@@ -287,7 +291,8 @@ export class OverlayManager {
     }
     this.emit(entry);
     this.waiters.settle(record);
-    this.state?.save().catch(this.onError);
+    // A failed save is reported through onStateProblem and retried; it never rejects.
+    void this.state?.save();
   }
 
   private emit(entry: Entry): void {

@@ -1,9 +1,8 @@
-// Persistence of overlays in one JSON file, written atomically (temp file + rename) so a crash loses nothing.
-import { randomBytes } from 'node:crypto';
+// Persistence of overlays in one JSON file (overlays.json), written atomically so a crash loses nothing.
 import { readFileSync } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { OverlayRecord, OverlaySpec } from '../../contract/overlay.js';
+import type { DaemonProblem } from '../../contract/wire.js';
+import { PersistedFile, type PersistOptions } from '../persist.js';
 import type { Manifest } from './sync.js';
 
 /** One overlay as stored: its spec, its record, and the entries it owns in the target they were copied to. */
@@ -43,51 +42,34 @@ export function loadState(path: string): StoredOverlay[] {
   return doc.overlays as StoredOverlay[];
 }
 
-/** Writes `text` to `path` through a synced temp file and a rename, so readers see the old or the new file whole. */
-export async function writeAtomic(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    const handle = await open(temp, 'w', 0o600);
-    try {
-      await handle.writeFile(text);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-}
-
 /**
- * Saves snapshots of the overlays to one file. Saves never overlap and coalesce: a save asked for while another
- * runs writes once afterwards with the state of that moment, so the file never goes back to an older state.
+ * Saves snapshots of the overlays to one file, through PersistedFile: saves coalesce, never overlap, and the file
+ * never goes back to an older state; a failed write is reported through `onProblem` and retried, not thrown.
  */
 export class StateFile {
-  private requested = 0;
-  private written = 0;
-  private chain: Promise<void> = Promise.resolve();
+  private readonly file: PersistedFile;
 
   constructor(
     readonly path: string,
     private readonly snapshot: () => StoredOverlay[],
-  ) {}
+    options: PersistOptions = {},
+  ) {
+    this.file = new PersistedFile(path, options);
+  }
 
-  /** Resolves once the state as it is now (or newer) is on disk. */
+  /** Resolves once the state as it is now (or newer) is on disk, or once writing it failed (see `problem`). */
   save(): Promise<void> {
-    const wanted = ++this.requested;
-    const run = this.chain.then(async () => {
-      if (this.written >= wanted) return;
-      const generation = this.requested;
-      const doc: StateDocument = { version: 1, overlays: this.snapshot() };
-      await writeAtomic(this.path, JSON.stringify(doc));
-      this.written = generation;
-    });
-    // A failed write must not stop later ones; the caller of this save still sees the failure.
-    this.chain = run.catch(() => undefined);
-    return run;
+    this.file.save(() => JSON.stringify({ version: 1, overlays: this.snapshot() } satisfies StateDocument));
+    return this.file.settled();
+  }
+
+  /** Why the file is behind (a full disk), while it is. */
+  get problem(): DaemonProblem | undefined {
+    return this.file.problem;
+  }
+
+  /** A last write of what is pending, then no more retries. */
+  close(): Promise<void> {
+    return this.file.close();
   }
 }

@@ -1,5 +1,7 @@
-// The daemon's unit table on disk: written atomically (temp file + rename) soon after every change.
-import { readFile, rename, writeFile } from 'node:fs/promises';
+// The daemon's unit table on disk (state.json): written soon after every change, and read back by the next daemon.
+import { readFile, rename } from 'node:fs/promises';
+import type { DaemonProblem } from '../../contract/wire.js';
+import { PersistedFile, type PersistOptions } from '../persist.js';
 import type { RunnerRecord } from './runner.js';
 
 interface StateDocument {
@@ -7,15 +9,16 @@ interface StateDocument {
   units: RunnerRecord[];
 }
 
-/**
- * The state file. Saves are coalesced: many changes in one turn of the event loop cost one write, and a change
- * during a write is followed by one more write, so the file always catches up with the last change.
- */
+/** The state file: saved through PersistedFile (coalesced, atomic, 0600, retried when the disk refuses). */
 export class StateFile {
-  private pending: (() => RunnerRecord[]) | undefined;
-  private writing: Promise<void> | undefined;
+  private readonly file: PersistedFile;
 
-  constructor(readonly path: string) {}
+  constructor(
+    readonly path: string,
+    options: PersistOptions = {},
+  ) {
+    this.file = new PersistedFile(path, options);
+  }
 
   /** The records saved by an earlier daemon; none when the file is missing. A corrupt file is set aside, not trusted. */
   async load(): Promise<{ records: RunnerRecord[]; warning?: string }> {
@@ -39,29 +42,16 @@ export class StateFile {
 
   /** Schedules a save of what `snapshot` returns at write time. */
   save(snapshot: () => RunnerRecord[]): void {
-    this.pending = snapshot;
-    if (!this.writing) this.writing = this.drain();
+    this.file.save(() => JSON.stringify({ version: 1, units: snapshot() } satisfies StateDocument));
   }
 
-  /** Resolves when every scheduled save is on disk. */
-  async flush(): Promise<void> {
-    while (this.writing) await this.writing;
+  /** Why the file is behind (a full disk), while it is. */
+  get problem(): DaemonProblem | undefined {
+    return this.file.problem;
   }
 
-  private async drain(): Promise<void> {
-    try {
-      // Let the rest of this turn's changes pile up into the same write.
-      await new Promise((resolve) => setImmediate(resolve));
-      while (this.pending) {
-        const snapshot = this.pending;
-        this.pending = undefined;
-        const document: StateDocument = { version: 1, units: snapshot() };
-        const temp = `${this.path}.${process.pid}.tmp`;
-        await writeFile(temp, JSON.stringify(document));
-        await rename(temp, this.path);
-      }
-    } finally {
-      this.writing = undefined;
-    }
+  /** Resolves once what is pending is on disk or its last attempt failed; no retries after (the daemon is exiting). */
+  close(): Promise<void> {
+    return this.file.close();
   }
 }

@@ -2,6 +2,7 @@
 import { realpathSync } from 'node:fs';
 import type { UnitReason } from '../../contract/reason.js';
 import type { UnitEvent, UnitSpec, UnitState } from '../../contract/unit.js';
+import type { DaemonProblem } from '../../contract/wire.js';
 import { buildGraph } from '../../contract/graph.js';
 import { notFound } from '../errors.js';
 import type { Supervisor, UnitListener } from '../supervisor-api.js';
@@ -32,6 +33,8 @@ export interface SupervisorOptions {
   logger?: Log;
   /** Source of backoff jitter (Math.random by default). */
   random?: () => number;
+  /** Told when saves of state.json start failing (a full disk; they are retried) and when they succeed again. */
+  onStateProblem?: (problem: DaemonProblem | undefined) => void;
 }
 
 /** Creates the supervisor of a sandbox, reading back and adopting what an earlier daemon left. */
@@ -54,7 +57,7 @@ class LocalSupervisor implements Supervisor {
     this.root = options.root;
     this.logs = options.logs;
     this.log = options.logger ?? silentLog;
-    this.stateFile = new StateFile(stateFilePath(options.stateDir));
+    this.stateFile = new StateFile(stateFilePath(options.stateDir), options.onStateProblem ? { onProblem: options.onStateProblem } : {});
     this.deps = {
       root: options.root,
       sandboxId: realpathSync(options.stateDir),
@@ -123,7 +126,7 @@ class LocalSupervisor implements Supervisor {
   async shutdown(): Promise<void> {
     await this.inDependentsFirstOrder([...this.runners.keys()], (runner) => runner.suspend());
     this.persist();
-    await this.stateFile.flush();
+    await this.stateFile.close();
   }
 
   /**

@@ -2,7 +2,8 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadState, StateFile, writeAtomic } from '../../../src/daemon/overlays/state.js';
+import { writeAtomic } from '../../../src/contract/persist.js';
+import { loadState, StateFile } from '../../../src/daemon/overlays/state.js';
 import type { StoredOverlay } from '../../../src/daemon/overlays/state.js';
 import type { OverlayRecord } from '../../../src/contract/overlay.js';
 import { tempDir } from '../../helpers/tmp.js';

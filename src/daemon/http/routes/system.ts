@@ -9,8 +9,10 @@ export const systemRoutes: Route[] = [
   {
     method: 'GET',
     path: '/health',
-    async handler() {
-      const body: HealthResponse = { status: 'ok', timestamp: new Date().toISOString() };
+    async handler({ deps }) {
+      // `problems` only when there are any, so the 2.x reply stays as it was on a healthy daemon.
+      const problems = deps.problems?.() ?? [];
+      const body: HealthResponse = { status: 'ok', timestamp: new Date().toISOString(), ...(problems.length > 0 ? { problems } : {}) };
       return { status: 200, body };
     },
   },
