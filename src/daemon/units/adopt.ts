@@ -3,7 +3,7 @@ import type { MarkedLeader } from '../../contract/markers.js';
 import type { UnitCgroup } from './cgroup.js';
 import { ACTIVE_STATUSES } from './machine.js';
 import type { RunnerRecord } from './runner.js';
-import { isLiveProcess, processStartTime, type ProcessExit, type UnitProcess } from './process.js';
+import { descendsFrom, isLiveProcess, processStartTime, type ProcessExit, type UnitProcess } from './process.js';
 
 export { findMarkedLeaders, type MarkedLeader } from '../../contract/markers.js';
 
@@ -34,7 +34,11 @@ export function adoptedProcess(pid: number, startTime: number, cgroup?: UnitCgro
 export function withLiveProcess(record: RunnerRecord, marked: MarkedLeader[]): RunnerRecord {
   const { pid } = record.state;
   if (pid !== undefined && isSameProcess(pid, record.pidStartTime)) return record;
-  const candidates = marked.filter((leader) => leader.unit === record.state.name && leader.phase === 'main' && leader.hash === record.state.spec.hash);
+  const marks = marked.filter((leader) => leader.unit === record.state.name && leader.phase === 'main' && leader.hash === record.state.spec.hash);
+  // A child that called setsid leads a group too and carries the same markers: the main process is the one whose
+  // ancestors are none of the others.
+  const pids = new Set(marks.map((leader) => leader.pid));
+  const candidates = marks.filter((leader) => !descendsFrom(leader.pid, pids));
   const startTime = candidates.length === 1 ? processStartTime((candidates[0] as MarkedLeader).pid) : undefined;
   if (candidates.length !== 1 || startTime === undefined) {
     const { pid: _pid, ...state } = record.state;

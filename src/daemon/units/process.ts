@@ -168,12 +168,21 @@ export function processStartTime(pid: number): number | undefined {
   return readStat(pid)?.startTime;
 }
 
-function readStat(pid: number): { state: string; pgid: number; startTime: number } | undefined {
+/** True when `pid` is a descendant of one of `ancestors` (its parent's parent's ... is one of them), per /proc. */
+export function descendsFrom(pid: number, ancestors: ReadonlySet<number>): boolean {
+  // Bounded: a pid reused while we walk could in theory make a loop.
+  for (let current = readStat(pid)?.ppid, steps = 0; current !== undefined && current > 1 && steps < 64; current = readStat(current)?.ppid, steps++) {
+    if (ancestors.has(current)) return true;
+  }
+  return false;
+}
+
+function readStat(pid: number): { state: string; ppid: number; pgid: number; startTime: number } | undefined {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name may hold spaces and parentheses; fields start after the last ')'.
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0] ?? '', pgid: Number(fields[2]), startTime: Number(fields[19]) };
+    return { state: fields[0] ?? '', ppid: Number(fields[1]), pgid: Number(fields[2]), startTime: Number(fields[19]) };
   } catch {
     return undefined;
   }

@@ -9,12 +9,13 @@ import { DependencyError, silentLog, type Log, type RunnerDeps, type UnitLogs } 
 import { evaluateNeed } from './needs.js';
 import { createPortBook } from './port-book.js';
 import { openSandboxCgroups } from './cgroup.js';
-import { terminateGroup } from './process.js';
+import { descendsFrom, terminateGroup } from './process.js';
 import { terminateUnit } from './terminate.js';
 import { UnitRunner } from './runner.js';
 import { StateFile } from './state-file.js';
 import { stateFilePath } from '../../contract/discovery.js';
 import { validateBatch } from './validate.js';
+import { abortable } from '../../util/pause.js';
 
 /** Overlays as the supervisor sees them: units wait for the ones they need. */
 export interface OverlayGate {
@@ -164,7 +165,7 @@ class LocalSupervisor implements Supervisor {
         toStart.push(runner.name);
       }
     }
-    await this.endOrphans(marked.filter((leader) => !adopted.has(leader.pid)));
+    await this.endOrphans(marked.filter((leader) => !adopted.has(leader.pid) && !this.belongsToAdopted(leader, adopted)));
     await this.endUnadoptedCgroups(adoptedUnits);
     if (toStart.length > 0) await this.start(toStart);
   }
@@ -184,6 +185,13 @@ class LocalSupervisor implements Supervisor {
       }),
     );
     cgroups.removeIfEmpty();
+  }
+
+  // A marked group leader that an adopted unit started (a setsid child of it, in its cgroup or below its process) is
+  // part of that unit, not a second copy of it.
+  private belongsToAdopted(leader: MarkedLeader, adopted: ReadonlySet<number>): boolean {
+    if (!this.runners.get(leader.unit)?.active) return false;
+    return descendsFrom(leader.pid, adopted) || (this.deps.cgroups?.unit(leader.unit).pids().includes(leader.pid) ?? false);
   }
 
   // Processes of this sandbox that no unit accounts for would become second copies of their units: end them.
@@ -289,12 +297,4 @@ class LocalSupervisor implements Supervisor {
   private persist(): void {
     this.stateFile.save(() => [...this.runners.values()].map((runner) => runner.record()));
   }
-}
-
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => resolve(undefined);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
