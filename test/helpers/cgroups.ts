@@ -1,6 +1,6 @@
 // Checks on what a stop leaves: processes found by a marker in their arguments, and a sandbox's unit cgroups.
 import { existsSync, readdirSync, readFileSync, realpathSync, rmdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { candidateHierarchies, SandboxCgroups } from '../../src/daemon/units/cgroup.js';
 
 /**
@@ -44,7 +44,16 @@ export function cgroupOf(pid: number): string | undefined {
 /** The folder of the unit cgroups of the sandbox whose state folder is `stateDir` (it may not exist). */
 export function sandboxCgroupDir(stateDir: string): string | undefined {
   const hierarchy = candidateHierarchies()[0];
-  return hierarchy ? new SandboxCgroups(hierarchy, realpathSync(stateDir)).dir : undefined;
+  return hierarchy ? new SandboxCgroups(hierarchy, realPath(stateDir)).dir : undefined;
+}
+
+// The sandbox id a daemon of `stateDir` had: its real path, also once a test has deleted it.
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path === dirname(path) ? path : join(realPath(dirname(path)), basename(path));
+  }
 }
 
 /** Test clean-up: SIGKILLs what a sandbox's unit cgroups still hold and removes them; returns the pids it found. */

@@ -92,6 +92,9 @@ export function openSandboxCgroups(sandboxId: string, hierarchies: Hierarchy[] =
   return undefined;
 }
 
+// Cgroups being frozen or frozen, by path. Why: a daemon that entered one of them to spawn would freeze itself.
+const freezing = new Set<string>();
+
 /** One unit's cgroup. Every operation tolerates the cgroup being absent (never made, or already removed). */
 export class UnitCgroup {
   constructor(
@@ -106,6 +109,7 @@ export class UnitCgroup {
    * cannot fork a single process outside it first; `leave` must follow the (synchronous) spawn. False if refused.
    */
   enter(): boolean {
+    if (freezing.has(this.path)) return false;
     try {
       mkdirSync(this.path, { recursive: true });
       writeFileSync(join(this.path, 'cgroup.procs'), String(process.pid));
@@ -129,6 +133,8 @@ export class UnitCgroup {
   /** Sends a signal to every process in the cgroup. */
   signal(signal: NodeJS.Signals): void {
     for (const pid of this.pids()) {
+      // The daemon is only ever inside while it spawns, but if its move back failed it must not end itself.
+      if (pid === process.pid) continue;
       try {
         process.kill(pid, signal);
       } catch {
@@ -140,10 +146,15 @@ export class UnitCgroup {
   /** SIGKILLs every process in it; frozen first where the hierarchy can freeze, so that nothing forks in between. */
   async kill(): Promise<void> {
     if (this.hierarchy.kind === 'v2' && writeQuiet(join(this.path, 'cgroup.kill'), '1')) return;
-    const frozen = await this.setFrozen(true);
-    this.signal('SIGKILL');
-    // A frozen task dies of its pending SIGKILL once thawed.
-    if (frozen) this.setFrozen(false);
+    freezing.add(this.path);
+    try {
+      const frozen = await this.setFrozen(true);
+      this.signal('SIGKILL');
+      // A frozen task dies of its pending SIGKILL once thawed.
+      if (frozen) await this.setFrozen(false);
+    } finally {
+      freezing.delete(this.path);
+    }
   }
 
   /** Removes the cgroup; false while it still has processes (EBUSY). */
