@@ -4,7 +4,8 @@ import { dirname } from 'node:path';
 import { ComposeFileError, loadConfig, resolveComposeFiles, type Diagnostic, type Spec } from '../config/index.js';
 import { formatDiagnostics } from '../config/report.js';
 import { PROJECT_LABEL, type UnitState } from '../contract/unit.js';
-import { findLocalDaemon, SandboxApiError, type SandboxClient } from '../sdk/index.js';
+import { readDaemonInfo, stateFilePath, stateFileRecordsRunningUnits } from '../contract/discovery.js';
+import { ensureLocalDaemon, findLocalDaemon, SandboxApiError, type SandboxClient } from '../sdk/index.js';
 import { CLIError, EXIT } from './errors.js';
 import type { CliIO } from './io.js';
 import { sandboxPaths } from './paths.js';
@@ -64,12 +65,14 @@ function fallbackStateDir(firstFile: string, options: ProjectOptions, io: Pick<C
 
 /**
  * Connects to the target's daemon if it runs; undefined when it does not. Connection problems exit 1 with one line.
+ * With `takeOver`, a daemon that died leaving units running is replaced first (see startSuccessor).
  * Without a compose file, only a running daemon makes the command worth doing; else the file's error stands (exit 2).
  */
-export async function connectTarget(target: ProjectTarget, io: CliIO): Promise<SandboxClient | undefined> {
+export async function connectTarget(target: ProjectTarget, io: CliIO, takeOver = false): Promise<SandboxClient | undefined> {
   let client: SandboxClient | undefined;
   try {
     client = await findLocalDaemon(target.stateDir, target.root);
+    if (!client && takeOver) client = await startSuccessor(target, io);
   } catch (error) {
     throw asCLIError(error);
   }
@@ -78,6 +81,19 @@ export async function connectTarget(target: ProjectTarget, io: CliIO): Promise<S
     io.stderr(`compute: warning: ${target.fileError}; using the sandbox in ${target.stateDir}\n`);
   }
   return client;
+}
+
+/**
+ * Starts a daemon in place of one that died with units running (its state file records them as running): the new
+ * daemon adopts them, so that `ps` shows them and `down` ends them, instead of "not created" and "nothing to do"
+ * while they run on. Undefined when nothing is recorded as running, or the sandbox root is unknown.
+ */
+async function startSuccessor(target: ProjectTarget, io: CliIO): Promise<SandboxClient | undefined> {
+  if (!stateFileRecordsRunningUnits(stateFilePath(target.stateDir))) return undefined;
+  const root = target.root ?? readDaemonInfo(target.stateDir)?.root;
+  if (root === undefined) return undefined;
+  io.stderr(`compute: the project's daemon is not running, but its state records running units; started a new daemon, which takes them over\n`);
+  return ensureLocalDaemon({ root, stateDir: target.stateDir });
 }
 
 /** A daemon error as a one-line CLI error (exit 1); anything else unchanged. */

@@ -104,3 +104,20 @@ export function stateFileRecordsUnits(path: string): boolean {
     return true;
   }
 }
+
+// Statuses of a unit with no process; any other recorded status means its processes may still run.
+const AT_REST = new Set(['stopped', 'failed', 'completed']);
+
+/**
+ * Whether the state file at `path` records a unit whose processes may still run (its daemon died without stopping
+ * them: SIGKILL, OOM, a crash). Unlike stateFileRecordsUnits, an unreadable file says no: only a record is a reason
+ * for `ps` or `down` to start a daemon that takes the units over.
+ */
+export function stateFileRecordsRunningUnits(path: string): boolean {
+  try {
+    const document = JSON.parse(readFileSync(path, 'utf8')) as { units?: Array<{ state?: { status?: unknown } }> };
+    return Array.isArray(document.units) && document.units.some((unit) => typeof unit?.state?.status === 'string' && !AT_REST.has(unit.state.status));
+  } catch {
+    return false;
+  }
+}

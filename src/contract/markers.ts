@@ -21,13 +21,23 @@ export interface MarkedLeader {
   hash: string | undefined;
 }
 
+/** A live process carrying this sandbox's markers, group leader or not. */
+export interface MarkedProcess extends MarkedLeader {
+  leader: boolean;
+}
+
 /**
  * Process group leaders that carry this sandbox's marker in their environment. A daemon that died between spawning
  * a process and saving its pid leaves such a process unrecorded; finding it by its markers is what lets a new daemon
  * adopt it (or end it) instead of starting a second one.
  */
 export function findMarkedLeaders(sandboxId: string): MarkedLeader[] {
-  const found: MarkedLeader[] = [];
+  return findMarkedProcesses(sandboxId).flatMap(({ leader, ...found }) => (leader ? [found] : []));
+}
+
+/** Every live process that carries this sandbox's marker and a unit name in its environment. */
+export function findMarkedProcesses(sandboxId: string): MarkedProcess[] {
+  const found: MarkedProcess[] = [];
   const sandboxEntry = `${SANDBOX_MARKER}=${sandboxId}`;
   for (const entry of readdirSync('/proc')) {
     const code = entry.charCodeAt(0);
@@ -40,20 +50,22 @@ export function findMarkedLeaders(sandboxId: string): MarkedLeader[] {
       continue;
     }
     const variables = environ.split('\0');
-    if (!variables.includes(sandboxEntry) || !isGroupLeader(pid)) continue;
+    if (!variables.includes(sandboxEntry)) continue;
+    const stat = statOf(pid);
+    if (!stat || stat.state === 'Z') continue;
     const value = (name: string) => variables.find((v) => v.startsWith(`${name}=`))?.slice(name.length + 1);
     const unit = value(UNIT_MARKER);
-    if (unit !== undefined) found.push({ pid, unit, phase: value(PHASE_MARKER), hash: value(HASH_MARKER) });
+    if (unit !== undefined) found.push({ pid, unit, phase: value(PHASE_MARKER), hash: value(HASH_MARKER), leader: stat.pgid === pid });
   }
   return found;
 }
 
-function isGroupLeader(pid: number): boolean {
+function statOf(pid: number): { state: string; pgid: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return fields[0] !== 'Z' && Number(fields[2]) === pid;
+    return { state: fields[0] ?? '', pgid: Number(fields[2]) };
   } catch {
-    return false;
+    return undefined;
   }
 }

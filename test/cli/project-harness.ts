@@ -11,6 +11,7 @@ import { pidAlive, readDaemonInfo } from '../../src/contract/discovery.js';
 import type { UnitState } from '../../src/contract/unit.js';
 import { waitSettled } from '../../src/reconcile/track.js';
 import { findLocalDaemon, type SandboxClient } from '../../src/sdk/index.js';
+import { removeSandboxCgroups, sandboxCgroupDir } from '../helpers/cgroups.js';
 import { processGroupMembers } from '../helpers/procs.js';
 import { tempDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
@@ -140,6 +141,8 @@ async function cleanUpProject(dir: string): Promise<void> {
     await waitFor(() => !pidAlive(pid), { timeoutMs: 10_000, what: `daemon ${pid} to exit` }).catch(() => process.kill(pid, 'SIGKILL'));
   }
   for (const group of groups) for (const member of processGroupMembers(group)) process.kill(member, 'SIGKILL');
+  // A daemon a test SIGKILLed leaves its units' cgroups (emptied above, or by the test) for no one else to remove.
+  await removeSandboxCgroups(sandboxCgroupDir(stateDir));
 }
 
 afterEach(async () => {

@@ -17,6 +17,8 @@ the file no longer names. Then stops the project's sandbox daemon, unless it sti
 units of another project. The sandbox's files (overlay copies under .compute/root) are
 kept, so the next \`compute up\` does not copy them again; delete .compute/ to drop them.
 A broken compose file is reported as a warning and the project is taken down anyway.
+When the daemon died leaving units running, a new daemon is started to take them over
+and end them (with every process they started, where the machine has cgroups).
 
 Options:
   --timeout MS      give up waiting after MS milliseconds and name the units still stopping
@@ -43,7 +45,7 @@ export const run: Command = async (args, io) => {
   }
   const timeoutMs = parseNonNegativeInt('timeout', values.timeout);
   const target = await findTarget(values, io, true);
-  const client = await connectTarget(target, io);
+  const client = await connectTarget(target, io, true);
   if (!client) {
     io.stdout("nothing to do: the project's sandbox daemon is not running\n");
     return EXIT.ok;

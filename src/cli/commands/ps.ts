@@ -13,7 +13,9 @@ const HELP = `Usage: compute ps [-f FILE]... [--json]
 Lists the project's units in dependency order (needs first), then units its sandbox
 still has that the file no longer names:
   NAME  KIND  STATUS  HEALTH  PID  PORT  URL  RESTARTS
-When the project's daemon is not running, the file's units are listed as "not created".
+When the project's daemon is not running, the file's units are listed as "not created";
+but when it died leaving units running (its state file records them), a new daemon is
+started first, which takes them over, and they are listed as they are.
 A broken compose file is reported as a warning; the daemon's units are listed anyway.
 When the daemon cannot save its state (a full disk), a one-line warning says so on stderr.
 
@@ -35,7 +37,7 @@ export const run: Command = async (args, io) => {
     return EXIT.ok;
   }
   const target = await findTarget(values, io, true);
-  const client = await connectTarget(target, io);
+  const client = await connectTarget(target, io, true);
   let states: UnitState[] = [];
   let problems: DaemonProblem[] = [];
   try {

@@ -1,5 +1,8 @@
 // Finding the processes an earlier daemon of this sandbox left running: recorded ones to adopt, unrecorded ones to end.
-import { isLiveProcess, processStartTime, type ProcessExit, type UnitProcess } from './process.js';
+import type { MarkedLeader } from '../../contract/markers.js';
+import type { UnitCgroup } from './cgroup.js';
+import type { RunnerRecord } from './runner.js';
+import { descendsFrom, isLiveProcess, processStartTime, type ProcessExit, type UnitProcess } from './process.js';
 
 export { findMarkedLeaders, type MarkedLeader } from '../../contract/markers.js';
 
@@ -8,8 +11,11 @@ export function isSameProcess(pid: number, startTime: number | undefined): boole
   return isLiveProcess(pid) && startTime !== undefined && processStartTime(pid) === startTime;
 }
 
-/** A process we did not spawn but supervise: its exit is noticed by polling, and its exit code is unknown. */
-export function adoptedProcess(pid: number, startTime: number, pollMs = 200): UnitProcess {
+/**
+ * A process we did not spawn but supervise: its exit is noticed by polling, and its exit code is unknown. `cgroup`
+ * is the unit's cgroup when the process is in it (an earlier daemon started it there): a stop ends all it holds.
+ */
+export function adoptedProcess(pid: number, startTime: number, cgroup?: UnitCgroup, pollMs = 200): UnitProcess {
   const exited = new Promise<ProcessExit>((resolve) => {
     const timer = setInterval(() => {
       if (isSameProcess(pid, startTime)) return;
@@ -17,5 +23,27 @@ export function adoptedProcess(pid: number, startTime: number, pollMs = 200): Un
       resolve({ exitCode: null });
     }, pollMs);
   });
-  return { pid, exited };
+  return cgroup ? { pid, exited, cgroup } : { pid, exited };
+}
+
+/**
+ * The record with the process that still runs it: the recorded one if it lives; else the one main process that
+ * carries the unit's markers and spec hash (spawned just before a crash, before its pid was saved); else none.
+ */
+export function withLiveProcess(record: RunnerRecord, marked: MarkedLeader[]): RunnerRecord {
+  const { pid } = record.state;
+  if (pid !== undefined && isSameProcess(pid, record.pidStartTime)) return record;
+  const marks = marked.filter((leader) => leader.unit === record.state.name && leader.phase === 'main' && leader.hash === record.state.spec.hash);
+  // A child that called setsid leads a group too and carries the same markers: the main process is the one whose
+  // ancestors are none of the others.
+  const pids = new Set(marks.map((leader) => leader.pid));
+  const candidates = marks.filter((leader) => !descendsFrom(leader.pid, pids));
+  const startTime = candidates.length === 1 ? processStartTime((candidates[0] as MarkedLeader).pid) : undefined;
+  if (candidates.length !== 1 || startTime === undefined) {
+    const { pid: _pid, ...state } = record.state;
+    return { ...record, state };
+  }
+  // Its status is brought up to date by the runner's adopt, through the transition function.
+  const state = { ...record.state, pid: (candidates[0] as MarkedLeader).pid };
+  return { ...record, state, pidStartTime: startTime };
 }

@@ -3,6 +3,7 @@ import type { LogReader } from '../supervisor-api.js';
 import type { LogLine } from '../../contract/wire.js';
 import type { UnitReason } from '../../contract/reason.js';
 import type { UnitSpec, UnitState, UnitStatus } from '../../contract/unit.js';
+import type { SandboxCgroups } from './cgroup.js';
 
 /** The part of the log store a runner uses: spool files for a process, and its lines. */
 export interface UnitLogs extends LogReader {
@@ -50,6 +51,8 @@ export interface RunnerDeps {
   logs: UnitLogs;
   ports: PortBook;
   log: Log;
+  /** The units' cgroups, when the machine lets the daemon make them; else processes are tracked by group and markers. */
+  cgroups: SandboxCgroups | undefined;
   /** Waits for the unit's overlays and needs; `onWait` reports what it waits for; throws DependencyError. */
   waitForDependencies(spec: UnitSpec, signal: AbortSignal, onWait: (reason: UnitReason) => void): Promise<void>;
   /** Called after every status change (the runner has already updated its state). */

@@ -53,21 +53,25 @@ export async function launch(
   spec: UnitSpec,
   command: string | string[],
   context: LaunchContext,
-  deps: Pick<RunnerDeps, 'logs'>,
+  deps: Pick<RunnerDeps, 'logs' | 'cgroups' | 'log'>,
   phase: Phase,
   port: number | undefined,
 ): Promise<UnitProcess> {
   const env = processEnvironment(context, phase, port);
   const spool = await deps.logs.openSpool(spec.name);
+  const cgroup = deps.cgroups?.unit(spec.name);
   try {
-    return await spawnUnitProcess({
+    const process = await spawnUnitProcess({
       command,
       cwd: context.cwd,
       env,
       stdout: spool.stdout,
       stderr: spool.stderr,
       ...(context.user ? { uid: context.user.uid, gid: context.user.gid } : {}),
+      ...(cgroup ? { cgroup } : {}),
     });
+    if (cgroup && !process.cgroup) deps.log.warn({ unit: spec.name, cgroup: cgroup.path }, 'could not start the process in its cgroup; it is tracked by its process group only');
+    return process;
   } finally {
     // The child holds its own copies of the descriptors; the daemon must not keep the files open.
     closeSync(spool.stdout);

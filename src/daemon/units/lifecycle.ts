@@ -4,7 +4,9 @@ import type { ExitInfo } from '../../contract/reason.js';
 import type { UnitSpec, UnitState } from '../../contract/unit.js';
 import { DependencyError } from './deps.js';
 import { launch, prepareLaunch, type LaunchContext } from './launch.js';
-import { groupAlive, processStartTime, SpawnError, terminateGroup, type ProcessExit, type UnitProcess } from './process.js';
+import { groupAlive, processStartTime, SpawnError, type ProcessExit, type UnitProcess } from './process.js';
+import type { UnitCgroup } from './cgroup.js';
+import { terminateUnit } from './terminate.js';
 import { backoff, nextAttempt, shouldRestart } from './restart.js';
 import { watchProcess, type WatchedUnit } from './watchers.js';
 import { pause } from '../../util/pause.js';
@@ -16,13 +18,14 @@ export interface LifecycleHost extends WatchedUnit {
   pidStartTime: number | undefined;
 }
 
-/** One start of a unit: aborting its controller ends it; `pgid` is the process group to end with it. */
+/** One start of a unit: aborting its controller ends it; `pgid` and `cgroup` hold the processes to end with it. */
 export interface Generation {
   controller: AbortController;
   /** Settles once the main process is spawned, or the lifecycle ended without spawning it. */
   launched: Promise<void>;
   markLaunched: () => void;
   pgid: number | undefined;
+  cgroup: UnitCgroup | undefined;
   task: Promise<void>;
   /** Restarts the watchers of the running process with the unit's current spec (a health check changed in place). */
   rewatch?: () => void;
@@ -39,7 +42,7 @@ export interface LifecycleMode {
 export function newGeneration(): Generation {
   let markLaunched = () => {};
   const launched = new Promise<void>((resolve) => (markLaunched = resolve));
-  return { controller: new AbortController(), launched, markLaunched, pgid: undefined, task: Promise.resolve() };
+  return { controller: new AbortController(), launched, markLaunched, pgid: undefined, cgroup: undefined, task: Promise.resolve() };
 }
 
 /** Runs one start of a unit to its end: a terminal status, or an abort by stop/restart/replace. */
@@ -89,10 +92,10 @@ async function install(host: LifecycleHost, generation: Generation, context: Lau
 async function runToExit(host: LifecycleHost, generation: Generation, spawn: () => Promise<UnitProcess>): Promise<ProcessExit | undefined> {
   const process = await spawnOrFail(host, spawn);
   if (!process) return undefined;
-  generation.pgid = process.pid;
-  if (generation.controller.signal.aborted) await terminateGroup(process.pid, host.spec.stopTimeoutMs);
+  track(generation, process);
+  if (generation.controller.signal.aborted) await terminateUnit({ pgid: process.pid, cgroup: process.cgroup }, host.spec.stopTimeoutMs);
   const exit = await process.exited;
-  await reapGroup(host, generation, process.pid);
+  await reapGroup(host, generation, process);
   return exit;
 }
 
@@ -112,10 +115,21 @@ async function spawnOrFail(host: LifecycleHost, spawn: () => Promise<UnitProcess
   }
 }
 
-// When the leader exits, children it left in the group are ended too: no orphans between restarts.
-async function reapGroup(host: LifecycleHost, generation: Generation, pgid: number): Promise<void> {
-  if (groupAlive(pgid)) await terminateGroup(pgid, host.spec.stopTimeoutMs);
-  if (generation.pgid === pgid) generation.pgid = undefined;
+// Records the process as the one a stop must end.
+function track(generation: Generation, process: UnitProcess): void {
+  generation.pgid = process.pid;
+  generation.cgroup = process.cgroup;
+}
+
+// When the leader exits, children it left in the group (or its cgroup) are ended too: no orphans between restarts.
+async function reapGroup(host: LifecycleHost, generation: Generation, process: UnitProcess): Promise<void> {
+  const pgid = process.pid;
+  // A cgroup is ended (and removed) even when empty; without one, only a group that is still alive.
+  if (process.cgroup || groupAlive(pgid)) await terminateUnit({ pgid, cgroup: process.cgroup }, host.spec.stopTimeoutMs);
+  if (generation.pgid === pgid) {
+    generation.pgid = undefined;
+    generation.cgroup = undefined;
+  }
   await host.deps.logs.drain(host.name);
 }
 
@@ -130,7 +144,7 @@ async function supervise(host: LifecycleHost, generation: Generation, context: L
       process = await spawnMain(host, generation, context);
       if (!process) return;
     }
-    generation.pgid = process.pid;
+    track(generation, process);
     generation.markLaunched();
     // An adopted process may have been recorded just after its spawn, before it was marked running.
     if (host.state.status === 'starting') host.setStatus('running');
@@ -144,7 +158,7 @@ async function supervise(host: LifecycleHost, generation: Generation, context: L
     const exit = await process.exited;
     delete generation.rewatch;
     stopWatching();
-    await reapGroup(host, generation, process.pid);
+    await reapGroup(host, generation, process);
     process = undefined;
     if (signal.aborted) return;
     host.pidStartTime = undefined;
@@ -175,13 +189,14 @@ async function spawnMain(host: LifecycleHost, generation: Generation, context: L
     return launch(spec, spec.command, context, host.deps, 'main', port);
   });
   if (!process) return undefined;
-  generation.pgid = process.pid;
+  track(generation, process);
   host.pidStartTime = processStartTime(process.pid);
   host.patch({ pid: process.pid, startedAt: new Date().toISOString(), exitCode: null });
   if (generation.controller.signal.aborted) {
     // A stop arrived while spawning: the stopper may have looked for the group before it existed.
-    await terminateGroup(process.pid, spec.stopTimeoutMs);
+    await terminateUnit({ pgid: process.pid, cgroup: process.cgroup }, spec.stopTimeoutMs);
     await process.exited;
+    await reapGroup(host, generation, process);
     return undefined;
   }
   host.setStatus('running');

@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { execa } from 'execa';
+import type { UnitCgroup } from './cgroup.js';
 import { execForm } from './shell.js';
 
 /** What to run, where, with which environment and output files. */
@@ -17,6 +18,8 @@ export interface SpawnRequest {
   stderr: number;
   uid?: number;
   gid?: number;
+  /** The unit's cgroup, to start the process in (see cgroup.ts); without one it is tracked by its group only. */
+  cgroup?: UnitCgroup;
 }
 
 /**
@@ -32,6 +35,8 @@ export interface ProcessExit {
 export interface UnitProcess {
   pid: number;
   exited: Promise<ProcessExit>;
+  /** The cgroup it was started in, holding every process it forks; absent when it could not be put in one. */
+  cgroup?: UnitCgroup;
 }
 
 /** The process could not be started at all (no such program, permission denied, bad user). */
@@ -53,23 +58,32 @@ const unreaped = new Map<number, Promise<unknown>>(); // settles (never rejects)
 /** Starts a process as the leader of a new process group, with stdin closed and output straight into files. */
 export async function spawnUnitProcess(request: SpawnRequest): Promise<UnitProcess> {
   const [file, args] = typeof request.command === 'string' ? ['/bin/sh', ['-c', execForm(request.command)]] : [request.command[0] ?? '', request.command.slice(1)];
-  const subprocess = execa(file, args, {
-    cwd: request.cwd,
-    env: request.env,
-    extendEnv: false,
-    stdin: 'ignore',
-    // Any open descriptor works at run time (execa hands it to spawn); its types only list 3 to 9.
-    stdout: request.stdout as 3,
-    stderr: request.stderr as 3,
-    // A group of its own, so that a stop reaches every child, and Ctrl-C in the daemon's terminal reaches none.
-    detached: true,
-    cleanup: false,
-    buffer: false,
-    reject: false,
-    forceKillAfterDelay: false,
-    ...(request.uid === undefined ? {} : { uid: request.uid }),
-    ...(request.gid === undefined ? {} : { gid: request.gid }),
-  });
+  const start = () =>
+    execa(file, args, {
+      cwd: request.cwd,
+      env: request.env,
+      extendEnv: false,
+      stdin: 'ignore',
+      // Any open descriptor works at run time (execa hands it to spawn); its types only list 3 to 9.
+      stdout: request.stdout as 3,
+      stderr: request.stderr as 3,
+      // A group of its own, so that a stop reaches every child, and Ctrl-C in the daemon's terminal reaches none.
+      detached: true,
+      cleanup: false,
+      buffer: false,
+      reject: false,
+      forceKillAfterDelay: false,
+      ...(request.uid === undefined ? {} : { uid: request.uid }),
+      ...(request.gid === undefined ? {} : { gid: request.gid }),
+    });
+  // When the cgroup cannot be used (a write refused), the process group alone tracks the unit, as without cgroups.
+  const cgroup = request.cgroup?.enter() ? request.cgroup : undefined;
+  let subprocess: ReturnType<typeof start>;
+  try {
+    subprocess = start();
+  } finally {
+    cgroup?.leave();
+  }
   const exited = subprocess.then((result) => {
     const signal = result.signal ?? undefined;
     const code = result.exitCode ?? (signal ? 128 + (constants.signals[signal as keyof typeof constants.signals] ?? 0) : 1);
@@ -77,6 +91,8 @@ export async function spawnUnitProcess(request: SpawnRequest): Promise<UnitProce
   });
   if (subprocess.pid === undefined) {
     const result = await subprocess;
+    // Made for a process that never started: nothing else would remove it (rmdir refuses one that holds processes).
+    cgroup?.remove();
     const reason = result.code === 'ENOENT' ? 'not found' : result.code === 'EACCES' ? 'permission denied' : result.shortMessage;
     throw new SpawnError(`cannot run "${file}": ${reason}`, { cause: result });
   }
@@ -88,7 +104,12 @@ export async function spawnUnitProcess(request: SpawnRequest): Promise<UnitProce
       () => unreaped.delete(pid),
     ),
   );
-  return { pid, exited };
+  return cgroup ? { pid, exited, cgroup } : { pid, exited };
+}
+
+/** Settles once our child `pid` has been reaped; undefined when it is not our child or already reaped. */
+export function whenReaped(pid: number): Promise<unknown> | undefined {
+  return unreaped.get(pid);
 }
 
 /** True when some process of the group is alive; zombies (which nothing may ever reap here) do not count. */
@@ -147,12 +168,21 @@ export function processStartTime(pid: number): number | undefined {
   return readStat(pid)?.startTime;
 }
 
-function readStat(pid: number): { state: string; pgid: number; startTime: number } | undefined {
+/** True when `pid` is a descendant of one of `ancestors` (its parent's parent's ... is one of them), per /proc. */
+export function descendsFrom(pid: number, ancestors: ReadonlySet<number>): boolean {
+  // Bounded: a pid reused while we walk could in theory make a loop.
+  for (let current = readStat(pid)?.ppid, steps = 0; current !== undefined && current > 1 && steps < 64; current = readStat(current)?.ppid, steps++) {
+    if (ancestors.has(current)) return true;
+  }
+  return false;
+}
+
+function readStat(pid: number): { state: string; ppid: number; pgid: number; startTime: number } | undefined {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name may hold spaces and parentheses; fields start after the last ')'.
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0] ?? '', pgid: Number(fields[2]), startTime: Number(fields[19]) };
+    return { state: fields[0] ?? '', ppid: Number(fields[1]), pgid: Number(fields[2]), startTime: Number(fields[19]) };
   } catch {
     return undefined;
   }
@@ -178,7 +208,8 @@ export async function terminateGroup(pgid: number, graceMs: number, pollMs = 20)
   return 'killed';
 }
 
-function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+/** Sends a signal to a process group, if it still exists. */
+export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pgid, signal);
   } catch {

@@ -5,7 +5,8 @@ import type { RunnerDeps } from './deps.js';
 import { newGeneration, runLifecycle, type Generation, type LifecycleHost, type LifecycleMode } from './lifecycle.js';
 import { ACTIVE_STATUSES } from '../../contract/status.js';
 import { transition } from './machine.js';
-import { terminateGroup, type UnitProcess } from './process.js';
+import type { UnitProcess } from './process.js';
+import { endMarkedSurvivors, terminateUnit } from './terminate.js';
 
 /** Whether the unit should be running; survives daemon restarts so a new daemon knows what to bring back. */
 export type DesiredState = 'running' | 'stopped';
@@ -189,8 +190,11 @@ export class UnitRunner implements LifecycleHost {
     const generation = this.generation;
     if (!generation) return;
     generation.controller.abort();
-    const ended = generation.pgid === undefined ? 'exited' : await terminateGroup(generation.pgid, this.spec.stopTimeoutMs);
+    const { pgid, cgroup } = generation;
+    const ended = pgid !== undefined || cgroup ? await terminateUnit({ pgid, cgroup }, this.spec.stopTimeoutMs) : 'exited';
     await generation.task;
+    // Without cgroups, processes that left the group are only findable by the markers they may still carry.
+    if (!this.deps.cgroups) await endMarkedSurvivors(this.deps.sandboxId, this.name, this.deps.log);
     this.generation = undefined;
     this.deps.ports.release(this.name);
     if (this.current.pid !== undefined) this.patch({ pid: undefined });

@@ -6,15 +6,18 @@ import type { DaemonProblem } from '../../contract/wire.js';
 import { buildGraph } from '../../contract/graph.js';
 import { notFound } from '../errors.js';
 import type { Supervisor, UnitListener } from '../supervisor-api.js';
-import { adoptedProcess, findMarkedLeaders, isSameProcess, type MarkedLeader } from './adopt.js';
+import { adoptedProcess, findMarkedLeaders, withLiveProcess, type MarkedLeader } from './adopt.js';
 import { DependencyError, silentLog, type Log, type RunnerDeps, type UnitLogs } from './deps.js';
 import { evaluateNeed } from './needs.js';
 import { createPortBook } from './port-book.js';
-import { processStartTime, terminateGroup } from './process.js';
-import { UnitRunner, type RunnerRecord } from './runner.js';
+import { openSandboxCgroups } from './cgroup.js';
+import { descendsFrom, terminateGroup } from './process.js';
+import { terminateUnit } from './terminate.js';
+import { UnitRunner } from './runner.js';
 import { StateFile } from './state-file.js';
 import { stateFilePath } from '../../contract/discovery.js';
 import { validateBatch } from './validate.js';
+import { abortable } from '../../util/pause.js';
 
 /** Overlays as the supervisor sees them: units wait for the ones they need. */
 export interface OverlayGate {
@@ -35,6 +38,8 @@ export interface SupervisorOptions {
   random?: () => number;
   /** Told when saves of state.json start failing (a full disk; they are retried) and when they succeed again. */
   onStateProblem?: (problem: DaemonProblem | undefined) => void;
+  /** Track units by cgroups where the machine allows it (default true); false: process groups and markers only. */
+  cgroups?: boolean;
 }
 
 /** Creates the supervisor of a sandbox, reading back and adopting what an earlier daemon left. */
@@ -58,9 +63,13 @@ class LocalSupervisor implements Supervisor {
     this.logs = options.logs;
     this.log = options.logger ?? silentLog;
     this.stateFile = new StateFile(stateFilePath(options.stateDir), options.onStateProblem ? { onProblem: options.onStateProblem } : {});
+    const sandboxId = realpathSync(options.stateDir);
+    const cgroups = options.cgroups === false ? undefined : openSandboxCgroups(sandboxId);
+    this.log.info({ cgroups: cgroups ? `${cgroups.hierarchy.kind} ${cgroups.dir}` : 'none: process groups and markers only' }, 'unit tracking');
     this.deps = {
       root: options.root,
-      sandboxId: realpathSync(options.stateDir),
+      sandboxId,
+      cgroups,
       logs: options.logs,
       ports: createPortBook(),
       log: this.log,
@@ -115,6 +124,7 @@ class LocalSupervisor implements Supervisor {
       this.deps.ports.release(name);
       await this.logs.remove(name);
     }
+    this.deps.cgroups?.removeIfEmpty();
     this.persist();
   }
 
@@ -125,6 +135,7 @@ class LocalSupervisor implements Supervisor {
 
   async shutdown(): Promise<void> {
     await this.inDependentsFirstOrder([...this.runners.keys()], (runner) => runner.suspend());
+    this.deps.cgroups?.removeIfEmpty();
     this.persist();
     await this.stateFile.close();
   }
@@ -138,6 +149,7 @@ class LocalSupervisor implements Supervisor {
     if (warning) this.log.warn({}, warning);
     const marked = findMarkedLeaders(this.deps.sandboxId);
     const adopted = new Set<number>();
+    const adoptedUnits = new Set<string>();
     const toStart: string[] = [];
     for (const saved of records) {
       const record = withLiveProcess(saved, marked);
@@ -149,16 +161,43 @@ class LocalSupervisor implements Supervisor {
       if (!alive) runner.settleLost();
       if (alive && pid !== undefined && record.pidStartTime !== undefined) {
         adopted.add(pid);
+        adoptedUnits.add(runner.name);
         if (port !== undefined) this.deps.ports.hold(runner.name, port);
         await this.logs.attach(runner.name);
-        void runner.adopt(adoptedProcess(pid, record.pidStartTime));
+        const cgroup = this.deps.cgroups?.unit(runner.name);
+        void runner.adopt(adoptedProcess(pid, record.pidStartTime, cgroup?.pids().includes(pid) ? cgroup : undefined));
         this.log.info({ unit: runner.name, pid }, 'adopted running unit');
       } else if (record.desired === 'running') {
         toStart.push(runner.name);
       }
     }
-    await this.endOrphans(marked.filter((leader) => !adopted.has(leader.pid)));
+    await this.endOrphans(marked.filter((leader) => !adopted.has(leader.pid) && !this.belongsToAdopted(leader, adopted)));
+    await this.endUnadoptedCgroups(adoptedUnits);
     if (toStart.length > 0) await this.start(toStart);
+  }
+
+  // A cgroup of no adopted unit holds what a unit left when its main process ended while no daemon watched (a
+  // daemonized child, say), or a unit no longer recorded: ends all of it, so the units start again from nothing.
+  private async endUnadoptedCgroups(adopted: ReadonlySet<string>): Promise<void> {
+    const cgroups = this.deps.cgroups;
+    if (!cgroups) return;
+    const stale = cgroups.existing().filter((name) => !adopted.has(name));
+    await Promise.all(
+      stale.map(async (name) => {
+        const cgroup = cgroups.unit(name);
+        const pids = cgroup.pids();
+        if (pids.length > 0) this.log.warn({ unit: name, pids }, 'ending processes an unadopted unit left in its cgroup');
+        await terminateUnit({ pgid: undefined, cgroup }, this.runners.get(name)?.spec.stopTimeoutMs ?? 10_000);
+      }),
+    );
+    cgroups.removeIfEmpty();
+  }
+
+  // A marked group leader that an adopted unit started (a setsid child of it, in its cgroup or below its process) is
+  // part of that unit, not a second copy of it.
+  private belongsToAdopted(leader: MarkedLeader, adopted: ReadonlySet<number>): boolean {
+    if (!this.runners.get(leader.unit)?.active) return false;
+    return descendsFrom(leader.pid, adopted) || (this.deps.cgroups?.unit(leader.unit).pids().includes(leader.pid) ?? false);
   }
 
   // Processes of this sandbox that no unit accounts for would become second copies of their units: end them.
@@ -263,28 +302,4 @@ class LocalSupervisor implements Supervisor {
   private persist(): void {
     this.stateFile.save(() => [...this.runners.values()].map((runner) => runner.record()));
   }
-}
-
-// The record with the process that still runs it: the recorded one if it lives; else the one main process that
-// carries the unit's markers and spec hash (spawned just before a crash, before its pid was saved); else none.
-function withLiveProcess(record: RunnerRecord, marked: MarkedLeader[]): RunnerRecord {
-  const { pid } = record.state;
-  if (pid !== undefined && isSameProcess(pid, record.pidStartTime)) return record;
-  const candidates = marked.filter((leader) => leader.unit === record.state.name && leader.phase === 'main' && leader.hash === record.state.spec.hash);
-  const startTime = candidates.length === 1 ? processStartTime((candidates[0] as MarkedLeader).pid) : undefined;
-  if (candidates.length !== 1 || startTime === undefined) {
-    const { pid: _pid, ...state } = record.state;
-    return { ...record, state };
-  }
-  // Its status is brought up to date by the runner's adopt, through the transition function.
-  const state = { ...record.state, pid: (candidates[0] as MarkedLeader).pid };
-  return { ...record, state, pidStartTime: startTime };
-}
-
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => resolve(undefined);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }

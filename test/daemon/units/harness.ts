@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { LogStore } from '../../../src/daemon/logs/index.js';
-import { createSupervisor } from '../../../src/daemon/units/index.js';
+import { createSupervisor, type SupervisorOptions } from '../../../src/daemon/units/index.js';
 import type { Supervisor } from '../../../src/daemon/supervisor-api.js';
 import type { UnitEvent, UnitSpec, UnitState, UnitStatus } from '../../../src/contract/unit.js';
 import { tempDir } from '../../helpers/tmp.js';
@@ -28,14 +28,14 @@ export interface Harness {
 }
 
 /** Creates a supervisor over fresh temp folders; it is shut down (every unit stopped) after the test. */
-export async function harness(): Promise<Harness> {
+export async function harness(options: Pick<SupervisorOptions, 'cgroups' | 'logger'> = {}): Promise<Harness> {
   const base = tempDir('compute-units-');
   const root = join(base, 'root');
   const stateDir = join(base, 'state');
   mkdirSync(root, { recursive: true });
   mkdirSync(stateDir, { recursive: true });
   const logs = new LogStore({ dir: join(stateDir, 'logs') });
-  const supervisor = await createSupervisor({ root, stateDir, logs });
+  const supervisor = await createSupervisor({ root, stateDir, logs, ...options });
   const events: UnitEvent[] = [];
   const states: UnitState[] = [];
   supervisor.subscribe((event, state) => {
