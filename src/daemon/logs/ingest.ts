@@ -1,6 +1,7 @@
 // Indexing one unit's spools: frames that point at whole lines of the output, appended to the unit's index.
 import { rm } from 'node:fs/promises';
 import type { LogLine } from '../../contract/wire.js';
+import { Arrivals } from './arrivals.js';
 import { frameLines, indexable, type Frame, type Stream } from './frame.js';
 import { Journal } from './journal.js';
 import type { Serial } from './serial.js';
@@ -48,7 +49,7 @@ export interface IngestHooks {
  * are deleted and the unneeded start of the live segment is punched out every `freeBytes`.
  */
 export class UnitIngest {
-  private readonly pending: Stream[] = [];
+  private readonly arrivals = new Arrivals();
   private readonly wakers: Partial<Record<Stream, SpoolWaker>> = {};
   private readonly punched: Record<Stream, number> = { stdout: 0, stderr: 0 };
   private readonly punching = new Set<Stream>();
@@ -88,9 +89,9 @@ export class UnitIngest {
     }
   }
 
-  /** Notes that `stream`'s spool changed, and queues a round of indexing (one at most is ever queued). */
-  notify(stream?: Stream): void {
-    if (stream && !this.pending.includes(stream)) this.pending.push(stream);
+  /** Notes that `stream`'s spool changed (to `size` bytes), and queues a round of indexing (one at most is ever queued). */
+  notify(stream?: Stream, size?: number): void {
+    if (stream && size !== undefined) this.arrivals.note(stream, size, this.settings.now());
     if (this.queued || this.closed) return;
     this.queued = true;
     this.inBackground(async () => {
@@ -99,9 +100,18 @@ export class UnitIngest {
     });
   }
 
-  /** Indexes every spool's whole lines, the one that changed first going first (combined reads follow arrival order). */
+  /**
+   * Indexes every spool's whole lines, as far as each was when the round started, in pieces in the order the spools
+   * were seen to grow (arrivals.ts): the combined view follows the order of writes as far as the daemon saw it.
+   */
   async round(final: boolean): Promise<void> {
-    for (const stream of this.takeOrder()) await this.index(stream, final);
+    const sizes = { stdout: this.spools.stdout.size(), stderr: this.spools.stderr.size() };
+    const steps = this.arrivals.take(sizes, this.settings.now());
+    for (const [index, step] of steps.entries()) {
+      // Only a spool's last piece of the round may end without a newline (a process's last words at a drain).
+      const last = !steps.slice(index + 1).some((later) => later.stream === step.stream);
+      await this.index(step.stream, final && last, step.upTo, step.ts);
+    }
   }
 
   /** Indexes everything the spools hold, a last line without a newline included. Call inside `serial`. */
@@ -114,6 +124,7 @@ export class UnitIngest {
     if (this.closed || this.spools[stream].segment === segment) return;
     await this.index(stream, true);
     this.wakers[stream]?.close();
+    this.arrivals.forget(stream);
     await this.spools[stream].close();
     this.spools[stream] = await Spool.open(segmentPath(this.paths.spoolDir, this.paths.unit, stream, segment), segment, 0);
     this.punched[stream] = 0;
@@ -137,19 +148,15 @@ export class UnitIngest {
     await Promise.all([this.spools.stdout.close(), this.spools.stderr.close(), this.journal.close()]);
   }
 
-  private takeOrder(): Stream[] {
-    const order = [...this.pending, ...STREAMS.filter((stream) => !this.pending.includes(stream))];
-    this.pending.length = 0;
-    return order;
-  }
-
-  // Frames of at most maxLine bytes each, so that a read or a rotation never deals with more than that at once.
-  private async index(stream: Stream, final: boolean): Promise<void> {
+  // Frames of at most maxLine bytes each, so that a read or a rotation never deals with more than that at once; up to
+  // byte `upTo` of the spool (all of it when not given), stamped `ts` (now when not given).
+  private async index(stream: Stream, final: boolean, upTo?: number, ts?: number): Promise<void> {
     const spool = this.spools[stream];
-    for (let pending = spool.size() - spool.offset; pending > 0 && !this.closed; pending = spool.size() - spool.offset) {
+    const end = () => upTo ?? spool.size();
+    for (let pending = end() - spool.offset; pending > 0 && !this.closed; pending = end() - spool.offset) {
       const length = this.indexableLength(spool, Math.min(pending, this.settings.maxLine), final);
       if (length === 0) return;
-      const frame: Frame = { ts: this.settings.now(), stream, segment: spool.segment, start: spool.offset, length };
+      const frame: Frame = { ts: ts ?? this.settings.now(), stream, segment: spool.segment, start: spool.offset, length };
       const rotated = await this.journal.append(frame);
       spool.offset += length;
       if (this.hooks.listening()) this.emit(frame, await spool.read(frame.start, frame.start + length));
@@ -213,7 +220,8 @@ export class UnitIngest {
       this.hooks.onError(new Error(`cannot watch spool files, so quiet ones are polled every ${every} ms`, { cause: error }));
     };
     const path = segmentPath(this.paths.spoolDir, this.paths.unit, stream, this.spools[stream].segment);
-    this.wakers[stream] = new SpoolWaker(path, () => this.spools[stream].size(), () => this.notify(stream), this.settings.wake, onWatchError);
+    const wake = (size: number) => this.notify(stream, size);
+    this.wakers[stream] = new SpoolWaker(path, () => this.spools[stream].size(), wake, this.settings.wake, onWatchError);
   }
 
   // Work started by a file event or a timer: nobody awaits it, so its errors go to the store's error report.
