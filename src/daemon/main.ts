@@ -10,6 +10,7 @@ import { acquireStateLock, type StateLock } from './http/lock.js';
 import type { OverlayStore, RouteDeps } from './http/router.js';
 import { createHttpServer } from './http/server.js';
 import { loadValidators } from './http/validate.js';
+import { RotatingLogFile } from './log-file.js';
 
 /** What the composition hands to a supervisor factory. */
 export interface SupervisorParts {
@@ -82,8 +83,8 @@ export function redactSecrets(value: unknown, ancestors = new WeakSet<object>())
 }
 
 function createLogger(path: string, level: string): Logger {
-  // Synchronous writes: a daemon that crashes has still logged everything up to the crash.
-  const destination = pino.destination({ dest: path, sync: true, mode: 0o600 });
+  // Synchronous writes, rotated at a size (log-file.ts): a crash-looping unit must not fill the disk with daemon.log.
+  const destination = new RotatingLogFile(path);
   return pino(
     {
       level,
