@@ -158,6 +158,11 @@ export interface ReadyResponse {
 export interface HealthResponse {
   status: 'ok';
   timestamp: string;
+  /**
+   * Our addition: the units whose log indexing is paused because the disk of the state folder is full (their output
+   * meanwhile is not kept; a marker line in each unit's log says so once there is room). Absent when there are none.
+   */
+  logs_disk_full?: string[];
 }
 
 /** A need in the services API: a list of names (each waits until healthy) or a map with a condition per need. */

@@ -3,14 +3,17 @@ import { ok } from '../respond.js';
 import type { Route } from '../router.js';
 import type { HealthResponse } from '../../../contract/wire.js';
 import { readiness } from '../wire/replies.js';
+import type { Supervisor } from '../../supervisor-api.js';
 
 /** GET /health, GET /ready, POST /v1/shutdown. */
 export const systemRoutes: Route[] = [
   {
     method: 'GET',
     path: '/health',
-    async handler() {
-      const body: HealthResponse = { status: 'ok', timestamp: new Date().toISOString() };
+    async handler({ deps }) {
+      // Answered before the supervisor is up too (server.ts), when there is no log store yet.
+      const full = (deps.supervisor as Supervisor | undefined)?.logs.diskFull?.() ?? [];
+      const body: HealthResponse = { status: 'ok', timestamp: new Date().toISOString(), ...(full.length > 0 ? { logs_disk_full: full } : {}) };
       return { status: 200, body };
     },
   },
