@@ -16,22 +16,23 @@ export function isDiskFull(error: unknown): boolean {
   return code === 'ENOSPC' || code === 'EDQUOT';
 }
 
-/** True when the file system of `dir` has no space left for an unprivileged writer (false when it cannot tell). */
+/** True when the file system of `dir` has no space left for this process's user (false when it cannot tell). */
 export function noSpace(dir: string): boolean {
-  try {
-    return statfsSync(dir).bavail === 0;
-  } catch {
-    return false;
-  }
+  return freeBytes(dir) === 0;
 }
 
 /** True when the file system of `dir` has room again (or cannot tell: then the write that follows finds out). */
 export function hasRoom(dir: string): boolean {
+  return (freeBytes(dir) ?? Infinity) >= ROOM_BYTES;
+}
+
+// Root may use the blocks a file system reserves (ext4: 5 %), so a daemon run as root is not paused while they last.
+function freeBytes(dir: string): number | undefined {
   try {
-    const { bavail, bsize } = statfsSync(dir);
-    return bavail * bsize >= ROOM_BYTES;
+    const { bavail, bfree, bsize } = statfsSync(dir);
+    return (process.getuid?.() === 0 ? bfree : bavail) * bsize;
   } catch {
-    return true;
+    return undefined;
   }
 }
 
