@@ -161,6 +161,11 @@ export interface HealthResponse {
   timestamp: string;
   /** Our addition, present when there is any: what keeps the daemon from doing all of its job (it still supervises). */
   problems?: DaemonProblem[];
+  /**
+   * Our addition: the units whose log indexing is paused because the disk of the state folder is full (their output
+   * meanwhile is not kept; a marker line in each unit's log says so once there is room). Absent when there are none.
+   */
+  logs_disk_full?: string[];
 }
 
 /** A condition the daemon lives with and retries, e.g. a state file it cannot write because the disk is full. */

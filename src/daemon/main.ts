@@ -12,6 +12,7 @@ import type { OverlayStore, RouteDeps } from './http/router.js';
 import { createHttpServer } from './http/server.js';
 import { loadValidators } from './http/validate.js';
 import { ProblemBoard } from './problems.js';
+import { RotatingLogFile } from './log-file.js';
 
 /** What the composition hands to a supervisor factory. */
 export interface SupervisorParts {
@@ -86,12 +87,9 @@ export function redactSecrets(value: unknown, ancestors = new WeakSet<object>())
 }
 
 function createLogger(path: string, level: string): Logger {
-  // Synchronous writes: a daemon that crashes has still logged everything up to the crash.
-  const destination = pino.destination({ dest: path, sync: true, mode: 0o600 });
-  // pino re-emits a write error (ENOSPC: the state disk is full) with no listener, which would end the daemon and
-  // leave its units unsupervised. Lines that cannot be written are lost; the daemon goes on, and logs again once
-  // there is room.
-  destination.on('error', () => undefined);
+  // Synchronous writes, rotated at a size (log-file.ts): a crash-looping unit must not fill the disk with daemon.log.
+  // A record that cannot be written (ENOSPC: the state disk is full) is dropped; the daemon goes on supervising.
+  const destination = new RotatingLogFile(path);
   return pino(
     {
       level,

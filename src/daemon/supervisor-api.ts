@@ -9,6 +9,8 @@ export interface LogReader {
   read(unit: string, query: LogQuery): Promise<LogLine[]>;
   /** The retained lines as `read` gives them, then every new line until `signal` aborts; lines after a restart included. */
   follow(unit: string, query: LogQuery, signal: AbortSignal): AsyncIterable<LogLine>;
+  /** The units whose log indexing is paused because the disk is full (a store that cannot tell has no such method). */
+  diskFull?(): string[];
 }
 
 /** A listener of unit state changes: the event, and the unit's state right after it. */

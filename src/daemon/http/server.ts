@@ -52,8 +52,11 @@ export interface HandlerOptions {
 /** Builds the request listener of one http.Server. */
 export function createHandler(options: HandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const route = createRouter(options.routes ?? ROUTES);
+  // GET /health does not wait for the supervisor, but once it is up it may look at it (the logs' disk-full flag).
+  const up = { deps: {} as RouteDeps };
+  options.deps.then((deps) => (up.deps = deps), () => undefined);
   return (req, res) => {
-    handle(req, res, route, options).catch((error: unknown) => {
+    handle(req, res, route, options, up).catch((error: unknown) => {
       options.logger.error({ err: error }, 'request handler failed');
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
       else res.destroy();
@@ -74,6 +77,7 @@ async function handle(
   res: ServerResponse,
   route: ReturnType<typeof createRouter>,
   options: HandlerOptions,
+  up: { deps: RouteDeps },
 ): Promise<void> {
   const { logger } = options;
   const started = performance.now();
@@ -96,7 +100,7 @@ async function handle(
   if (method !== 'GET' && options.closing()) return sendJson(res, 503, { error: 'the daemon is shutting down' });
   // GET /health uses nothing of the supervisor, so it answers while the supervisor is still starting.
   const problems = options.problems ?? (() => []);
-  const deps = isHealth ? await options.announced.then(() => ({ problems }) as RouteDeps) : { ...(await options.deps), problems };
+  const deps = isHealth ? await options.announced.then(() => ({ ...up.deps, problems }) as RouteDeps) : { ...(await options.deps), problems };
 
   const aborter = new AbortController();
   // 'close' on the response fires when it has been sent or when the client went away, which ends a stream.

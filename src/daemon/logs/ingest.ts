@@ -1,7 +1,9 @@
 // Indexing one unit's spools: frames that point at whole lines of the output, appended to the unit's index.
 import { rm } from 'node:fs/promises';
 import type { LogLine } from '../../contract/wire.js';
+import { Arrivals } from './arrivals.js';
 import { frameLines, indexable, type Frame, type Stream } from './frame.js';
+import { DiskFullPause, hasRoom, isDiskFull } from './full.js';
 import { Journal } from './journal.js';
 import type { Serial } from './serial.js';
 import { listSegments, segmentPath, segmentsOnDisk, Spool } from './spool.js';
@@ -28,6 +30,8 @@ export interface IngestSettings {
   /** When spools are watched and when polled; `unwatched.reported` is shared by a store's units, so it warns once. */
   wake: WakeSettings;
   unwatched: { reported: boolean };
+  /** How often indexing paused by a full disk looks for space again. */
+  fullRetryMs: number;
   now: () => number;
 }
 
@@ -36,6 +40,8 @@ export interface IngestHooks {
   listening(): boolean;
   emit(line: LogLine): void;
   onError(error: unknown): void;
+  /** Indexing paused because the disk is full (true), or resumed (false). */
+  onDiskFull(full: boolean): void;
 }
 
 /**
@@ -45,13 +51,17 @@ export interface IngestHooks {
  * The output is never copied: a round looks at each spool's size, reads at most the last few KiB to find where its
  * last whole line ends, and appends one frame. The index is also where indexing resumes after a crash (a torn frame
  * is cut off), so nothing is lost or repeated. Disk space: when the index rotates, segments no kept frame points into
- * are deleted and the unneeded start of the live segment is punched out every `freeBytes`.
+ * are deleted and the unneeded start of the live segment is punched out every `freeBytes`. A full disk pauses
+ * indexing (full.ts) until there is room again; then a marker line in the unit's stderr says output may be missing.
  */
 export class UnitIngest {
-  private readonly pending: Stream[] = [];
+  private readonly arrivals = new Arrivals();
   private readonly wakers: Partial<Record<Stream, SpoolWaker>> = {};
   private readonly punched: Record<Stream, number> = { stdout: 0, stderr: 0 };
   private readonly punching = new Set<Stream>();
+  private readonly full: DiskFullPause;
+  /** The spools' sizes when a full disk paused indexing: until it resumes, only what lies before is indexed. */
+  private gapAt: Record<Stream, number> | undefined;
   private queued = false;
   private closed = false;
 
@@ -62,7 +72,9 @@ export class UnitIngest {
     private readonly paths: UnitPaths,
     private readonly settings: IngestSettings,
     private readonly hooks: IngestHooks,
-  ) {}
+  ) {
+    this.full = new DiskFullPause(settings.fullRetryMs, () => this.queueRound());
+  }
 
   /**
    * Opens a unit's index and its spools' `segments` (the newest on disk when not given, 0 when there is none),
@@ -88,9 +100,14 @@ export class UnitIngest {
     }
   }
 
-  /** Notes that `stream`'s spool changed, and queues a round of indexing (one at most is ever queued). */
-  notify(stream?: Stream): void {
-    if (stream && !this.pending.includes(stream)) this.pending.push(stream);
+  /** Notes that `stream`'s spool changed (to `size` bytes), and queues a round of indexing (one at most is ever queued). */
+  notify(stream?: Stream, size?: number): void {
+    if (stream && size !== undefined) this.arrivals.note(stream, size, this.settings.now());
+    // While the disk is full, only the pause's timer tries again: each write event would fail and report again.
+    if (!this.full.paused) this.queueRound();
+  }
+
+  private queueRound(): void {
     if (this.queued || this.closed) return;
     this.queued = true;
     this.inBackground(async () => {
@@ -99,9 +116,32 @@ export class UnitIngest {
     });
   }
 
-  /** Indexes every spool's whole lines, the one that changed first going first (combined reads follow arrival order). */
+  /**
+   * Indexes every spool's whole lines, as far as each was when the round started, in pieces in the order the spools
+   * were seen to grow (arrivals.ts): the combined view follows the order of writes as far as the daemon saw it.
+   */
   async round(final: boolean): Promise<void> {
-    for (const stream of this.takeOrder()) await this.index(stream, final);
+    try {
+      await this.indexSteps(final);
+      // Still no room (the round had nothing to write, or wrote into space already allocated): look again later.
+      if (this.full.paused && !hasRoom(this.paths.spoolDir)) this.full.pause(this.settings.now());
+      else if (this.full.paused) await this.resume(final);
+    } catch (error) {
+      if (!isDiskFull(error)) throw error;
+      this.pause(error);
+    }
+  }
+
+  private async indexSteps(final: boolean): Promise<void> {
+    const sizes = { stdout: this.spools.stdout.size(), stderr: this.spools.stderr.size() };
+    // While paused, what was written after the gap waits, so that the marker goes between (resume).
+    if (this.gapAt) for (const stream of STREAMS) sizes[stream] = Math.min(sizes[stream], this.gapAt[stream]);
+    const steps = this.arrivals.take(sizes, this.settings.now());
+    for (const [index, step] of steps.entries()) {
+      // Only a spool's last piece of the round may end without a newline (a process's last words at a drain).
+      const last = !steps.slice(index + 1).some((later) => later.stream === step.stream);
+      await this.index(step.stream, final && last, step.upTo, step.ts);
+    }
   }
 
   /** Indexes everything the spools hold, a last line without a newline included. Call inside `serial`. */
@@ -112,11 +152,18 @@ export class UnitIngest {
   /** Moves `stream` to spool segment `segment` (a new process's), indexing all of the old one first. Call inside `serial`. */
   async useSegment(stream: Stream, segment: number): Promise<void> {
     if (this.closed || this.spools[stream].segment === segment) return;
-    await this.index(stream, true);
+    await this.index(stream, true).catch((error: unknown) => {
+      if (!isDiskFull(error)) throw error;
+      // The old segment's rest is left behind unindexed: the marker counts it.
+      this.full.lostBytes += this.spools[stream].size() - this.spools[stream].offset;
+      this.pause(error);
+    });
     this.wakers[stream]?.close();
+    this.arrivals.forget(stream);
     await this.spools[stream].close();
     this.spools[stream] = await Spool.open(segmentPath(this.paths.spoolDir, this.paths.unit, stream, segment), segment, 0);
     this.punched[stream] = 0;
+    if (this.gapAt) this.gapAt[stream] = 0;
     this.wakeOnWrites(stream);
   }
 
@@ -133,23 +180,20 @@ export class UnitIngest {
   /** Closes the files without indexing (the unit's files are about to be deleted). Call inside `serial`. */
   async release(): Promise<void> {
     this.closed = true;
+    this.full.close();
     for (const stream of STREAMS) this.wakers[stream]?.close();
     await Promise.all([this.spools.stdout.close(), this.spools.stderr.close(), this.journal.close()]);
   }
 
-  private takeOrder(): Stream[] {
-    const order = [...this.pending, ...STREAMS.filter((stream) => !this.pending.includes(stream))];
-    this.pending.length = 0;
-    return order;
-  }
-
-  // Frames of at most maxLine bytes each, so that a read or a rotation never deals with more than that at once.
-  private async index(stream: Stream, final: boolean): Promise<void> {
+  // Frames of at most maxLine bytes each, so that a read or a rotation never deals with more than that at once; up to
+  // byte `upTo` of the spool (all of it when not given), stamped `ts` (now when not given).
+  private async index(stream: Stream, final: boolean, upTo?: number, ts?: number): Promise<void> {
     const spool = this.spools[stream];
-    for (let pending = spool.size() - spool.offset; pending > 0 && !this.closed; pending = spool.size() - spool.offset) {
+    const end = () => upTo ?? spool.size();
+    for (let pending = end() - spool.offset; pending > 0 && !this.closed; pending = end() - spool.offset) {
       const length = this.indexableLength(spool, Math.min(pending, this.settings.maxLine), final);
       if (length === 0) return;
-      const frame: Frame = { ts: this.settings.now(), stream, segment: spool.segment, start: spool.offset, length };
+      const frame: Frame = { ts: ts ?? this.settings.now(), stream, segment: spool.segment, start: spool.offset, length };
       const rotated = await this.journal.append(frame);
       spool.offset += length;
       if (this.hooks.listening()) this.emit(frame, await spool.read(frame.start, frame.start + length));
@@ -166,6 +210,30 @@ export class UnitIngest {
       const length = indexable(tail, pending, final, this.settings.maxLine);
       if (length !== undefined) return length;
     }
+  }
+
+  /** Pauses indexing as a full disk does (the store saw no free space), unless it is paused already. */
+  noticeFullDisk(): void {
+    if (!this.closed && !this.full.paused) this.pause(new Error('no space left on the disk of the spools'));
+  }
+
+  private pause(error: unknown): void {
+    if (!this.full.pause(this.settings.now())) return;
+    this.gapAt = { stdout: this.spools.stdout.size(), stderr: this.spools.stderr.size() };
+    this.hooks.onDiskFull(true);
+    this.hooks.onError(new Error('disk full: indexing paused until there is room again', { cause: error }));
+  }
+
+  // Room again, and what came before the gap indexed: the marker goes to the end of stderr's spool (a full disk may
+  // fail it: then the pause goes on), and is indexed before what the process wrote after the gap (stderr's excepted).
+  private async resume(final: boolean): Promise<void> {
+    const spool = this.spools.stderr;
+    spool.appendLine(this.full.marker(this.settings.now()));
+    this.full.resume();
+    this.gapAt = undefined;
+    this.hooks.onDiskFull(false);
+    this.arrivals.note('stderr', spool.size(), this.settings.now());
+    await this.indexSteps(final);
   }
 
   private emit(frame: Frame, content: Buffer): void {
@@ -213,7 +281,8 @@ export class UnitIngest {
       this.hooks.onError(new Error(`cannot watch spool files, so quiet ones are polled every ${every} ms`, { cause: error }));
     };
     const path = segmentPath(this.paths.spoolDir, this.paths.unit, stream, this.spools[stream].segment);
-    this.wakers[stream] = new SpoolWaker(path, () => this.spools[stream].size(), () => this.notify(stream), this.settings.wake, onWatchError);
+    const wake = (size: number) => this.notify(stream, size);
+    this.wakers[stream] = new SpoolWaker(path, () => this.spools[stream].size(), wake, this.settings.wake, onWatchError);
   }
 
   // Work started by a file event or a timer: nobody awaits it, so its errors go to the store's error report.

@@ -3,7 +3,7 @@
 // index's frames point into them. Old segments are deleted and the old part of a live one is punched out as the
 // index rotates past them, so a spool is never truncated under a writer (which could lose a write).
 import { execFile } from 'node:child_process';
-import { constants, fstatSync, readdirSync, readSync } from 'node:fs';
+import { appendFileSync, constants, fstatSync, readdirSync, readSync } from 'node:fs';
 import { open, readdir, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -92,6 +92,16 @@ export class Spool {
     const buffer = Buffer.allocUnsafe(end - start);
     const { bytesRead } = await this.handle.read(buffer, 0, buffer.length, start);
     return buffer.subarray(0, bytesRead);
+  }
+
+  /**
+   * Appends a line of the daemon's own (a marker) after whatever the processes wrote, on a line of its own: a full
+   * disk can leave a process's last line cut short. Synchronous and rare; O_APPEND keeps it whole beside a writer.
+   */
+  appendLine(text: string): void {
+    const size = this.size();
+    const cut = size > 0 && this.readSmall(size - 1, size)[0] !== 0x0a;
+    appendFileSync(this.path, `${cut ? '\n' : ''}${text}\n`);
   }
 
   /**

@@ -8,6 +8,7 @@ import type { LogLine, LogQuery } from '../../contract/wire.js';
 import { badRequest } from '../errors.js';
 import { followLines, type LineSink } from './follow.js';
 import type { Stream } from './frame.js';
+import { SpaceWatch } from './full.js';
 import { UnitIngest, type IngestSettings, type UnitPaths } from './ingest.js';
 import { journalFiles } from './journal.js';
 import { readLogFiles } from './read.js';
@@ -41,6 +42,8 @@ export interface LogStoreOptions {
   wake?: Partial<WakeSettings>;
   /** New lines kept for a follower that reads slower than the unit writes. Default 10,000. */
   maxQueued?: number;
+  /** How often a unit whose indexing a full disk paused looks for room again. Default 1,000 ms. */
+  fullRetryMs?: number;
   /** Reports an error of background indexing (the store keeps going). Default: a process warning. */
   onError?: (error: unknown, unit: string) => void;
 }
@@ -61,9 +64,11 @@ export class LogStore implements LogReader {
   private readonly units = new Map<string, UnitIngest>();
   private readonly serials = new Map<string, Serial>();
   private readonly subscribers = new Map<string, Set<Subscriber>>();
+  private readonly full = new Set<string>();
   /** Each unit's newest spool segment per stream, read from the spool folder once (only this store makes new ones). */
   private segments: Map<string, Record<Stream, number>> | undefined;
   private started: Promise<void> | undefined;
+  private space: SpaceWatch | undefined;
   private closed = false;
 
   constructor(options: LogStoreOptions) {
@@ -76,6 +81,7 @@ export class LogStore implements LogReader {
       holes: { usable: true },
       wake: { ...WAKE_DEFAULTS, ...options.wake },
       unwatched: { reported: false },
+      fullRetryMs: options.fullRetryMs ?? 1000,
       now: options.now ?? Date.now,
     };
     this.segmentBytes = options.segmentBytes ?? this.settings.maxBytes;
@@ -122,6 +128,11 @@ export class LogStore implements LogReader {
     return this.subscribe(unit, { line: listener });
   }
 
+  /** The units whose indexing is paused because the disk is full (their output meanwhile is not kept). */
+  diskFull(): string[] {
+    return [...this.full].sort();
+  }
+
   /** Ingests everything the unit's spools hold now, a last line without a trailing newline included. */
   async drain(unit: string): Promise<void> {
     await this.serial(unit).run(() => this.units.get(unit)?.drain());
@@ -153,6 +164,7 @@ export class LogStore implements LogReader {
     await this.serial(unit).run(async () => {
       const ingest = this.units.get(unit);
       this.units.delete(unit);
+      this.full.delete(unit);
       await ingest?.release();
       this.segments?.delete(unit);
       const paths = this.paths(unit);
@@ -170,6 +182,7 @@ export class LogStore implements LogReader {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.space?.close();
     await this.started?.catch(() => {});
     await Promise.all(
       [...this.serials].map(([unit, serial]) =>
@@ -193,6 +206,7 @@ export class LogStore implements LogReader {
         listening: () => (this.subscribers.get(unit)?.size ?? 0) > 0,
         emit: (line: LogLine) => this.emit(unit, line),
         onError: (error: unknown) => this.onError(error, unit),
+        onDiskFull: (full: boolean) => (full ? this.full.add(unit) : this.full.delete(unit)),
       };
       this.units.set(unit, await UnitIngest.open(this.serial(unit), this.paths(unit), this.settings, hooks, segments));
     });
@@ -234,7 +248,11 @@ export class LogStore implements LogReader {
   }
 
   private start(): Promise<void> {
-    this.started ??= mkdir(this.spoolDir, { recursive: true, mode: 0o700 }).then(() => {});
+    this.started ??= mkdir(this.spoolDir, { recursive: true, mode: 0o700 }).then(() => {
+      // A process's writes that fail for a full disk leave no trace, so the free space itself is looked at (full.ts).
+      const pauseAll = () => this.units.forEach((ingest) => ingest.noticeFullDisk());
+      if (!this.closed) this.space = new SpaceWatch(this.spoolDir, this.settings.fullRetryMs, pauseAll);
+    });
     return this.started;
   }
 

@@ -17,7 +17,7 @@ export interface WakeSettings {
 /** The default wake settings. */
 export const WAKE_DEFAULTS: WakeSettings = { busyBytes: 16 * 1024, pollMs: 10, unwatchedPollMs: 1000 };
 
-/** Calls `wake` soon after the file at `path` changes size, watching it while quiet and polling it while busy. */
+/** Calls `wake` with the new size soon after the file at `path` changes size, watching it while quiet and polling it while busy. */
 export class SpoolWaker {
   private watcher: FSWatcher | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -31,7 +31,7 @@ export class SpoolWaker {
   constructor(
     private readonly path: string,
     private readonly size: () => number,
-    private readonly wake: () => void,
+    private readonly wake: (size: number) => void,
     private readonly settings: WakeSettings,
     private readonly onWatchError: (error: unknown) => void,
   ) {
@@ -75,7 +75,7 @@ export class SpoolWaker {
     const size = this.currentSize();
     const grown = size - this.seen;
     this.seen = size;
-    this.wake();
+    this.wake(size);
     if (grown < this.settings.busyBytes) return;
     this.unwatch();
     this.pollIn(this.settings.pollMs);
@@ -87,7 +87,7 @@ export class SpoolWaker {
     const size = this.currentSize();
     if (size === this.seen) return this.watchQuietly();
     this.seen = size;
-    this.wake();
+    this.wake(size);
     this.pollIn(this.settings.pollMs);
   }
 

@@ -3,6 +3,7 @@ import { ok } from '../respond.js';
 import type { Route } from '../router.js';
 import type { HealthResponse } from '../../../contract/wire.js';
 import { readiness } from '../wire/replies.js';
+import type { Supervisor } from '../../supervisor-api.js';
 
 /** GET /health, GET /ready, POST /v1/shutdown. */
 export const systemRoutes: Route[] = [
@@ -10,9 +11,16 @@ export const systemRoutes: Route[] = [
     method: 'GET',
     path: '/health',
     async handler({ deps }) {
-      // `problems` only when there are any, so the 2.x reply stays as it was on a healthy daemon.
+      // `problems` and `logs_disk_full` only when there are any, so the 2.x reply stays as it was on a healthy daemon.
+      // Answered before the supervisor is up too (server.ts), when there is no log store yet.
       const problems = deps.problems?.() ?? [];
-      const body: HealthResponse = { status: 'ok', timestamp: new Date().toISOString(), ...(problems.length > 0 ? { problems } : {}) };
+      const full = (deps.supervisor as Supervisor | undefined)?.logs.diskFull?.() ?? [];
+      const body: HealthResponse = {
+        status: 'ok',
+        timestamp: new Date().toISOString(),
+        ...(problems.length > 0 ? { problems } : {}),
+        ...(full.length > 0 ? { logs_disk_full: full } : {}),
+      };
       return { status: 200, body };
     },
   },
