@@ -1,9 +1,10 @@
 // The config pipeline: compose files → parse (with positions) → interpolate → merge → schema → checks → Spec.
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Context } from './context.js';
 import { readEnvFiles } from './env-files.js';
 import { ComposeFileError, resolveComposeFiles } from './files.js';
+import { MAX_BYTES, tooBigMessage } from './limits.js';
 import { isMap, type Value, type ValueMap } from './located.js';
 import { mergeAll } from './merge.js';
 import { normalise } from './normalise.js';
@@ -80,9 +81,17 @@ async function load(files: string[], env: Record<string, string | undefined>, di
   return { spec, resolved: merged as Record<string, unknown>, inputs };
 }
 
+// A file over the size limit is refused before it is read: reading a huge file is itself the cost to avoid.
 async function readText(file: string, diags: Diagnostics): Promise<string | undefined> {
   try {
-    return await readFile(file, 'utf8');
+    const handle = await open(file, 'r');
+    try {
+      const { size } = await handle.stat();
+      if (size > MAX_BYTES) return void diags.fileError(file, tooBigMessage(size));
+      return await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     diags.fileError(file, code === 'EISDIR' ? 'is a folder, not a file' : code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? String(error)})`);
