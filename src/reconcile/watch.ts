@@ -1,4 +1,5 @@
 // Live re-apply: watching the files a Spec depends on, debouncing their changes, and never overlapping applies.
+import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 
@@ -46,11 +47,18 @@ export interface FileWatch {
 }
 
 /**
+ * How long the watched files must stay unchanged before a reload. A file written in pieces (7 lines, then the rest
+ * half a second later, as a slow script or a network drive writes it) read at its first pause planned the removal of
+ * every unit it did not hold yet, then recreated them; a second of quiet spans such pauses, and still feels prompt.
+ */
+export const SETTLE_MS = 1000;
+
+/**
  * Watches files through their folders, so a file that does not exist yet (a `.env` to come) or is replaced by an
  * editor's atomic save (write elsewhere, rename over) is still seen. Calls `onChange` with the changed files once
- * no further change has come for `debounceMs`.
+ * no further change has come for `settleMs`.
  */
-export async function watchFiles(files: string[], onChange: (changed: string[]) => void, debounceMs = 100): Promise<FileWatch> {
+export async function watchFiles(files: string[], onChange: (changed: string[]) => void, settleMs = SETTLE_MS): Promise<FileWatch> {
   const changed = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   const report = (path: string) => {
@@ -60,7 +68,7 @@ export async function watchFiles(files: string[], onChange: (changed: string[]) 
       const batch = [...changed];
       changed.clear();
       onChange(batch);
-    }, debounceMs);
+    }, settleMs);
   };
   let watcher = await startWatcher(files, report);
   return {
@@ -91,4 +99,18 @@ async function startWatcher(files: string[], report: (path: string) => void): Pr
   });
   await new Promise<void>((resolveReady) => watcher.once('ready', () => resolveReady()));
   return watcher;
+}
+
+/**
+ * The size and modification time of each file (missing ones too): taken before a reload and compared after it, it
+ * tells a config read while a file was still being written, which must not be applied.
+ */
+export async function fingerprint(files: string[]): Promise<string> {
+  const parts = await Promise.all(
+    files.map(async (file) => {
+      const info = await stat(file).catch(() => undefined);
+      return info ? `${file}:${info.size}:${info.mtimeMs}` : `${file}:-`;
+    }),
+  );
+  return parts.join('\n');
 }
