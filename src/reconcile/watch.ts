@@ -47,11 +47,10 @@ export interface FileWatch {
 }
 
 /**
- * How long the watched files must stay unchanged before a reload. A file written in pieces (7 lines, then the rest
- * half a second later, as a slow script or a network drive writes it) read at its first pause planned the removal of
- * every unit it did not hold yet, then recreated them; a second of quiet spans such pauses, and still feels prompt.
+ * How long the watched files must stay unchanged before a reload: an editor's save (or a burst of them) is one
+ * reload. Kept short, as re-applying a save is measured (docs/BENCHMARKS.md); see RemovalHold for the long wait.
  */
-export const SETTLE_MS = 1000;
+export const SETTLE_MS = 100;
 
 /**
  * Watches files through their folders, so a file that does not exist yet (a `.env` to come) or is replaced by an

@@ -4,6 +4,7 @@ import type { Spec } from '../../config/index.js';
 import { PROJECT_LABEL } from '../../contract/unit.js';
 import { apply, PlanConflictError, type ApplyResult } from '../../reconcile/apply.js';
 import { acquireLock } from '../../reconcile/lock.js';
+import { REMOVAL_HOLD_MS, RemovalHold } from '../../reconcile/removal-hold.js';
 import { UnitTracker } from '../../reconcile/track.js';
 import { Coalescer, fingerprint, watchFiles, type FileWatch } from '../../reconcile/watch.js';
 import type { SandboxClient } from '../../sdk/index.js';
@@ -89,11 +90,18 @@ async function stay(client: SandboxClient, project: Project, io: CliIO, options:
   const reapply = new Coalescer(async () => {
     const next = await reload(options.files, spec.inputs, io);
     if (!next) return;
+    const removed = Object.keys(spec.units).filter((name) => !Object.hasOwn(next.units, name));
+    if (removed.length > 0 && !(await hold.ready(next.inputs))) {
+      io.stderr(`the config removes ${removed.join(', ')}; applying it once its files have been unchanged for ${REMOVAL_HOLD_MS} ms\n`);
+      return;
+    }
+    hold.clear();
     spec = next;
     await applyAndReport(client, project, spec, io, options, false);
     for (const name of scope()) follower?.add(name);
     await watch?.setFiles(spec.inputs);
   });
+  const hold = new RemovalHold(() => reapply.trigger());
   try {
     if (options.watch) {
       watch = await watchFiles(spec.inputs, (changed) => {
@@ -108,6 +116,7 @@ async function stay(client: SandboxClient, project: Project, io: CliIO, options:
     io.signal?.removeEventListener('abort', onAbort);
     await watch?.close();
     await reapply.idle();
+    hold.clear();
     stop.abort();
     await follower?.done;
   }
