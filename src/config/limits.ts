@@ -17,16 +17,19 @@ export const MAX_VALUES = 2_000_000;
  */
 export const MAX_ALIAS_VALUES = 100_000;
 
+// 1048576 → 1,048,576. Not toLocaleString: loading its locale data at start-up cost every command 7 MB of memory.
+const grouped = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
 /** The error for a file over MAX_BYTES. */
 export function tooBigMessage(bytes: number): string {
-  return `the file is ${bytes.toLocaleString('en-US')} bytes; a compose file may be at most 1 MiB (${MAX_BYTES.toLocaleString('en-US')} bytes)`;
+  return `the file is ${grouped(bytes)} bytes; a compose file may be at most 1 MiB (${grouped(MAX_BYTES)} bytes)`;
 }
 
 /** The error for a value nested deeper than MAX_DEPTH. */
 export const TOO_DEEP = `values are nested more than ${MAX_DEPTH} levels deep`;
 
 /** The error at the alias whose expansion takes the document past MAX_ALIAS_VALUES. */
-export const TOO_MANY_ALIASED = `aliases expand the document by more than ${MAX_ALIAS_VALUES.toLocaleString('en-US')} values (the limit on aliases and \`<<\` merges)`;
+export const TOO_MANY_ALIASED = `aliases expand the document by more than ${grouped(MAX_ALIAS_VALUES)} values (the limit on aliases and \`<<\` merges)`;
 
 /** The error for a file without a document, or whose document is `null` / `~`. */
 export const EMPTY_FILE = 'the file is empty';
