@@ -24,12 +24,14 @@ export type { SandboxSpec, Spec } from '../contract/spec.js';
 export async function loadConfig(options: LoadOptions): Promise<LoadResult> {
   // Positions cost a third of the time of a big file, and a valid file never needs them: read it without, and only
   // when that finds a problem to point at, read it again with them.
+  // Files the yaml package read have positions in either pass: when no file was read without them, the first pass's
+  // errors are final (reading a 1 MB file with anchors, or a bomb, twice doubled the time to refuse it).
   const quick = await loadPass(options, false);
-  if (quick.result.errors.length === 0 && !quick.unplaced) return quick.result;
+  if (!quick.unplaced && (quick.result.errors.length === 0 || !quick.positionless)) return quick.result;
   return (await loadPass(options, true)).result;
 }
 
-async function loadPass(options: LoadOptions, positions: boolean): Promise<{ result: LoadResult; unplaced: boolean }> {
+async function loadPass(options: LoadOptions, positions: boolean): Promise<{ result: LoadResult; unplaced: boolean; positionless: boolean }> {
   const cwd = options.cwd ?? process.cwd();
   const diags = new Diagnostics();
   let files: string[] = [];
@@ -40,11 +42,11 @@ async function loadPass(options: LoadOptions, positions: boolean): Promise<{ res
     const result: LoadResult = { errors: sortDiagnostics(diags.errors, order), warnings: sortDiagnostics(diags.warnings, order) };
     if (resolved) result.resolved = resolved;
     if (spec && result.errors.length === 0 && !diags.unplaced) result.spec = spec;
-    return { result, unplaced: diags.unplaced };
+    return { result, unplaced: diags.unplaced, positionless: diags.positionless };
   } catch (error) {
     if (error instanceof ComposeFileError) diags.fileError(error.path, error.message);
     else diags.fileError(files[0] ?? cwd, `internal error: ${error instanceof Error ? error.message : String(error)}`);
-    return { result: { errors: diags.errors, warnings: diags.warnings }, unplaced: false };
+    return { result: { errors: diags.errors, warnings: diags.warnings }, unplaced: false, positionless: diags.positionless };
   }
 }
 

@@ -41,8 +41,12 @@ export function parseYaml(source: Source, lookup: Lookup, diags: Diagnostics, op
   // (A UTF-16 unit is at most 3 bytes of UTF-8, so short texts need no count.)
   const bytes = source.text.length * 3 > MAX_BYTES ? Buffer.byteLength(source.text) : 0;
   if (bytes > MAX_BYTES) return void diags.error({ source, offset: 0 }, tooBigMessage(bytes));
-  const fast = options.fast === false ? undefined : fastRead(source, lookup, diags, options.positions !== false);
-  if (fast !== undefined) return fast;
+  const positions = options.positions !== false;
+  const fast = options.fast === false ? undefined : fastRead(source, lookup, diags, positions);
+  if (fast !== undefined) {
+    diags.positionless ||= !positions;
+    return fast;
+  }
   const doc = readDocument(Y(), source.text);
   if (!('errors' in doc)) return void diags.error({ source, offset: doc.offset }, doc.message);
   for (const warning of doc.warnings) diags.warn({ source, offset: warning.pos[0] }, warning.message);
