@@ -7,7 +7,8 @@
 // anchors, tags, merge keys, block scalars, multi-line scalars, tabs, non-ASCII text, anything odd. Those go to the
 // yaml package, errors included. test/config/fast-yaml.test.ts compares the two on fixtures and random documents.
 import type { Lookup } from './interpolate.js';
-import { attach, FREE_FORM, MAX_DEPTH, MAX_VALUES, newMeta, NO_META, setOwn, type Meta, type Value, type ValueMap } from './located.js';
+import { MAX_DEPTH, MAX_VALUES } from './limits.js';
+import { attach, FREE_FORM, newMeta, NO_META, setOwn, type Meta, type Value, type ValueMap } from './located.js';
 import { findIn, flowPlainText, GIVE_UP, giveUp, INDICATORS, quotedText, skipSpaces } from './fast-yaml-scan.js';
 import { coreScalar, stringScalar, type ScalarContext, type Sink } from './scalar.js';
 import { NO_POSITION, type Diagnostics, type Loc, type Source } from './source.js';

@@ -1,9 +1,10 @@
 // The config pipeline: compose files → parse (with positions) → interpolate → merge → schema → checks → Spec.
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Context } from './context.js';
 import { readEnvFiles } from './env-files.js';
 import { ComposeFileError, resolveComposeFiles } from './files.js';
+import { MAX_BYTES, tooBigMessage } from './limits.js';
 import { isMap, type Value, type ValueMap } from './located.js';
 import { mergeAll } from './merge.js';
 import { normalise } from './normalise.js';
@@ -23,12 +24,14 @@ export type { SandboxSpec, Spec } from '../contract/spec.js';
 export async function loadConfig(options: LoadOptions): Promise<LoadResult> {
   // Positions cost a third of the time of a big file, and a valid file never needs them: read it without, and only
   // when that finds a problem to point at, read it again with them.
+  // Files the yaml package read have positions in either pass: when no file was read without them, the first pass's
+  // errors are final (reading a 1 MB file with anchors, or a bomb, twice doubled the time to refuse it).
   const quick = await loadPass(options, false);
-  if (quick.result.errors.length === 0 && !quick.unplaced) return quick.result;
+  if (!quick.unplaced && (quick.result.errors.length === 0 || !quick.positionless)) return quick.result;
   return (await loadPass(options, true)).result;
 }
 
-async function loadPass(options: LoadOptions, positions: boolean): Promise<{ result: LoadResult; unplaced: boolean }> {
+async function loadPass(options: LoadOptions, positions: boolean): Promise<{ result: LoadResult; unplaced: boolean; positionless: boolean }> {
   const cwd = options.cwd ?? process.cwd();
   const diags = new Diagnostics();
   let files: string[] = [];
@@ -39,11 +42,11 @@ async function loadPass(options: LoadOptions, positions: boolean): Promise<{ res
     const result: LoadResult = { errors: sortDiagnostics(diags.errors, order), warnings: sortDiagnostics(diags.warnings, order) };
     if (resolved) result.resolved = resolved;
     if (spec && result.errors.length === 0 && !diags.unplaced) result.spec = spec;
-    return { result, unplaced: diags.unplaced };
+    return { result, unplaced: diags.unplaced, positionless: diags.positionless };
   } catch (error) {
     if (error instanceof ComposeFileError) diags.fileError(error.path, error.message);
     else diags.fileError(files[0] ?? cwd, `internal error: ${error instanceof Error ? error.message : String(error)}`);
-    return { result: { errors: diags.errors, warnings: diags.warnings }, unplaced: false };
+    return { result: { errors: diags.errors, warnings: diags.warnings }, unplaced: false, positionless: diags.positionless };
   }
 }
 
@@ -80,9 +83,17 @@ async function load(files: string[], env: Record<string, string | undefined>, di
   return { spec, resolved: merged as Record<string, unknown>, inputs };
 }
 
+// A file over the size limit is refused before it is read: reading a huge file is itself the cost to avoid.
 async function readText(file: string, diags: Diagnostics): Promise<string | undefined> {
   try {
-    return await readFile(file, 'utf8');
+    const handle = await open(file, 'r');
+    try {
+      const { size } = await handle.stat();
+      if (size > MAX_BYTES) return void diags.fileError(file, tooBigMessage(size));
+      return await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     diags.fileError(file, code === 'EISDIR' ? 'is a folder, not a file' : code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? String(error)})`);

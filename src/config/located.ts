@@ -4,12 +4,6 @@ import { NO_POSITION, type Loc } from './source.js';
 /** A parsed YAML value: scalars, arrays and plain objects, as JSON has. */
 export type Value = string | number | boolean | null | Value[] | { [key: string]: Value };
 
-/** How deep a document may nest; deeper values are an error (and would only come from a mistake or an attack). */
-export const MAX_DEPTH = 64;
-
-/** How many values a document may expand to through aliases (the "billion laughs" document stops here). */
-export const MAX_VALUES = 2_000_000;
-
 /** Maps whose keys are data (variable names), where `x-` keys are kept rather than dropped as extensions. */
 export const FREE_FORM: ReadonlySet<string> = new Set(['environment', 'env', 'envs', 'metadata']);
 

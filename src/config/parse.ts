@@ -3,9 +3,11 @@ import { createRequire } from 'node:module';
 import type { Alias, Node, Scalar } from 'yaml';
 import { fastRead } from './fast-yaml.js';
 import type { Lookup } from './interpolate.js';
-import { attach, FREE_FORM, MAX_DEPTH, MAX_VALUES, metaOf, newMeta, setOwn, type Meta, type Value, type ValueMap } from './located.js';
+import { EMPTY_FILE, MAX_BYTES, MAX_DEPTH, MAX_VALUES, tooBigMessage, TOO_DEEP } from './limits.js';
+import { attach, FREE_FORM, metaOf, newMeta, setOwn, type Meta, type Value, type ValueMap } from './located.js';
 import { stringScalar } from './scalar.js';
 import type { Diagnostics, Loc, Source } from './source.js';
+import { aliasOverflow, readDocument } from './yaml-guard.js';
 
 
 // The yaml package is loaded at its first use: most compose files are read by the fast reader (fast-yaml.ts), and a
@@ -30,14 +32,23 @@ interface Context {
 
 /**
  * Parses one compose file (with the fast reader when the text allows, else the yaml package; `fast: false` forces
- * the yaml package, for tests that compare the two). `positions: false` lets the fast reader skip positions. Returns undefined when the YAML does not parse (its errors are reported); an empty file
- * is an empty map, with a warning. Duplicate keys and interpolation problems are reported, and the value is kept.
+ * the yaml package, for tests that compare the two). `positions: false` lets the fast reader skip positions.
+ * Returns undefined when the file is refused (its errors are reported): a YAML error, a file over a limit (see
+ * limits.ts), or an empty file. Duplicate keys and interpolation problems are reported, and the value is kept.
  */
 export function parseYaml(source: Source, lookup: Lookup, diags: Diagnostics, options: { fast?: boolean; positions?: boolean } = {}): Value | undefined {
-  const fast = options.fast === false ? undefined : fastRead(source, lookup, diags, options.positions !== false);
-  if (fast !== undefined) return fast;
-  // uniqueKeys is off because the yaml package checks it in O(n²) per map; convert() checks it in O(n).
-  const doc = Y().parseDocument(source.text, { uniqueKeys: false, prettyErrors: false, strict: true });
+  // Both readers' work grows with the text: the size is checked first (readers of files check it before reading).
+  // (A UTF-16 unit is at most 3 bytes of UTF-8, so short texts need no count.)
+  const bytes = source.text.length * 3 > MAX_BYTES ? Buffer.byteLength(source.text) : 0;
+  if (bytes > MAX_BYTES) return void diags.error({ source, offset: 0 }, tooBigMessage(bytes));
+  const positions = options.positions !== false;
+  const fast = options.fast === false ? undefined : fastRead(source, lookup, diags, positions);
+  if (fast !== undefined) {
+    diags.positionless ||= !positions;
+    return fast;
+  }
+  const doc = readDocument(Y(), source.text);
+  if (!('errors' in doc)) return void diags.error({ source, offset: doc.offset }, doc.message);
   for (const warning of doc.warnings) diags.warn({ source, offset: warning.pos[0] }, warning.message);
   if (doc.errors.length > 0) {
     // After the first syntax error the parser is out of step, and what it reports next is mostly an echo of it.
@@ -50,10 +61,11 @@ export function parseYaml(source: Source, lookup: Lookup, diags: Diagnostics, op
     return undefined;
   }
   const root = doc.contents;
-  if (root === null || (Y().isScalar(root) && root.value === null && root.source === '')) {
-    diags.warn({ source, offset: 0 }, 'the file is empty');
-    return attach({}, newMeta({ source, offset: 0 }));
-  }
+  // Nothing, only comments, or a lone `null` / `~`: a file saved half-way or emptied by mistake must not read as
+  // "no units" (under --watch that removed every unit).
+  if (root === null || (Y().isScalar(root) && root.value === null)) return void diags.error({ source, offset: 0 }, EMPTY_FILE);
+  const tooMany = aliasOverflow(Y(), root);
+  if (tooMany) return void diags.error({ source, offset: tooMany.offset }, tooMany.message);
   const ctx: Context = { source, diags, lookup, expanding: new Set(), count: 0, warnedUnset: new Set(), root };
   return convert(root, ctx, 0, false);
 }
@@ -61,7 +73,7 @@ export function parseYaml(source: Source, lookup: Lookup, diags: Diagnostics, op
 function yamlMessage(error: { code: string; message: string }): string {
   if (error.code === 'MULTIPLE_DOCS') return MULTIPLE_DOCS;
   // The yaml parser recurses per level of nesting and reports the stack running out as an error of the document.
-  if (error.message.includes('Maximum call stack size exceeded')) return `values are nested too deeply (at most ${MAX_DEPTH} levels)`;
+  if (error.message.includes('Maximum call stack size exceeded')) return TOO_DEEP;
   return error.message;
 }
 
@@ -73,7 +85,7 @@ function convert(node: Node | null, ctx: Context, depth: number, keepX: boolean)
     return null;
   }
   if (depth > MAX_DEPTH) {
-    ctx.diags.error(loc, `values are nested more than ${MAX_DEPTH} levels deep`);
+    ctx.diags.error(loc, TOO_DEEP);
     return null;
   }
   if (Y().isScalar(node)) return scalar(node, ctx);

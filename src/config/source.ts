@@ -47,6 +47,8 @@ export class Diagnostics {
   readonly warnings: Diagnostic[] = [];
   /** True when a problem was reported at NO_POSITION (and so not kept): the pass must be run again with positions. */
   unplaced = false;
+  /** True when a file was read without positions (the fast reader's cheap pass): its messages may say less. */
+  positionless = false;
   private readonly seen = new Set<string>();
 
   error(loc: Loc, message: string): void {

@@ -1,4 +1,5 @@
 // Live re-apply: watching the files a Spec depends on, debouncing their changes, and never overlapping applies.
+import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 
@@ -46,11 +47,17 @@ export interface FileWatch {
 }
 
 /**
+ * How long the watched files must stay unchanged before a reload: an editor's save (or a burst of them) is one
+ * reload. Kept short, as re-applying a save is measured (docs/BENCHMARKS.md); see RemovalHold for the long wait.
+ */
+export const SETTLE_MS = 100;
+
+/**
  * Watches files through their folders, so a file that does not exist yet (a `.env` to come) or is replaced by an
  * editor's atomic save (write elsewhere, rename over) is still seen. Calls `onChange` with the changed files once
- * no further change has come for `debounceMs`.
+ * no further change has come for `settleMs`.
  */
-export async function watchFiles(files: string[], onChange: (changed: string[]) => void, debounceMs = 100): Promise<FileWatch> {
+export async function watchFiles(files: string[], onChange: (changed: string[]) => void, settleMs = SETTLE_MS): Promise<FileWatch> {
   const changed = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   const report = (path: string) => {
@@ -60,7 +67,7 @@ export async function watchFiles(files: string[], onChange: (changed: string[]) 
       const batch = [...changed];
       changed.clear();
       onChange(batch);
-    }, debounceMs);
+    }, settleMs);
   };
   let watcher = await startWatcher(files, report);
   return {
@@ -91,4 +98,18 @@ async function startWatcher(files: string[], report: (path: string) => void): Pr
   });
   await new Promise<void>((resolveReady) => watcher.once('ready', () => resolveReady()));
   return watcher;
+}
+
+/**
+ * The size and modification time of each file (missing ones too): taken before a reload and compared after it, it
+ * tells a config read while a file was still being written, which must not be applied.
+ */
+export async function fingerprint(files: string[]): Promise<string> {
+  const parts = await Promise.all(
+    files.map(async (file) => {
+      const info = await stat(file).catch(() => undefined);
+      return info ? `${file}:${info.size}:${info.mtimeMs}` : `${file}:-`;
+    }),
+  );
+  return parts.join('\n');
 }

@@ -1,7 +1,7 @@
-import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Coalescer, watchFiles, type FileWatch } from '../../src/reconcile/watch.js';
+import { Coalescer, fingerprint, watchFiles, type FileWatch } from '../../src/reconcile/watch.js';
 import { tempDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -111,5 +111,24 @@ describe('watchFiles', () => {
     await watches[0]?.setFiles([first, second]);
     writeFileSync(second, 'B=1');
     await waitFor(() => batches.flat().includes(second), { what: 'the new file' });
+  });
+});
+
+describe('fingerprint', () => {
+  it('is the same while files are untouched and differs once one grows, appears or goes', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'compute.yaml');
+    const later = join(dir, '.env');
+    writeFileSync(file, 'a: 1\n');
+    const before = await fingerprint([file, later]);
+    expect(await fingerprint([file, later])).toBe(before);
+    appendFileSync(file, 'b: 2\n');
+    const grown = await fingerprint([file, later]);
+    expect(grown).not.toBe(before);
+    writeFileSync(later, 'A=1\n');
+    const appeared = await fingerprint([file, later]);
+    expect(appeared).not.toBe(grown);
+    unlinkSync(later);
+    expect(await fingerprint([file, later])).toBe(grown);
   });
 });

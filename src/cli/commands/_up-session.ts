@@ -6,8 +6,9 @@ import { AT_REST_STATUSES } from '../../contract/status.js';
 import { PROJECT_LABEL } from '../../contract/unit.js';
 import { apply, PlanConflictError, type ApplyResult } from '../../reconcile/apply.js';
 import { acquireLock } from '../../reconcile/lock.js';
+import { REMOVAL_HOLD_MS, RemovalHold } from '../../reconcile/removal-hold.js';
 import { UnitTracker } from '../../reconcile/track.js';
-import { Coalescer, watchFiles, type FileWatch } from '../../reconcile/watch.js';
+import { Coalescer, fingerprint, watchFiles, type FileWatch } from '../../reconcile/watch.js';
 import type { SandboxClient } from '../../sdk/index.js';
 import { earlyDaemonFor, type EarlyDaemon } from '../early-daemon.js';
 import { CLIError, EXIT } from '../errors.js';
@@ -92,13 +93,20 @@ async function stay(client: SandboxClient, project: Project, io: CliIO, options:
   const follower = options.detach ? undefined : followLogs(client, io, scope(), { stream: 'combined', since, signal: stop.signal, keepOpen: options.watch });
   let watch: FileWatch | undefined;
   const reapply = new Coalescer(async () => {
-    const next = await reload(options.files, io);
+    const next = await reload(options.files, spec.inputs, io);
     if (!next) return;
+    const removed = Object.keys(spec.units).filter((name) => !Object.hasOwn(next.units, name));
+    if (removed.length > 0 && !(await hold.ready(next.inputs))) {
+      io.stderr(`the config removes ${removed.join(', ')}; applying it once its files have been unchanged for ${REMOVAL_HOLD_MS} ms\n`);
+      return;
+    }
+    hold.clear();
     spec = next;
     await applyAndReport(client, project, spec, io, options, false);
     for (const name of scope()) follower?.add(name);
     await watch?.setFiles(spec.inputs);
   });
+  const hold = new RemovalHold(() => reapply.trigger());
   try {
     if (options.watch) {
       watch = await watchFiles(spec.inputs, (changed) => {
@@ -113,6 +121,7 @@ async function stay(client: SandboxClient, project: Project, io: CliIO, options:
     io.signal?.removeEventListener('abort', onAbort);
     await watch?.close();
     await reapply.idle();
+    hold.clear();
     stop.abort();
     await follower?.done;
   }
@@ -138,11 +147,17 @@ async function interrupted(client: SandboxClient, spec: Spec, io: CliIO, options
   return EXIT.interrupted;
 }
 
-// A reload for --watch: an invalid edit prints its errors and changes nothing that runs.
-async function reload(files: string[], io: CliIO): Promise<Spec | undefined> {
+// A reload for --watch: an invalid edit prints its errors and changes nothing that runs; so does a config whose files
+// changed while they were read (the watch reports that change, and the next reload reads the settled files).
+async function reload(files: string[], inputs: string[], io: CliIO): Promise<Spec | undefined> {
   try {
+    const before = await fingerprint(inputs);
     const result = await loadChecked(files, io);
     if (!result.spec) io.stderr('the config has errors; nothing was changed. Waiting for the next save.\n');
+    else if ((await fingerprint(inputs)) !== before) {
+      io.stderr('the files changed while they were read; waiting for them to settle\n');
+      return undefined;
+    }
     return result.spec;
   } catch (error) {
     io.stderr(`${error instanceof Error ? error.message : String(error)}; nothing was changed\n`);
