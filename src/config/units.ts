@@ -1,7 +1,7 @@
 // One `servers:` or `services:` entry → a UnitSpec (without its overlays and hash, which need the whole file).
 import { normaliseSandboxPath, PathEscapeError } from '../contract/paths.js';
-import { defaultOf, probeTiming, PROBE_FIELDS, yamlName, type UnitField } from '../contract/fields.js';
-import type { HealthCheck, Need, NeedCondition, ProbeTiming, UnitKind, UnitSpec } from '../contract/unit.js';
+import { defaultOf, probeTiming, PROBE_FIELDS, PROBE_POLICY_FIELDS, yamlName, type UnitField } from '../contract/fields.js';
+import type { HealthCheck, Need, NeedCondition, ProbePolicy, ProbeTiming, UnitKind, UnitSpec } from '../contract/unit.js';
 import { at, atKey, envString, shownPath, type Context } from './context.js';
 import { isMap, setOwn, valueAt, type Value, type ValueMap } from './located.js';
 import { dotted } from './schema.js';
@@ -38,6 +38,9 @@ export function readUnit(kind: UnitKind, name: string, raw: ValueMap, sandboxEnv
     restartPolicy: scalar('restartPolicy'),
     maxRestarts: scalar('maxRestarts'),
     restartDelayMs: scalar('restartDelayMs'),
+    restartMaxDelayMs: scalar('restartMaxDelayMs'),
+    restartResetMs: scalar('restartResetMs'),
+    minUptimeMs: scalar('minUptimeMs'),
     stopTimeoutMs: scalar('stopTimeoutMs'),
     needs: readNeeds(raw.needs),
     overlays: defaultOf('overlays'),
@@ -125,9 +128,15 @@ function probe(check: ValueMap, keys: (string | number)[], ctx: Context): Health
   return { type: 'http', path: typeof check.path === 'string' ? check.path : '/', ...t };
 }
 
-function timing(check: ValueMap | undefined): ProbeTiming {
+function timing(check: ValueMap | undefined): ProbeTiming & ProbePolicy {
   const given = (key: keyof ProbeTiming) => check?.[PROBE_FIELDS[key].yaml] as number | undefined;
-  return probeTiming({ intervalMs: given('intervalMs'), timeoutMs: given('timeoutMs'), delayMs: given('delayMs') });
+  const threshold = check?.[PROBE_POLICY_FIELDS.failureThreshold.yaml];
+  const onUnhealthy = check?.[PROBE_POLICY_FIELDS.onUnhealthy.yaml];
+  return {
+    ...probeTiming({ intervalMs: given('intervalMs'), timeoutMs: given('timeoutMs'), delayMs: given('delayMs') }),
+    ...(typeof threshold === 'number' ? { failureThreshold: threshold } : {}),
+    ...(onUnhealthy === 'restart' || onUnhealthy === 'keep' ? { onUnhealthy } : {}),
+  };
 }
 
 // A list means "each must be healthy"; a map gives each need its condition and restart flag.

@@ -1,7 +1,7 @@
 // One declaration per unit field: its YAML names, its wire names, its ComputeSDK 2.x reply name and unit, its default,
 // its JSON schema in a unit spec, and whether a change needs a new process. The config normaliser, the 2.x mapper,
 // the daemon's request validation, the plan's field diff and the restart hash are all driven by this table.
-import type { ProbeTiming, UnitKind, UnitSpec } from './unit.js';
+import type { ProbePolicy, ProbeTiming, UnitKind, UnitSpec } from './unit.js';
 import { HEALTH_CHECK_SCHEMA, MAX_MS, NEEDS_SCHEMA, UNIT_NAME_SCHEMA } from './spec-schema.js';
 
 /** How a changed field reaches a running unit: a new process (`restart`), in place, or never (it names the unit). */
@@ -85,6 +85,30 @@ export const UNIT_FIELDS = {
     schema: durationMs,
     apply: 'in-place',
   },
+  restartMaxDelayMs: {
+    yaml: { server: ['restart_max_delay_ms'], service: ['restart_max_delay_ms'] },
+    wire: { server: 'restart_max_delay_ms', service: 'restart_max_delay_ms' },
+    default: 30_000,
+    schema: durationMs,
+    optional: true,
+    apply: 'in-place',
+  },
+  restartResetMs: {
+    yaml: { server: ['restart_reset_ms'], service: ['restart_reset_ms'] },
+    wire: { server: 'restart_reset_ms', service: 'restart_reset_ms' },
+    default: 60_000,
+    schema: durationMs,
+    optional: true,
+    apply: 'in-place',
+  },
+  minUptimeMs: {
+    yaml: { server: ['min_uptime_ms'], service: ['min_uptime_ms'] },
+    wire: { server: 'min_uptime_ms', service: 'min_uptime_ms' },
+    default: 1000,
+    schema: durationMs,
+    optional: true,
+    apply: 'in-place',
+  },
   stopTimeoutMs: {
     yaml: { server: ['stop_timeout_ms'], service: ['stop_timeout_ms'] },
     wire: { server: 'stop_timeout_ms', service: 'stop_timeout_ms' },
@@ -121,6 +145,20 @@ export const PROBE_FIELDS = {
   timeoutMs: { yaml: 'timeout_ms', default: 1500, schema: { type: 'integer', minimum: 1, maximum: MAX_MS } },
   delayMs: { yaml: 'delay_ms', default: 0, default2x: 5000, schema: durationMs },
 } as const satisfies Record<keyof ProbeTiming, { yaml: string; default: number; default2x?: number; schema: object }>;
+
+/** The restart policy and its timing: named and valued alike in the YAML, the 2.x servers and the services API. */
+export const POLICY_FIELDS = ['restartPolicy', 'maxRestarts', 'restartDelayMs', 'restartMaxDelayMs', 'restartResetMs', 'minUptimeMs', 'stopTimeoutMs'] as const satisfies readonly UnitField[];
+
+/** The liveness fields of a health check, declared the same way. */
+export const PROBE_POLICY_FIELDS = {
+  failureThreshold: { yaml: 'failure_threshold', default: 3, schema: { type: 'integer', minimum: 1, maximum: 1000 } },
+  onUnhealthy: { yaml: 'on_unhealthy', default: 'keep', schema: { enum: ['keep', 'restart'] } },
+} as const satisfies Record<keyof ProbePolicy, { yaml: string; default: number | string; schema: object }>;
+
+/** A spec's value of an optional field with a declared default (older daemons' records may lack it). */
+export function valueOf<F extends 'restartMaxDelayMs' | 'restartResetMs' | 'minUptimeMs'>(spec: Pick<UnitSpec, F>, field: F): number {
+  return (spec[field] as number | undefined) ?? (UNIT_FIELDS[field].default as number);
+}
 
 /** The YAML name of a field for a unit of `kind` (`path` or `working_dir`), or the program name if it has none. */
 export function yamlName(field: UnitField, kind: UnitKind): string {

@@ -31,10 +31,10 @@ export type UnitReason =
   | { kind: 'spawn_failed'; error: string }
   /** Its port is taken and `strict_port` is set. */
   | { kind: 'port_in_use'; port: number }
-  /** The process ended and the restart policy does not bring it back. */
-  | { kind: 'exited'; exit: ExitInfo }
+  /** The process ended and the restart policy does not bring it back; `unhealthy` when its liveness check ended it. */
+  | { kind: 'exited'; exit: ExitInfo; unhealthy?: true }
   /** The process ended and is started again after `delay_ms`, at `next_attempt_at` (ISO 8601). */
-  | { kind: 'restarting'; exit: ExitInfo; delay_ms: number; next_attempt_at: string }
+  | { kind: 'restarting'; exit: ExitInfo; delay_ms: number; next_attempt_at: string; unhealthy?: true }
   /** A restart was asked for (by a command, or by a failing liveness check). */
   | { kind: 'restart_requested'; by: 'command' | 'liveness' }
   /** A ready unit's health check fails: it runs, but is not ready. */

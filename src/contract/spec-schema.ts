@@ -16,6 +16,8 @@ const durationMs = { type: 'integer', minimum: 0, maximum: MAX_MS } as const;
 // As on the wire before these declarations: 0 is accepted (config's own schema asks for at least 1 ms).
 const timing = { intervalMs: durationMs, timeoutMs: durationMs, delayMs: durationMs } as const;
 const timingRequired = ['intervalMs', 'timeoutMs', 'delayMs'] as const;
+// The liveness settings; absent means the defaults (3 failures, keep running).
+const policy = { failureThreshold: { type: 'integer', minimum: 1, maximum: 1000 }, onUnhealthy: { enum: ['keep', 'restart'] } } as const;
 const command = { type: 'string', minLength: 1 } as const;
 
 /** A HealthCheck of the unit model. */
@@ -28,17 +30,17 @@ export const HEALTH_CHECK_SCHEMA = {
   discriminator: { propertyName: 'type' },
   oneOf: [
     {
-      properties: { type: { const: 'http' }, path: { type: 'string', pattern: '^/', description: 'a URL path starting with "/"' }, port, ...timing },
+      properties: { type: { const: 'http' }, path: { type: 'string', pattern: '^/', description: 'a URL path starting with "/"' }, port, ...timing, ...policy },
       required: ['path', ...timingRequired],
       additionalProperties: false,
     },
-    { properties: { type: { const: 'tcp' }, port, ...timing }, required: ['port', ...timingRequired], additionalProperties: false },
+    { properties: { type: { const: 'tcp' }, port, ...timing, ...policy }, required: ['port', ...timingRequired], additionalProperties: false },
     {
-      properties: { type: { const: 'log' }, pattern: { type: 'string', minLength: 1 }, ...timing },
+      properties: { type: { const: 'log' }, pattern: { type: 'string', minLength: 1 }, ...timing, ...policy },
       required: ['pattern', ...timingRequired],
       additionalProperties: false,
     },
-    { properties: { type: { const: 'exec' }, command, ...timing }, required: ['command', ...timingRequired], additionalProperties: false },
+    { properties: { type: { const: 'exec' }, command, ...timing, ...policy }, required: ['command', ...timingRequired], additionalProperties: false },
   ],
 } as const;
 

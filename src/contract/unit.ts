@@ -25,12 +25,19 @@ export interface ProbeTiming {
   delayMs: number;
 }
 
+/** What a failing check does: how many failures in a row make a ready unit unhealthy (default 3), and whether an
+ *  unhealthy unit is restarted (a liveness check) or kept running and reported (default). */
+export interface ProbePolicy {
+  failureThreshold?: number;
+  onUnhealthy?: 'keep' | 'restart';
+}
+
 /** A health check: HTTP GET on the unit's port, TCP connect, a log line matching a regex, or a command exiting 0. */
 export type HealthCheck =
-  | ({ type: 'http'; path: string; port?: number } & ProbeTiming)
-  | ({ type: 'tcp'; port: number } & ProbeTiming)
-  | ({ type: 'log'; pattern: string } & ProbeTiming)
-  | ({ type: 'exec'; command: string } & ProbeTiming);
+  | ({ type: 'http'; path: string; port?: number } & ProbeTiming & ProbePolicy)
+  | ({ type: 'tcp'; port: number } & ProbeTiming & ProbePolicy)
+  | ({ type: 'log'; pattern: string } & ProbeTiming & ProbePolicy)
+  | ({ type: 'exec'; command: string } & ProbeTiming & ProbePolicy);
 
 /** Everything the daemon needs to run one unit; produced by config/ (or a 2.x client) and sent to the daemon. */
 export interface UnitSpec {
@@ -55,7 +62,14 @@ export interface UnitSpec {
   restartPolicy: RestartPolicy;
   /** 0 = unlimited. */
   maxRestarts: number;
+  /** The first restart delay; each restart after it doubles it, up to restartMaxDelayMs. */
   restartDelayMs: number;
+  /** The longest restart delay (default 30 s). */
+  restartMaxDelayMs?: number;
+  /** A run this long resets the delay to restartDelayMs (default 60 s). */
+  restartResetMs?: number;
+  /** Without a health check, a unit is ready once it has stayed up this long (default 1 s; 0: at once). */
+  minUptimeMs?: number;
   stopTimeoutMs: number;
   healthCheck?: HealthCheck;
   /** Units that must reach a condition before this one starts, by name. */

@@ -40,6 +40,10 @@ export interface WireHealthCheck {
   interval_ms?: number;
   timeout_ms?: number;
   delay_ms?: number;
+  /** Failures in a row that make a ready unit unhealthy (default 3). */
+  failure_threshold?: number;
+  /** `restart`: an unhealthy unit is restarted (a liveness check); `keep` (default): it runs on and is reported. */
+  on_unhealthy?: 'keep' | 'restart';
 }
 
 /** POST /filesystem/overlays: 2.x CreateOverlayOptions (id defaults to one derived from the target; strategy smart). */
@@ -76,6 +80,9 @@ export interface ServerStartOptions {
   restart_policy?: RestartPolicy;
   max_restarts?: number;
   restart_delay_ms?: number;
+  restart_max_delay_ms?: number;
+  restart_reset_ms?: number;
+  min_uptime_ms?: number;
   stop_timeout_ms?: number;
   health_check?: WireHealthCheck;
 }
@@ -200,6 +207,9 @@ export interface ServiceDefinition {
   restart_policy?: RestartPolicy;
   max_restarts?: number;
   restart_delay_ms?: number;
+  restart_max_delay_ms?: number;
+  restart_reset_ms?: number;
+  min_uptime_ms?: number;
   stop_timeout_ms?: number;
 }
 

@@ -44,6 +44,9 @@ describe('compute ps', () => {
         url: null,
         restart_count: null,
         exit_code: null,
+        last_exit: null,
+        next_restart_at: null,
+        next_restart_in_ms: null,
         reason: null,
         message: null,
       })),
@@ -70,7 +73,7 @@ describe('compute ps', () => {
       ['web', 'server', 'ready'],
     ]);
     for (const row of rows) {
-      expect(Object.keys(row).sort()).toEqual(['exit_code', 'healthy', 'kind', 'message', 'name', 'pid', 'port', 'reason', 'restart_count', 'status', 'url']);
+      expect(Object.keys(row).sort()).toEqual(['exit_code', 'healthy', 'kind', 'last_exit', 'message', 'name', 'next_restart_at', 'next_restart_in_ms', 'pid', 'port', 'reason', 'restart_count', 'status', 'url']);
       expect(row.restart_count).toBe(0);
       expect(isAlive(row.pid as number), `${row.name} pid ${row.pid}`).toBe(true);
     }

@@ -65,10 +65,10 @@ describe('unitOrder and unitRows', () => {
       state(file.units.api, { status: 'failed', pid: 11, port: 3000, url: 'http://localhost:3000', exitCode: 3, restartCount: 2, healthy: false, reason: { kind: 'exited', exit: { code: 3, signal: null } } }),
     ]);
     expect(rows).toEqual([
-      { name: 'db', kind: 'service', status: 'ready', healthy: true, pid: 10, port: 5432, url: 'http://localhost:5432', restart_count: 0, exit_code: null, reason: null, message: null },
+      { name: 'db', kind: 'service', status: 'ready', healthy: true, pid: 10, port: 5432, url: 'http://localhost:5432', restart_count: 0, exit_code: null, last_exit: null, next_restart_at: null, next_restart_in_ms: null, reason: null, message: null },
       // The reason as data, and in words beside it.
-      { name: 'api', kind: 'server', status: 'failed', healthy: null, pid: null, port: null, url: null, restart_count: 2, exit_code: 3, reason: { kind: 'exited', exit: { code: 3, signal: null } }, message: 'exited with code 3' },
-      { name: 'web', kind: 'server', status: 'not created', healthy: null, pid: null, port: null, url: null, restart_count: null, exit_code: null, reason: null, message: null },
+      { name: 'api', kind: 'server', status: 'failed', healthy: null, pid: null, port: null, url: null, restart_count: 2, exit_code: 3, last_exit: { code: 3, signal: null }, next_restart_at: null, next_restart_in_ms: null, reason: { kind: 'exited', exit: { code: 3, signal: null } }, message: 'exited with code 3' },
+      { name: 'web', kind: 'server', status: 'not created', healthy: null, pid: null, port: null, url: null, restart_count: null, exit_code: null, last_exit: null, next_restart_at: null, next_restart_in_ms: null, reason: null, message: null },
     ]);
     expect(renderUnitTable(rows, () => '-', plain)).toBe(
       [
@@ -79,6 +79,16 @@ describe('unitOrder and unitRows', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('shows a restarting unit\'s last exit and the time until its next attempt (issue 13: ps said only restarting)', () => {
+    const next = new Date(Date.now() + 5000).toISOString();
+    const reason = { kind: 'restarting', exit: { code: null, signal: 'SIGSEGV' }, delay_ms: 5000, next_attempt_at: next } as const;
+    const [row] = unitRows(undefined, [state(file.units.api, { status: 'restarting', exitCode: null, restartCount: 4, reason })]);
+    expect(row).toMatchObject({ status: 'restarting', last_exit: { code: null, signal: 'SIGSEGV' }, next_restart_at: next });
+    expect(row?.next_restart_in_ms).toBeGreaterThan(3000);
+    expect(row?.next_restart_in_ms).toBeLessThanOrEqual(5000);
+    expect(renderUnitTable([row!], () => '-', plain)).toMatch(/restarting \(SIGSEGV, next in [345](\.\d)? s\)/);
   });
 
   it.each([

@@ -51,7 +51,7 @@ describe('schema/compute.schema.json', () => {
     expect(Object.keys(defs.service?.properties ?? {})).toEqual(
       expect.arrayContaining(['cmd', 'args', 'env', 'env_file', 'working_dir', 'user', 'health_port', 'health_check', 'needs', 'restart_policy', 'max_restarts', 'restart_delay_ms', 'stop_timeout_ms']),
     );
-    expect(Object.keys(defs.healthCheck?.properties ?? {})).toEqual(['path', 'port', 'log', 'exec', 'interval_ms', 'timeout_ms', 'delay_ms']);
+    expect(Object.keys(defs.healthCheck?.properties ?? {})).toEqual(['path', 'port', 'log', 'exec', 'interval_ms', 'timeout_ms', 'delay_ms', 'failure_threshold', 'on_unhealthy']);
     expect(Object.keys(defs.need?.properties ?? {})).toEqual(['condition', 'restart']);
   });
 });

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { splitDefault } from '../../docs/reference.mjs';
-import { PROBE_FIELDS, UNIT_FIELDS, type FieldDecl } from '../../src/contract/fields.js';
+import { PROBE_FIELDS, PROBE_POLICY_FIELDS, UNIT_FIELDS, type FieldDecl } from '../../src/contract/fields.js';
 import type { UnitKind } from '../../src/contract/unit.js';
 
 interface SchemaNode {
@@ -63,5 +63,10 @@ describe('health check timing', () => {
     const node = resolved(check[decl.yaml] as SchemaNode);
     expect(splitDefault(node.description ?? '').defaultText).toBe(String(decl.default));
     expect(node.maximum).toBe(decl.schema.maximum);
+  });
+
+  it.each(Object.entries(PROBE_POLICY_FIELDS))('%s (liveness): named and defaulted as declared', (_, decl) => {
+    const node = resolved(check[decl.yaml] as SchemaNode);
+    expect(splitDefault(node.description ?? '').defaultText.replaceAll('`', '')).toBe(String(decl.default));
   });
 });

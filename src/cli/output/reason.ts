@@ -35,9 +35,9 @@ export function describeReason(reason: UnitReason, now: number = Date.now()): st
     case 'port_in_use':
       return `port ${reason.port} is already in use`;
     case 'exited':
-      return describeExit(reason.exit);
+      return `${reason.unhealthy ? 'unhealthy, ended: ' : ''}${describeExit(reason.exit)}`;
     case 'restarting':
-      return `${describeExit(reason.exit)}; restarting in ${describeDelay(Math.max(0, Date.parse(reason.next_attempt_at) - now))}`;
+      return `${reason.unhealthy ? 'unhealthy, ended: ' : ''}${describeExit(reason.exit)}; restarting in ${describeDelay(Math.max(0, Date.parse(reason.next_attempt_at) - now))}`;
     case 'restart_requested':
       return reason.by === 'liveness' ? 'restarted: its health check kept failing' : 'restart requested';
     case 'health_failing':

@@ -2,9 +2,9 @@
 import type { Spec } from '../../config/index.js';
 import { PROJECT_LABEL, type HealthStatus, type UnitKind, type UnitSpec, type UnitState, type UnitStatus } from '../../contract/unit.js';
 import { buildGraph } from '../../contract/graph.js';
-import type { UnitReason } from '../../contract/reason.js';
+import type { ExitInfo, UnitReason } from '../../contract/reason.js';
 import { ACTIVE_STATUSES } from '../../contract/status.js';
-import { describeReason } from './reason.js';
+import { describeDelay, describeReason } from './reason.js';
 import { statusColour, type Styler } from './style.js';
 import { renderTable } from './table.js';
 
@@ -22,6 +22,11 @@ export interface UnitRow {
   url: string | null;
   restart_count: number | null;
   exit_code: number | null;
+  /** How its last process ended (code or signal), when one did. */
+  last_exit: ExitInfo | null;
+  /** For a restarting unit: when the next attempt is (ISO 8601), and how long until then. */
+  next_restart_at: string | null;
+  next_restart_in_ms: number | null;
   /** Why it is in its status, as data, and the same in words. */
   reason: UnitReason | null;
   message: string | null;
@@ -60,12 +65,15 @@ export function unitRows(spec: Pick<Spec, 'units'> | undefined, states: readonly
     const state = byName.get(name);
     if (state) return rowOf(state);
     const kind = spec?.units[name]?.kind ?? 'server';
-    return { name, kind, status: NOT_CREATED, healthy: null, pid: null, port: null, url: null, restart_count: null, exit_code: null, reason: null, message: null };
+    return { name, kind, status: NOT_CREATED, healthy: null, pid: null, port: null, url: null, restart_count: null, exit_code: null, last_exit: null, next_restart_at: null, next_restart_in_ms: null, reason: null, message: null };
   });
 }
 
 // Why only while active: the daemon keeps a stopped unit's last port and URL, which nothing answers on any more.
-function rowOf(state: UnitState): UnitRow {
+function rowOf(state: UnitState, now = Date.now()): UnitRow {
+  const { reason } = state;
+  const exit = reason && 'exit' in reason ? reason.exit : state.exitCode === null ? null : { code: state.exitCode, signal: null };
+  const next = reason?.kind === 'restarting' && state.status === 'restarting' ? reason.next_attempt_at : null;
   const active = ACTIVE_STATUSES.has(state.status);
   return {
     name: state.name,
@@ -77,8 +85,11 @@ function rowOf(state: UnitState): UnitRow {
     url: active ? (state.url ?? null) : null,
     restart_count: state.restartCount,
     exit_code: state.exitCode,
-    reason: state.reason ?? null,
-    message: state.reason ? describeReason(state.reason) : null,
+    last_exit: exit,
+    next_restart_at: next,
+    next_restart_in_ms: next === null ? null : Math.max(0, Date.parse(next) - now),
+    reason: reason ?? null,
+    message: reason ? describeReason(reason, now) : null,
   };
 }
 
@@ -110,7 +121,11 @@ export function renderUnitTable(rows: readonly UnitRow[], health: (name: string)
   return renderTable(header, body);
 }
 
-// A failed unit shows its exit code, `failed (exit 1)`: the status alone does not say how it ended.
+// A failed unit shows how it ended, `failed (exit 1)`; a restarting one also when it tries again,
+// `restarting (exit 1, next in 1.9 s)`: the status alone says neither.
 function statusWord(row: UnitRow): string {
-  return row.status === 'failed' && row.exit_code !== null ? `failed (exit ${row.exit_code})` : row.status;
+  const exit = row.last_exit && (row.last_exit.signal ? row.last_exit.signal : row.last_exit.code !== null ? `exit ${row.last_exit.code}` : undefined);
+  if (row.status === 'failed' && exit) return `failed (${exit})`;
+  if (row.status === 'restarting' && row.next_restart_in_ms !== null) return `restarting (${exit ? `${exit}, ` : ''}next in ${describeDelay(row.next_restart_in_ms)})`;
+  return row.status;
 }

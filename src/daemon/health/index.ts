@@ -52,7 +52,7 @@ function probeFor(check: Exclude<HealthCheck, { type: 'log' }>, ctx: HealthConte
 /**
  * Starts checking a unit's health; calls onChange when `healthy`/`status` changes (not on every probe).
  * http/tcp/exec: first probe after delayMs, then every intervalMs (exec: execHealthyIntervalMs while healthy; while
- * healthy, on multiples of the interval, see nextDelay); 3 consecutive failures of a healthy unit make it unhealthy. log: healthy at the first matching line, past lines
+ * healthy, on multiples of the interval, see nextDelay); failureThreshold (default 3) consecutive failures of a healthy unit make it unhealthy. log: healthy at the first matching line, past lines
  * included, and stays so (no timing applies). stop() cancels timers and in-flight probes.
  */
 export function startHealthMonitor(
@@ -66,6 +66,7 @@ export function startHealthMonitor(
     delayMs: check.delayMs,
     intervalMs: check.intervalMs,
     healthyIntervalMs: check.type === 'exec' ? execHealthyIntervalMs(check.intervalMs) : check.intervalMs,
+    ...(check.failureThreshold === undefined ? {} : { failureThreshold: check.failureThreshold }),
   };
   return runProbeLoop(probeFor(check, ctx), schedule, onChange, clock);
 }

@@ -19,11 +19,13 @@ export interface ProbeResult {
 /** One probe; it must settle soon after `signal` aborts. */
 export type Probe = (signal: AbortSignal) => Promise<ProbeResult>;
 
-/** When to probe: first after `delayMs`, then every `intervalMs`, or every `healthyIntervalMs` while healthy. */
+/** When to probe: first after `delayMs`, then every `intervalMs`, or every `healthyIntervalMs` while healthy;
+ *  `failureThreshold` failures in a row make a healthy unit unhealthy (default 3). */
 export interface ProbeSchedule {
   delayMs: number;
   intervalMs: number;
   healthyIntervalMs: number;
+  failureThreshold?: number;
 }
 
 /** A running monitor: stop it, or read its latest report. */
@@ -32,7 +34,7 @@ export interface HealthMonitor {
   current(): HealthReport;
 }
 
-/** Consecutive failures that turn a healthy unit unhealthy (one failed probe is noise, not an outage). */
+/** Consecutive failures that turn a healthy unit unhealthy by default (one failed probe is noise, not an outage). */
 export const FAILURE_THRESHOLD = 3;
 
 /** The report before any probe has answered. */
@@ -40,12 +42,12 @@ export const initialReport = (): HealthReport => ({ healthy: false, status: 'che
 
 /**
  * Pure: the report after one probe result. `checking` until the first success; a success makes it healthy;
- * FAILURE_THRESHOLD consecutive failures of a healthy unit make it unhealthy; a later success, healthy again.
+ * `threshold` consecutive failures of a healthy unit make it unhealthy; a later success, healthy again.
  */
-export function nextReport(report: HealthReport, result: ProbeResult): HealthReport {
+export function nextReport(report: HealthReport, result: ProbeResult, threshold: number = FAILURE_THRESHOLD): HealthReport {
   if (result.ok) return { healthy: true, status: 'healthy', consecutiveFailures: 0 };
   const consecutiveFailures = report.consecutiveFailures + 1;
-  const failed = report.status !== 'checking' && consecutiveFailures >= FAILURE_THRESHOLD;
+  const failed = report.status !== 'checking' && consecutiveFailures >= threshold;
   const next: HealthReport = failed
     ? { healthy: false, status: 'unhealthy', consecutiveFailures }
     : { healthy: report.healthy, status: report.status, consecutiveFailures };
@@ -97,7 +99,7 @@ export function runProbeLoop(
     // A probe that settles after stop() must not report: the unit may already be gone or replaced.
     if (stopped) return;
     const before = report;
-    report = nextReport(before, result);
+    report = nextReport(before, result, schedule.failureThreshold);
     const interval = report.healthy ? schedule.healthyIntervalMs : schedule.intervalMs;
     timer = clock.setTimeout(tick, nextDelay(clock.now(), interval, report));
     if (report.healthy !== before.healthy || report.status !== before.status) onChange({ ...report });

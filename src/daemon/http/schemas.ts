@@ -1,7 +1,7 @@
 // JSON schemas of the request bodies. A `description` is the expectation shown in a 400 message
 // ("\"port\" must be <description>"); fields without one are described from their type. The unit fields' schemas come
 // from their declarations (contract/fields.ts), so a field is validated the same way in every body that carries it.
-import { unitSpecSchema, wireScalarSchemas, type UnitField } from '../../contract/fields.js';
+import { POLICY_FIELDS, PROBE_POLICY_FIELDS, unitSpecSchema, wireScalarSchemas } from '../../contract/fields.js';
 import { MAX_MS, UNIT_NAME_SCHEMA as name } from '../../contract/spec-schema.js';
 
 const port = { type: 'integer', minimum: 1, maximum: 65535 } as const;
@@ -11,8 +11,6 @@ const command = { type: 'string', minLength: 1 } as const;
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } } as const;
 const stringList = { type: 'array', items: { type: 'string' } } as const;
 const needCondition = { enum: ['healthy', 'started', 'completed'] } as const;
-// The restart policy and its timing: named and valued alike in both APIs.
-const POLICY_FIELDS: readonly UnitField[] = ['restartPolicy', 'maxRestarts', 'restartDelayMs', 'stopTimeoutMs'];
 
 /** A health check in snake_case: `path` (HTTP), `port` (TCP, or the HTTP port), `log` (regex) or `exec` (command). */
 const wireHealthCheck = {
@@ -25,6 +23,8 @@ const wireHealthCheck = {
     interval_ms: durationMs,
     timeout_ms: durationMs,
     delay_ms: durationMs,
+    failure_threshold: PROBE_POLICY_FIELDS.failureThreshold.schema,
+    on_unhealthy: PROBE_POLICY_FIELDS.onUnhealthy.schema,
   },
   additionalProperties: false,
 } as const;

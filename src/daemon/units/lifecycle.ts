@@ -7,6 +7,7 @@ import { launch, prepareLaunch, type LaunchContext } from './launch.js';
 import { groupAlive, processStartTime, SpawnError, type ProcessExit, type UnitProcess } from './process.js';
 import type { UnitCgroup } from './cgroup.js';
 import { terminateUnit } from './terminate.js';
+import { valueOf } from '../../contract/fields.js';
 import { backoff, nextAttempt, shouldRestart } from './restart.js';
 import { watchProcess, type WatchedUnit } from './watchers.js';
 import { pause } from '../../util/pause.js';
@@ -149,35 +150,59 @@ async function supervise(host: LifecycleHost, generation: Generation, context: L
     // An adopted process may have been recorded just after its spawn, before it was marked running.
     if (host.state.status === 'starting') host.setStatus('running');
     const spawnedAt = host.state.startedAt ? Date.parse(host.state.startedAt) : Date.now();
-    const pgid = process.pid;
-    let stopWatching = watchProcess(host, pgid, context, spawnedAt);
-    generation.rewatch = () => {
-      stopWatching();
-      stopWatching = watchProcess(host, pgid, context, spawnedAt);
-    };
+    const watched = watchUntilExit(host, generation, process, context, spawnedAt);
     const exit = await process.exited;
-    delete generation.rewatch;
-    stopWatching();
+    const unhealthy = watched.stop();
     await reapGroup(host, generation, process);
     process = undefined;
     if (signal.aborted) return;
     host.pidStartTime = undefined;
     host.patch({ exitCode: exit.exitCode, pid: undefined, healthy: undefined, healthStatus: undefined });
-    const restart = shouldRestart({
-      policy: host.spec.restartPolicy,
-      exitCode: exit.exitCode,
-      restartCount: host.state.restartCount,
-      maxRestarts: host.spec.maxRestarts,
-      stopRequested: false,
-    });
-    if (!restart) return host.setStatus(exit.exitCode === 0 ? 'completed' : 'failed', { kind: 'exited', exit: exitInfo(exit) });
-    attempt = nextAttempt(attempt, Date.now() - spawnedAt);
-    const delay = backoff(attempt, host.spec.restartDelayMs, host.deps.random);
-    host.patch({ restartCount: host.state.restartCount + 1 });
-    const nextAttemptAt = new Date(Date.now() + delay).toISOString();
-    host.setStatus('restarting', { kind: 'restarting', exit: exitInfo(exit), delay_ms: delay, next_attempt_at: nextAttemptAt });
-    if (!(await pause(delay, signal))) return;
+    attempt = nextAttempt(attempt, Date.now() - spawnedAt, valueOf(host.spec, 'restartResetMs'));
+    const delay = restartDelay(host, exit, unhealthy, attempt);
+    if (delay === undefined || !(await pause(delay, signal))) return;
   }
+}
+
+// Watches the running process (health, port) and, for a liveness check, ends it once unhealthy; `stop` ends the
+// watch and says whether the liveness check ended the process.
+function watchUntilExit(host: LifecycleHost, generation: Generation, process: UnitProcess, context: LaunchContext, spawnedAt: number): { stop(): boolean } {
+  let unhealthy = false;
+  const endUnhealthy = () => {
+    if (unhealthy) return;
+    unhealthy = true;
+    host.deps.log.warn({ unit: host.name, pid: process.pid }, 'liveness check failed: ending the process');
+    void terminateUnit({ pgid: process.pid, cgroup: process.cgroup }, host.spec.stopTimeoutMs);
+  };
+  let stopWatching = watchProcess(host, process.pid, context, spawnedAt, endUnhealthy);
+  generation.rewatch = () => {
+    stopWatching();
+    stopWatching = watchProcess(host, process.pid, context, spawnedAt, endUnhealthy);
+  };
+  return {
+    stop: () => {
+      delete generation.rewatch;
+      stopWatching();
+      return unhealthy;
+    },
+  };
+}
+
+// After the main process exited: the delay before the next attempt, or undefined when the unit ended for good (its
+// final status set). The restart counts, backs off and is shown as the reason, with the time of the next attempt.
+function restartDelay(host: LifecycleHost, exit: ProcessExit, unhealthy: boolean, attempt: number): number | undefined {
+  const { spec } = host;
+  const facts = { policy: spec.restartPolicy, exitCode: exit.exitCode, restartCount: host.state.restartCount, maxRestarts: spec.maxRestarts, stopRequested: false, unhealthy };
+  const flag = unhealthy ? { unhealthy: true as const } : {};
+  if (!shouldRestart(facts)) {
+    host.setStatus(exit.exitCode === 0 && !unhealthy ? 'completed' : 'failed', { kind: 'exited', exit: exitInfo(exit), ...flag });
+    return undefined;
+  }
+  const delay = backoff(attempt, { baseMs: spec.restartDelayMs, maxMs: valueOf(spec, 'restartMaxDelayMs') }, host.deps.random);
+  host.patch({ restartCount: host.state.restartCount + 1 });
+  const nextAttemptAt = new Date(Date.now() + delay).toISOString();
+  host.setStatus('restarting', { kind: 'restarting', exit: exitInfo(exit), delay_ms: delay, next_attempt_at: nextAttemptAt, ...flag });
+  return delay;
 }
 
 async function spawnMain(host: LifecycleHost, generation: Generation, context: LaunchContext): Promise<UnitProcess | undefined> {

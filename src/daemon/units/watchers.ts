@@ -1,6 +1,7 @@
 // What watches a running process: its health check, and the detection of the port it listens on.
 import { startHealthMonitor, type HealthReport } from '../health/index.js';
 import { detectListeningPorts, processGroupPids } from '../ports/index.js';
+import { valueOf } from '../../contract/fields.js';
 import type { UnitReason } from '../../contract/reason.js';
 import type { UnitState, UnitStatus } from '../../contract/unit.js';
 import type { UnitPatch } from './runner.js';
@@ -22,22 +23,25 @@ export interface WatchedUnit {
 const DETECTION_PAUSES_MS = [25, 50, 100, 200, 400, 800, 1600, 3200];
 const DETECTION_GIVE_UP_MS = 120_000;
 
-/** Starts the health check (or marks the unit ready at once without one) and, when no port was assigned, port detection. */
-export function watchProcess(unit: WatchedUnit, pgid: number, context: LaunchContext, spawnedAt: number): () => void {
+/**
+ * Starts the health check (without one: the unit is ready once it has stayed up min_uptime_ms) and, when no port was
+ * assigned, port detection. `onUnhealthy` is called when a liveness check (`on_unhealthy: restart`) finds it unhealthy.
+ */
+export function watchProcess(unit: WatchedUnit, pgid: number, context: LaunchContext, spawnedAt: number, onUnhealthy: () => void = () => {}): () => void {
   const stops: Array<() => void> = [];
   const controller = new AbortController();
   stops.push(() => controller.abort());
   if (unit.state.port === undefined) void detectPort(unit, pgid, controller.signal);
-  stops.push(startHealth(unit, context, spawnedAt));
+  stops.push(startHealth(unit, context, spawnedAt, controller.signal, onUnhealthy));
   return () => {
     for (const stop of stops) stop();
   };
 }
 
-function startHealth(unit: WatchedUnit, context: LaunchContext, spawnedAt: number): () => void {
+function startHealth(unit: WatchedUnit, context: LaunchContext, spawnedAt: number, signal: AbortSignal, onUnhealthy: () => void): () => void {
   const check = unit.state.spec.healthCheck;
   if (!check) {
-    if (unit.state.status === 'running') unit.setStatus('ready');
+    void readyAfterUptime(unit, spawnedAt, signal);
     return () => {};
   }
   unit.patch({ healthy: false, healthStatus: 'checking', consecutiveFailures: 0 });
@@ -53,9 +57,20 @@ function startHealth(unit: WatchedUnit, context: LaunchContext, spawnedAt: numbe
       pastLines: async () =>
         (await logs.read(unit.name, { stream: 'combined' })).filter((line) => line.ts >= spawnedAt).map((line) => line.text),
     },
-    (report) => onHealthReport(unit, report),
+    (report) => {
+      onHealthReport(unit, report);
+      if (report.status === 'unhealthy' && check.onUnhealthy === 'restart') onUnhealthy();
+    },
   );
   return () => monitor.stop();
+}
+
+// Issue 13: a unit without a check was ready at its spawn, so `up -d` called a crash-looping one ready. It is ready once
+// it has stayed up min_uptime_ms (as supervisord's startsecs); one that exits sooner never was.
+async function readyAfterUptime(unit: WatchedUnit, spawnedAt: number, signal: AbortSignal): Promise<void> {
+  const remaining = spawnedAt + valueOf(unit.state.spec, 'minUptimeMs') - Date.now();
+  if (remaining > 0 && !(await pause(remaining, signal))) return;
+  if (!signal.aborted && unit.state.status === 'running') unit.setStatus('ready');
 }
 
 /** Maps a health report onto the unit: first success makes it ready; a failing ready unit goes back to running. */

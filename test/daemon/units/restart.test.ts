@@ -17,32 +17,43 @@ describe('shouldRestart', () => {
     ['max 3, 2 done', { policy: 'always', restartCount: 2, maxRestarts: 3 }, true],
     ['max 3, 3 done', { policy: 'always', restartCount: 3, maxRestarts: 3 }, false],
     ['unlimited, 1000 done', { policy: 'on-failure', restartCount: 1000, maxRestarts: 0 }, true],
+    ['on-failure, ended by its liveness check with exit 0', { policy: 'on-failure', exitCode: 0, unhealthy: true }, true],
+    ['never, ended by its liveness check', { policy: 'never', exitCode: 143, unhealthy: true }, false],
+    ['on-failure, liveness, max 2 reached', { policy: 'on-failure', exitCode: 143, unhealthy: true, restartCount: 2, maxRestarts: 2 }, false],
   ])('%s → %s', (_name, facts, expected) => {
     expect(shouldRestart({ ...base, ...facts })).toBe(expected);
   });
 });
 
 describe('backoff', () => {
-  const noJitter = () => 0.5; // 1 + (0.5 × 2 − 1) × 0.1 = 1
+  const noJitter = () => 0.5; // 1 + (0.5 × 2 − 1) × 0.2 = 1
+  const policy = (baseMs: number, maxMs = 30_000) => ({ baseMs, maxMs });
 
   it.each([
-    [0, 1000, 1000],
-    [1, 1000, 2000],
-    [2, 1000, 4000],
-    [4, 1000, 16_000],
-    [5, 1000, 30_000],
-    [50, 1000, 30_000],
-    [3, 0, 0],
-    [0, 100, 100],
-  ])('attempt %i with base %i ms → %i ms', (attempt, baseMs, expected) => {
-    expect(backoff(attempt, baseMs, noJitter)).toBe(expected);
+    [0, 1000, 30_000, 1000],
+    [1, 1000, 30_000, 2000],
+    [2, 1000, 30_000, 4000],
+    [4, 1000, 30_000, 16_000],
+    [5, 1000, 30_000, 30_000],
+    [50, 1000, 30_000, 30_000],
+    [3, 1000, 5000, 5000],
+    [0, 100, 30_000, 100],
+    // Issue 13: restart_delay_ms 0 restarted 6,057 times a minute; now the first is at once, then 100 ms doubling.
+    [0, 0, 30_000, 0],
+    [1, 0, 30_000, 100],
+    [2, 0, 30_000, 200],
+    [20, 0, 30_000, 30_000],
+    // A cap of 0 does not bring the spin back.
+    [5, 0, 0, 100],
+  ])('attempt %i with base %i ms, cap %i ms → %i ms', (attempt, baseMs, maxMs, expected) => {
+    expect(backoff(attempt, policy(baseMs, maxMs), noJitter)).toBe(expected);
   });
 
   it.each([
-    [0, 900],
-    [0.999_999, 1100],
-  ])('jitter stays within ±10 %% (random %f → %i)', (r, expected) => {
-    expect(backoff(0, 1000, () => r)).toBe(expected);
+    [0, 800],
+    [0.999_999, 1200],
+  ])('jitter stays within ±20 %% (random %f → %i)', (r, expected) => {
+    expect(backoff(0, policy(1000), () => r)).toBe(expected);
   });
 });
 
@@ -53,7 +64,7 @@ describe('nextAttempt', () => {
     [4, 59_999, 5],
     [4, 60_000, 0],
     [7, 3_600_000, 0],
-  ])('after attempt %i, up %i ms → attempt %i', (previous, upForMs, expected) => {
-    expect(nextAttempt(previous, upForMs)).toBe(expected);
+  ])('after attempt %i, up %i ms → attempt %i (reset after 60 s)', (previous, upForMs, expected) => {
+    expect(nextAttempt(previous, upForMs, 60_000)).toBe(expected);
   });
 });

@@ -14,7 +14,13 @@ function reply2x(spec: UnitSpec, field: 'restartDelayMs' | 'stopTimeoutMs'): Rec
 
 /** A model HealthCheck in wire form (the inverse of healthCheck). */
 export function wireHealthCheck(check: HealthCheck): WireHealthCheck {
-  const timing = { interval_ms: check.intervalMs, timeout_ms: check.timeoutMs, delay_ms: check.delayMs };
+  const timing = {
+    interval_ms: check.intervalMs,
+    timeout_ms: check.timeoutMs,
+    delay_ms: check.delayMs,
+    ...(check.failureThreshold === undefined ? {} : { failure_threshold: check.failureThreshold }),
+    ...(check.onUnhealthy === undefined ? {} : { on_unhealthy: check.onUnhealthy }),
+  };
   switch (check.type) {
     case 'http':
       return { path: check.path, ...(check.port === undefined ? {} : { port: check.port }), ...timing };

@@ -2,10 +2,10 @@
 import { posix } from 'node:path';
 import { badRequest } from '../../errors.js';
 import { normaliseSandboxPath, PathEscapeError } from '../../../contract/paths.js';
-import type { HealthCheck, Need, ProbeTiming, UnitKind, UnitSpec } from '../../../contract/unit.js';
+import type { HealthCheck, Need, ProbePolicy, ProbeTiming, UnitKind, UnitSpec } from '../../../contract/unit.js';
 import type { ServerStartOptions, ServiceDefinition, WireHealthCheck, WireNeeds } from '../../../contract/wire.js';
 import { restartHash } from '../../../contract/hash.js';
-import { defaultOf, probeTiming, UNIT_FIELDS, type FieldDecl, type UnitField } from '../../../contract/fields.js';
+import { defaultOf, POLICY_FIELDS, probeTiming, UNIT_FIELDS, type FieldDecl, type UnitField } from '../../../contract/fields.js';
 
 /** A scalar field read from a request body by its declared wire name, else its declared default. */
 function wireField<F extends UnitField>(body: object, field: F, kind: UnitKind): UnitSpec[F] {
@@ -16,13 +16,8 @@ function wireField<F extends UnitField>(body: object, field: F, kind: UnitKind):
 }
 
 /** The in-place scalar fields (restart policy and timing), the same in both APIs. */
-function policyFields(body: object, kind: UnitKind): Pick<UnitSpec, 'restartPolicy' | 'maxRestarts' | 'restartDelayMs' | 'stopTimeoutMs'> {
-  return {
-    restartPolicy: wireField(body, 'restartPolicy', kind),
-    maxRestarts: wireField(body, 'maxRestarts', kind),
-    restartDelayMs: wireField(body, 'restartDelayMs', kind),
-    stopTimeoutMs: wireField(body, 'stopTimeoutMs', kind),
-  };
+function policyFields(body: object, kind: UnitKind): Pick<UnitSpec, (typeof POLICY_FIELDS)[number]> {
+  return Object.fromEntries(POLICY_FIELDS.map((field) => [field, wireField(body, field, kind)])) as Pick<UnitSpec, (typeof POLICY_FIELDS)[number]>;
 }
 
 /** Maps a validated POST /servers body onto a server unit. */
@@ -88,7 +83,11 @@ export function healthCheck(
   portAlone: 'tcp' | 'http',
   fallbackPort?: number,
 ): HealthCheck {
-  const timing: ProbeTiming = probeTiming({ intervalMs: wire.interval_ms, timeoutMs: wire.timeout_ms, delayMs: wire.delay_ms }, defaults === '2.x');
+  const timing: ProbeTiming & ProbePolicy = {
+    ...probeTiming({ intervalMs: wire.interval_ms, timeoutMs: wire.timeout_ms, delayMs: wire.delay_ms }, defaults === '2.x'),
+    ...(wire.failure_threshold === undefined ? {} : { failureThreshold: wire.failure_threshold }),
+    ...(wire.on_unhealthy === undefined ? {} : { onUnhealthy: wire.on_unhealthy }),
+  };
   const probes = (['path', 'log', 'exec'] as const).filter((key) => wire[key] !== undefined);
   if (probes.length > 1) throw badRequest(`${label}: "health_check" takes only one of path, log, exec (got ${probes.join(', ')})`);
   const port = wire.port ?? fallbackPort;
