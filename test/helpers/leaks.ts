@@ -26,7 +26,9 @@ export function findLeakedProcesses(): LeakedProcess[] {
       const sandbox = environ.find((v) => v.startsWith('COMPUTE_SANDBOX='))?.slice('COMPUTE_SANDBOX='.length);
       const daemonFolder = args.includes('daemon') ? args[args.findIndex((arg) => arg === '--root' || arg === '--state') + 1] : undefined;
       const folder = sandbox ?? daemonFolder;
-      if (folder && folder.startsWith('/tmp/') && !existsSync(folder)) leaked.push({ pid, command: args.join(' '), folder });
+      // The test's own temp folder (the first one under /tmp) decides: a daemon's --root may not exist yet while it starts.
+      const testFolder = folder?.startsWith('/tmp/') ? `/tmp/${folder.slice('/tmp/'.length).split('/')[0]}` : undefined;
+      if (folder && testFolder && !existsSync(testFolder)) leaked.push({ pid, command: args.join(' '), folder });
     } catch {
       // gone meanwhile, or not ours to read
     }
