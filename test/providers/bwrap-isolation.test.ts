@@ -9,11 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { isAlive } from '../helpers/procs.js';
 import { tempDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
-import { useBwrap } from './bwrap-harness.js';
+import { skipBwrap, useBwrap } from './bwrap-harness.js';
 
 const bw = useBwrap();
 
-describe('bwrap sandbox isolation', () => {
+describe.skipIf(skipBwrap)('bwrap sandbox isolation', () => {
   it('cannot write outside its private folders', async () => {
     const sandbox = await bw.sdk.sandbox.create();
     for (const path of ['/etc/compute-probe', '/usr/compute-probe', '/usr/local/bin/compute-probe', '/compute-probe', '/bin/compute-probe']) {

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { isAlive } from '../helpers/procs.js';
 import { waitFor } from '../helpers/wait.js';
-import { leftovers, native, pidNamespaceOf, useBwrap } from './bwrap-harness.js';
+import { leftovers, native, pidNamespaceOf, skipBwrap, useBwrap } from './bwrap-harness.js';
 
 const FRESH = fileURLToPath(new URL('../fixtures/procs/bwrap-fresh.mjs', import.meta.url));
 const SERVER = `const http = require('node:http');
@@ -23,7 +23,7 @@ async function fetchWhenUp(url: string): Promise<string> {
   return waitFor(async () => (await fetch(url, { signal: AbortSignal.timeout(1_000) })).text(), { what: `${url} to answer` });
 }
 
-describe('bwrap provider through computesdk 4.x', () => {
+describe.skipIf(skipBwrap)('bwrap provider through computesdk 4.x', () => {
   it('creates a running sandbox and runs commands with env, cwd, exit codes and output', async () => {
     const sandbox = await bw.sdk.sandbox.create({ envs: { FROM_CREATE: 'c', SHARED: 'create' } });
     expect(sandbox.provider).toBe('bwrap');

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, lstatSync, openSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { refOf, type ProcessRef } from './proc.js';
+import { refOf, waitUntil, type ProcessRef } from './proc.js';
 import { PRIVATE_DIRS, privateFolder } from './store.js';
 
 /** The processes a started sandbox consists of. */
@@ -46,29 +46,58 @@ export function apiSocket(folder: string): string {
 /** Starts the holder and the forwarder of the sandbox in `folder`; on failure nothing it started is left running. */
 export async function startHolder(folder: string, hostname: string): Promise<Holder> {
   const userns = process.getuid?.() !== 0;
-  const holderLog = join(folder, 'holder.log');
-  const holder = spawnDetached('bwrap', bwrapArgs(folder, hostname, userns), holderLog);
-  let info: { 'child-pid'?: number };
-  try {
-    info = JSON.parse(await readFd3(holder, holderLog, isJson, 'bwrap to report its child')) as typeof info;
-  } catch (error) {
-    holder.kill('SIGKILL');
-    throw error;
-  }
-  const initPid = info['child-pid'] as number;
-  const bwrap = refOf(holder.pid as number);
-  const init = refOf(initPid);
+  const { init, bwrap } = await startInitWithRetries(folder, hostname, userns);
   const forwarderArgs = ['--configure', '--mtu=65520', '--disable-host-loopback', '--api-socket', apiSocket(folder), '--ready-fd', '3'];
-  if (userns) forwarderArgs.push('--userns-path', `/proc/${initPid}/ns/user`);
+  if (userns) forwarderArgs.push('--userns-path', `/proc/${init.pid}/ns/user`);
   const forwarderLog = join(folder, 'forwarder.log');
-  const slirp = spawnDetached('slirp4netns', [...forwarderArgs, String(initPid), 'tap0'], forwarderLog);
+  const slirp = spawnDetached('slirp4netns', [...forwarderArgs, String(init.pid), 'tap0'], forwarderLog);
   try {
     await readFd3(slirp, forwarderLog, (text) => text.includes('1'), 'slirp4netns to be ready');
     return { init, bwrap, forwarder: refOf(slirp.pid as number), userns };
   } catch (error) {
     slirp.kill('SIGKILL');
-    process.kill(initPid, 'SIGKILL');
+    process.kill(init.pid, 'SIGKILL');
     throw error;
+  }
+}
+
+// bwrap reports its child before that child has set up the namespaces, and the setup can fail now and then on a busy
+// machine ("loopback: Failed RTM_NEWADDR: No child processes", seen here about once in ten under load): a holder
+// counts as started only once its init has started `sleep`, and a failed start is tried again.
+async function startInitWithRetries(folder: string, hostname: string, userns: boolean): Promise<{ init: ProcessRef; bwrap: ProcessRef }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startInit(folder, hostname, userns);
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
+}
+
+async function startInit(folder: string, hostname: string, userns: boolean): Promise<{ init: ProcessRef; bwrap: ProcessRef }> {
+  const log = join(folder, 'holder.log');
+  const holder = spawnDetached('bwrap', bwrapArgs(folder, hostname, userns), log);
+  let exited = false;
+  holder.once('exit', () => (exited = true));
+  try {
+    const info = JSON.parse(await readFd3(holder, log, isJson, 'bwrap to report its child')) as { 'child-pid': number };
+    const initPid = info['child-pid'];
+    const init = refOf(initPid);
+    const bwrap = refOf(holder.pid as number);
+    await waitUntil(() => exited || hasChild(initPid), START_TIMEOUT_MS, 'the sandbox init to start');
+    if (exited || !hasChild(initPid)) throw new Error(`bwrap provider: the sandbox did not start: ${logTail(log)}`);
+    return { init, bwrap };
+  } catch (error) {
+    holder.kill('SIGKILL');
+    throw error;
+  }
+}
+
+function hasChild(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim() !== '';
+  } catch {
+    return false;
   }
 }
 
