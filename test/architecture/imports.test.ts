@@ -13,6 +13,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   plan: ['contract'],
   sdk: ['contract', 'util'],
   daemon: ['contract', 'util'],
+  providers: ['contract', 'util'],
   reconcile: ['contract', 'plan', 'sdk', 'util'],
   cli: ['contract', 'util', 'config', 'plan', 'reconcile', 'sdk'],
 };
