@@ -60,8 +60,19 @@ export interface OverlayCreate {
   labels?: Record<string, string>;
 }
 
+/** The restart policy and its timing, named alike in POST /servers and PUT /v1/services (contract/fields.ts POLICY_FIELDS). */
+export interface WireRestartPolicy {
+  restart_policy?: RestartPolicy;
+  max_restarts?: number;
+  restart_delay_ms?: number;
+  restart_max_delay_ms?: number;
+  restart_reset_ms?: number;
+  min_uptime_ms?: number;
+  stop_timeout_ms?: number;
+}
+
 /** ComputeSDK 2.x `ServerStartOptions`: the body of POST /servers. */
-export interface ServerStartOptions {
+export interface ServerStartOptions extends WireRestartPolicy {
   slug: string;
   start: string;
   install?: string;
@@ -77,13 +88,6 @@ export interface ServerStartOptions {
   /** Overlays created before the server starts; it waits for their copies. */
   overlay?: OverlayCreate;
   overlays?: OverlayCreate[];
-  restart_policy?: RestartPolicy;
-  max_restarts?: number;
-  restart_delay_ms?: number;
-  restart_max_delay_ms?: number;
-  restart_reset_ms?: number;
-  min_uptime_ms?: number;
-  stop_timeout_ms?: number;
   health_check?: WireHealthCheck;
 }
 
@@ -194,7 +198,7 @@ export interface DaemonProblem {
 export type WireNeeds = string[] | Record<string, { condition?: NeedCondition; restart?: boolean }>;
 
 /** The body of PUT /v1/services/{name}. */
-export interface ServiceDefinition {
+export interface ServiceDefinition extends WireRestartPolicy {
   cmd: string;
   args?: string[];
   env?: Record<string, string>;
@@ -204,13 +208,6 @@ export interface ServiceDefinition {
   health_port?: number;
   health_check?: WireHealthCheck;
   needs?: WireNeeds;
-  restart_policy?: RestartPolicy;
-  max_restarts?: number;
-  restart_delay_ms?: number;
-  restart_max_delay_ms?: number;
-  restart_reset_ms?: number;
-  min_uptime_ms?: number;
-  stop_timeout_ms?: number;
 }
 
 /** The seed API's view of a unit's status: running covers pending through ready and restarting. */
