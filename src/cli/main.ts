@@ -18,6 +18,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   restart: { summary: 'Restart units', load: () => import('./commands/restart.js'), interruptible: true },
   validate: { summary: 'Check compute.yaml and print every error', load: () => import('./commands/validate.js') },
   config: { summary: 'Print the resolved config (merged, interpolated)', load: () => import('./commands/config.js') },
+  convert: { summary: 'Print a docker compose file, Procfile or process-compose.yaml as compute.yaml', load: () => import('./commands/convert.js') },
   daemon: { summary: 'Run the sandbox daemon in the foreground', load: () => import('./commands/daemon.js'), interruptible: true },
 };
 
