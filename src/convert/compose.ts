@@ -107,7 +107,8 @@ function ports(unit: DraftUnit, service: Record<string, unknown>): void {
   const exposed = Array.isArray(service.expose) ? service.expose : [];
   const { port, rest } = parsePorts(listed.length > 0 ? listed : exposed);
   if (port !== undefined) unit.port = port;
-  if (rest.length > 0) unit.portNote = `ports ${rest.join(', ')} (a unit has one port)`;
+  if (rest.length > 0 && port !== undefined) unit.portNote = `ports ${rest.join(', ')} (a unit has one port)`;
+  if (rest.length > 0 && port === undefined) unit.notes.push(`ports ${rest.join(', ')} (not a TCP port compute can give)`);
 }
 
 function dependsOn(unit: DraftUnit, value: unknown): void {

@@ -17,7 +17,8 @@ export function emit(draft: Draft): string {
     else services[unit.name] = serviceFields(unit);
   }
   const top: Fields = {};
-  if (draft.name !== undefined) top.name = draft.name;
+  if (draft.name !== undefined) top.name = slug(draft.name.toLowerCase());
+  if (draft.name !== undefined && top.name !== draft.name) draft.notes.unshift(`name ${JSON.stringify(draft.name)} (renamed ${String(top.name)}: names are URL-safe)`);
   if (draft.envs && Object.keys(draft.envs).length > 0) top.sandbox = { envs: draft.envs };
   if (Object.keys(servers).length > 0) top.servers = servers;
   if (Object.keys(services).length > 0) top.services = services;
@@ -95,10 +96,11 @@ function withSlugs(draft: Draft): DraftUnit[] {
   const rename = new Map<string, string>();
   const taken = new Set<string>();
   for (const unit of draft.units) {
-    let slug = unit.name.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 60) || 'unit';
-    for (let i = 2; taken.has(slug); i++) slug = `${slug.replace(/-\d+$/, '')}-${i}`;
-    taken.add(slug);
-    rename.set(unit.name, slug);
+    const base = slug(unit.name);
+    let name = base;
+    for (let i = 2; taken.has(name); i++) name = `${base}-${i}`;
+    taken.add(name);
+    rename.set(unit.name, name);
   }
   return draft.units.map((unit) => {
     const notes = [...unit.notes];
@@ -114,6 +116,11 @@ function withSlugs(draft: Draft): DraftUnit[] {
   });
 }
 
+// A name as compute.yaml allows it: URL-safe, starting with a letter or digit, at most 63 characters.
+function slug(name: string): string {
+  return name.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 60) || 'unit';
+}
+
 // The unit's notes above its name, the port note beside its port, and short lists on one line.
 function decorate(doc: Document, unit: DraftUnit): void {
   const section = doc.get(isServer(unit) ? 'servers' : 'services', true) as YAMLMap;
@@ -127,6 +134,5 @@ function decorate(doc: Document, unit: DraftUnit): void {
     if (key === 'port' && unit.portNote && isScalar(item.value)) item.value.comment = ` not converted: ${unit.portNote}`;
     if ((key === 'args' || key === 'env_file') && isSeq(item.value) && item.value.items.length <= 6) item.value.flow = true;
     if (key === 'needs' && isMap(item.value)) for (const need of item.value.items) if (isMap(need.value)) need.value.flow = true;
-    if (key === 'health_check' && isMap(item.value) && item.value.items.length <= 2 && JSON.stringify(unit.health).length < 60) item.value.flow = true;
   }
 }

@@ -6,8 +6,13 @@ export function parsePorts(entries: readonly unknown[]): { port?: number; rest: 
   const rest: string[] = [];
   for (const entry of entries) {
     const container = containerPort(entry);
-    if (port === undefined && container !== undefined) port = container;
-    else rest.push(describe(entry));
+    if (port === undefined && container !== undefined) {
+      port = container;
+      // A range gives its first port; the others are noted.
+      if (typeof entry === 'string' && /-\d+(\/tcp)?$/.test(entry)) rest.push(`the rest of ${entry}`);
+    } else {
+      rest.push(describe(entry));
+    }
   }
   return port === undefined ? { rest } : { port, rest };
 }

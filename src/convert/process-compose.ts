@@ -2,7 +2,6 @@
 // what it does beyond them (liveness probes, thresholds, namespaces, its TUI and log settings) becomes a note.
 import { secondsToMs } from './duration.js';
 import { envEntries, isRecord, newUnit, type Draft, type DraftProbe, type DraftUnit, type NeedCondition } from './draft.js';
-import { wordsToShell } from './words.js';
 
 const CONDITIONS: Record<string, NeedCondition> = {
   process_healthy: 'healthy',
@@ -32,14 +31,14 @@ export function fromProcessCompose(doc: Record<string, unknown>, from: string): 
   return draft;
 }
 
-function commandOf(process: Record<string, unknown>): string | undefined {
-  if (Array.isArray(process.entrypoint) && process.entrypoint.length > 0) return wordsToShell(process.entrypoint.map(String));
-  return typeof process.command === 'string' && process.command.trim() !== '' ? process.command.trim() : undefined;
+// The exec form (`entrypoint`, a list) or the shell form (`command`, run by process-compose with a shell).
+function commandOf(process: Record<string, unknown>): { words: string[] } | { shell: string } | undefined {
+  if (Array.isArray(process.entrypoint) && process.entrypoint.length > 0) return { words: process.entrypoint.map(String) };
+  return typeof process.command === 'string' && process.command.trim() !== '' ? { shell: process.command.trim() } : undefined;
 }
 
-function processUnit(name: string, process: Record<string, unknown>, command: string): DraftUnit {
-  const unit = newUnit(name);
-  unit.shell = command;
+function processUnit(name: string, process: Record<string, unknown>, command: { words: string[] } | { shell: string }): DraftUnit {
+  const unit = { ...newUnit(name), ...command };
   for (const key of Object.keys(process)) {
     if (!HANDLED.has(key) && !key.startsWith('x-')) unit.notes.push(`${key}${key === 'disabled' && process.disabled === true ? ' (it starts with the others)' : ''}`);
   }

@@ -28,10 +28,13 @@ export function fromProcfile(text: string, from: string): Draft {
   return draft;
 }
 
-/** The port a line's command listens on: the default of `${PORT:-N}`, or foreman's for a line that uses `$PORT`. */
+/**
+ * The port a line's command listens on: the default of `${PORT:-N}`, foreman's for a line that uses `$PORT`, or
+ * the N of a literal `--port N`, `--port=N` or `-p N`.
+ */
 export function portOf(command: string, index: number): number | undefined {
-  const fallback = /\$\{PORT:?-(\d+)\}/.exec(command);
-  if (fallback) return Number(fallback[1]);
+  const fallback = /\$\{PORT:?-(\d+)\}/.exec(command) ?? /(?:^|\s)(?:--port[= ]|-p )(\d{2,5})(?:\s|$)/.exec(command);
+  if (fallback && Number(fallback[1]) <= 65535) return Number(fallback[1]);
   return /\$(PORT\b|\{PORT\})/.test(command) ? FOREMAN_BASE + 100 * index : undefined;
 }
 
@@ -40,5 +43,5 @@ export function portOf(command: string, index: number): number | undefined {
  * Procfile leaves every `$` to the shell (so `${PORT:-3000}` sees the PORT compute assigns), hence `$${`.
  */
 export function shellText(command: string): string {
-  return command.replace(/\$\{/g, '$${');
+  return command.replace(/\$\{/g, '$$$${');
 }

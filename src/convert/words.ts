@@ -65,6 +65,8 @@ function doubleQuoted(text: string, from: number): [string, number] {
 /** A shell string as the words of a program run without a shell: split when it is plain, else `[sh, -c, it]`. */
 export function shellToWords(command: string): string[] {
   const trimmed = command.trim();
-  if (SHELL_SYNTAX.test(trimmed)) return ['sh', '-c', trimmed];
+  // Quoted text is words, not syntax (`nginx -g 'daemon off;'`), unless a double quote holds an expansion.
+  const unquoted = trimmed.replace(/'[^']*'/g, "''").replace(/"[^"$`\\]*"/g, '""');
+  if (SHELL_SYNTAX.test(unquoted) || /['"]/.test(unquoted.replace(/''|""/g, ''))) return ['sh', '-c', trimmed];
   return splitWords(trimmed);
 }
