@@ -1,7 +1,7 @@
 // docker compose (`docker-compose.yml`, `compose.yaml`) → Draft. What compose does inside a container and compute
 // cannot do with a process on this machine (images, builds, volumes, networks) becomes a note.
 import { parseDuration } from './duration.js';
-import { envEntries, isRecord, newUnit, type Draft, type DraftProbe, type DraftUnit, type NeedCondition } from './draft.js';
+import { envEntries, isRecord, isServer, newUnit, type Draft, type DraftProbe, type DraftUnit, type NeedCondition } from './draft.js';
 import { parsePorts } from './ports.js';
 import { splitWords, wordsToShell } from './words.js';
 
@@ -82,6 +82,10 @@ function serviceUnit(name: string, service: Record<string, unknown>, words: stri
   restart(unit, service.restart);
   const grace = parseDuration(service.stop_grace_period);
   if (grace !== undefined) unit.stopTimeoutMs = grace;
+  if (unit.user !== undefined && isServer(unit)) {
+    unit.notes.push(`user ${unit.user} (only a service runs as another user)`);
+    unit.user = undefined;
+  }
   return unit;
 }
 

@@ -46,11 +46,18 @@ export interface Draft {
   /** The format read, for the header comment. */
   from: string;
   name?: string;
+  /** The sandbox's root folder on the host, for formats whose processes run in the project folder (`.`). */
+  root?: string;
   /** Environment for every unit (process-compose's global `environment`). */
   envs?: Record<string, string | number | boolean>;
   units: DraftUnit[];
   /** File-wide notes, and units that could not be converted at all. */
   notes: string[];
+}
+
+/** A unit is a server when it has a port, an HTTP probe, or comes from a format of servers (Procfile). */
+export function isServer(unit: DraftUnit): boolean {
+  return unit.server === true || unit.port !== undefined || unit.httpHealth === true;
 }
 
 /** A fresh unit with nothing set. */

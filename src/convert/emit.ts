@@ -1,7 +1,7 @@
 // Writes a Draft as compute.yaml text, through the yaml package's Document so that the notes of what did not
 // convert stay beside the units they are about.
 import { Document, isMap, isScalar, isSeq, type Pair, type Scalar, type YAMLMap } from 'yaml';
-import { ConvertError, type Draft, type DraftUnit } from './draft.js';
+import { ConvertError, isServer, type Draft, type DraftUnit } from './draft.js';
 import { shellToWords, wordsToShell } from './words.js';
 
 type Fields = Record<string, unknown>;
@@ -19,18 +19,14 @@ export function emit(draft: Draft): string {
   const top: Fields = {};
   if (draft.name !== undefined) top.name = slug(draft.name.toLowerCase());
   if (draft.name !== undefined && top.name !== draft.name) draft.notes.unshift(`name ${JSON.stringify(draft.name)} (renamed ${String(top.name)}: names are URL-safe)`);
-  if (draft.envs && Object.keys(draft.envs).length > 0) top.sandbox = { envs: draft.envs };
+  const sandbox = compact({ root: draft.root, envs: draft.envs });
+  if (Object.keys(sandbox).length > 0) top.sandbox = sandbox;
   if (Object.keys(servers).length > 0) top.servers = servers;
   if (Object.keys(services).length > 0) top.services = services;
   const doc = new Document(top);
   doc.commentBefore = [` Converted from ${draft.from} by \`compute convert\`.`, ...draft.notes.map((n) => ` not converted: ${n}`)].join('\n');
   for (const unit of units) decorate(doc, unit);
   return doc.toString({ lineWidth: 0 });
-}
-
-/** A unit is a server when it has a port, an HTTP probe, or comes from a format of servers (Procfile). */
-export function isServer(unit: DraftUnit): boolean {
-  return unit.server === true || unit.port !== undefined || unit.httpHealth === true;
 }
 
 function serverFields(u: DraftUnit): Fields {

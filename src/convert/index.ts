@@ -38,7 +38,10 @@ export function convert(text: string, fileName: string, options: { format?: Form
   if (format === undefined) throw new ConvertError(`${fileName}: not a docker compose file, Procfile or process-compose file (name the format with --from)`);
   const from = basename(fileName);
   const draft = format === 'procfile' ? fromProcfile(text, from) : fromYaml(format, text, fileName);
-  if (options.rebase) for (const unit of draft.units) unit.envFile = unit.envFile?.map(options.rebase);
+  if (options.rebase) {
+    for (const unit of draft.units) unit.envFile = unit.envFile?.map(options.rebase);
+    if (draft.root !== undefined) draft.root = options.rebase(draft.root);
+  }
   return { format, yaml: emit(draft) };
 }
 

@@ -16,7 +16,8 @@ const HANDLED = new Set(['command', 'entrypoint', 'working_dir', 'environment', 
 
 /** Converts a parsed process-compose file. */
 export function fromProcessCompose(doc: Record<string, unknown>, from: string): Draft {
-  const draft: Draft = { from, units: [], notes: [] };
+  // process-compose runs processes in (and relative to) its file's folder: that folder is the sandbox's root.
+  const draft: Draft = { from, root: '.', units: [], notes: [] };
   if (doc.environment !== undefined) draft.envs = envEntries(doc.environment, (key) => `\${${key}}`);
   for (const key of Object.keys(doc)) {
     if (!['version', 'processes', 'environment'].includes(key) && !key.startsWith('x-')) draft.notes.push(`top-level ${key}`);
@@ -44,6 +45,7 @@ function processUnit(name: string, process: Record<string, unknown>, command: { 
   }
   if (typeof process.description === 'string') unit.description = process.description;
   if (typeof process.working_dir === 'string') unit.dir = process.working_dir;
+  if (unit.dir?.startsWith('/')) unit.notes.push(`working_dir ${unit.dir} as a host folder (it is .${unit.dir} under the sandbox root)`);
   if (process.environment !== undefined) unit.environment = envEntries(process.environment, (key) => `\${${key}}`);
   dependsOn(unit, process.depends_on);
   if (isRecord(process.readiness_probe)) readiness(unit, process.readiness_probe);

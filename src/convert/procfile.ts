@@ -7,7 +7,8 @@ const FOREMAN_BASE = 5000;
 
 /** Converts a Procfile's text. */
 export function fromProcfile(text: string, from: string): Draft {
-  const draft: Draft = { from, units: [], notes: [] };
+  // foreman runs each line in the Procfile's folder: that folder is the sandbox's root.
+  const draft: Draft = { from, root: '.', units: [], notes: [] };
   const lines = text.split(/\r?\n/);
   lines.forEach((raw, index) => {
     const line = raw.trim();

@@ -51,6 +51,10 @@ servers:
     expect(result).toMatchObject({ code: 0, stdout: '', stderr: 'wrote out/compute.yaml\n' });
     expect(readFileSync(join(dir, 'out', 'compute.yaml'), 'utf8')).toContain('    env_file: ../legacy/.env\n');
     expect((await runCli(dir, ['validate', '-f', 'out/compute.yaml'])).code).toBe(0);
+    // A Procfile's processes run in its folder, so that folder is the sandbox root, seen from the output.
+    writeFileSync(join(dir, 'legacy', 'Procfile'), 'web: npm start\n');
+    expect((await runCli(dir, ['convert', 'legacy/Procfile', '-o', 'out/procs.yaml'])).code).toBe(0);
+    expect(readFileSync(join(dir, 'out', 'procs.yaml'), 'utf8')).toContain('sandbox:\n  root: ../legacy\n');
   });
 
   it('reads a Procfile and a process-compose file, and takes --from for a name that does not tell', async () => {
