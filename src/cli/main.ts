@@ -1,4 +1,5 @@
 // The entry point of the `compute` command: picks the command, runs it, and turns every error into an exit code.
+import { splitGlobalOptions, unknownCommand } from './args.js';
 import { CLIError, EXIT } from './errors.js';
 import { SandboxApiError } from '../sdk/errors.js';
 import { processIO, type CliIO, type Command } from './io.js';
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   restart: { summary: 'Restart units', load: () => import('./commands/restart.js'), interruptible: true },
   validate: { summary: 'Check compute.yaml and print every error', load: () => import('./commands/validate.js') },
   config: { summary: 'Print the resolved config (merged, interpolated)', load: () => import('./commands/config.js') },
+  convert: { summary: 'Print a docker compose file, Procfile or process-compose.yaml as compute.yaml', load: () => import('./commands/convert.js') },
   daemon: { summary: 'Run the sandbox daemon in the foreground', load: () => import('./commands/daemon.js'), interruptible: true },
 };
 
@@ -33,7 +35,14 @@ Run \`compute <command> --help\` for the options of a command.
 
 /** Runs the CLI with raw arguments (without `node` and the script) and returns the exit code. */
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
-  const [name, ...rest] = argv;
+  let parsed: ReturnType<typeof splitGlobalOptions>;
+  try {
+    parsed = splitGlobalOptions(argv);
+  } catch (error) {
+    return reportError(error, io);
+  }
+  // `compute help up` is `compute up --help`.
+  const [name, rest] = parsed.name === 'help' && parsed.rest.length > 0 ? [parsed.rest[0], ['--help']] : [parsed.name, parsed.rest];
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout(USAGE);
     return name === undefined ? EXIT.usage : EXIT.ok;
@@ -44,13 +53,13 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   }
   const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!entry) {
-    io.stderr(`compute: unknown command "${name}"\n\n${USAGE}`);
+    io.stderr(`compute: ${unknownCommand(name, Object.keys(COMMANDS))}\n`);
     return EXIT.usage;
   }
   const controller = entry.interruptible && !io.signal ? interruptOnSigint() : undefined;
   try {
     const command = await entry.load();
-    return await command.run(rest, controller ? { ...io, signal: controller.signal } : io);
+    return await command.run([...parsed.globals, ...rest], controller ? { ...io, signal: controller.signal } : io);
   } catch (error) {
     return reportError(error, io);
   } finally {

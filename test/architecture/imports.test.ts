@@ -10,12 +10,13 @@ const ALLOWED: Record<string, readonly string[]> = {
   contract: [],
   util: [],
   config: ['contract'],
+  convert: ['contract'],
   plan: ['contract'],
   sdk: ['contract', 'util'],
   daemon: ['contract', 'util'],
   providers: ['contract', 'util'],
   reconcile: ['contract', 'plan', 'sdk', 'util'],
-  cli: ['contract', 'util', 'config', 'plan', 'reconcile', 'sdk'],
+  cli: ['contract', 'util', 'config', 'convert', 'plan', 'reconcile', 'sdk'],
 };
 
 /** The one file outside daemon/ that may import it: `compute daemon` runs the daemon in its own process. */

@@ -83,7 +83,7 @@ describe('compute daemon arguments', () => {
     [['--root', '/tmp/x', '--listen', 'localhost', '--token', 't'], 'daemon: --listen must be HOST:PORT with a port from 0 to 65535, got "localhost"'],
     [['--root', '/tmp/x', '--listen', '[::1]:99999', '--token', 't'], 'daemon: --listen must be HOST:PORT'],
     [['--root', '/tmp/x', '--log-level', 'loud'], 'daemon: --log-level must be one of trace, debug, info, warn, error, fatal, silent, got "loud"'],
-    [['--root', '/tmp/x', '--bogus'], 'daemon: Unknown option \'--bogus\''],
+    [['--root', '/tmp/x', '--bogus'], 'unknown option --bogus for compute daemon (compute daemon --help lists them)'],
   ])('%j is a usage error (exit 2)', async (args, message) => {
     const io = captureIO();
     expect(await runDaemon(args, io)).toBe(2);

@@ -117,6 +117,6 @@ describe('compute ps', () => {
     const dir = copyProject('three-tier');
     const result = await runCli(dir, ['ps', '--bogus']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("ps: Unknown option '--bogus'");
+    expect(result.stderr).toBe('compute: unknown option --bogus for compute ps (compute ps --help lists them)\n');
   });
 });

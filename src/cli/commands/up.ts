@@ -8,7 +8,7 @@ import type { Command } from '../io.js';
 
 const DEFAULT_TIMEOUT_MS = 300_000;
 
-const HELP = `Usage: compute up [-f FILE]... [-d] [--watch] [--json] [--timeout MS] [NAME...]
+const HELP = `Usage: compute up [-f FILE]... [-d|--wait] [--watch] [--json] [--timeout MS] [NAME...]
 
 Makes the project's sandbox match compute.yaml: plans against what runs, applies only the difference (units
 start as soon as their own needs are met), and waits until every unit is ready or completed.
@@ -16,6 +16,7 @@ start as soon as their own needs are met), and waits until every unit is ready o
   (default)      show progress, then follow the logs of all units; Ctrl-C stops the stack gracefully
                  (dependents first) and exits 130; a second Ctrl-C exits at once
   -d, --detach   return once every unit is ready or completed; the stack keeps running
+  --wait         the same as -d (docker compose's spelling), alone or with it
   --watch        re-apply on every save of the compose files, their env_files and .env; an invalid edit
                  changes nothing that runs
   --json         print the outcome as JSON (per unit: name, kind, action, status)
@@ -30,6 +31,7 @@ Exit codes: 0 done; 1 a unit failed or the timeout passed; 2 config or usage err
 const OPTIONS = {
   ...PROJECT_OPTIONS,
   detach: { type: 'boolean', short: 'd' },
+  wait: { type: 'boolean' },
   watch: { type: 'boolean' },
   json: { type: 'boolean' },
   timeout: { type: 'string' },
@@ -57,7 +59,8 @@ export const run: Command = async (args, io) => {
     only: positionals,
     timeoutMs: parseNonNegativeInt('timeout', values.timeout) ?? DEFAULT_TIMEOUT_MS,
     json: values.json ?? false,
-    detach: values.detach ?? false,
+    // `--wait` is compose's `up -d --wait`: return once the units are ready, so with or without -d it detaches.
+    detach: (values.detach ?? false) || (values.wait ?? false),
     watch: values.watch ?? false,
   };
   const early = await startEarlyDaemon(values, io);

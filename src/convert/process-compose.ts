@@ -1,0 +1,119 @@
+// process-compose (`process-compose.yaml`) → Draft. Its processes are shell commands on this machine, as ours are;
+// what it does beyond them (liveness probes, thresholds, namespaces, its TUI and log settings) becomes a note.
+import { secondsToMs } from './duration.js';
+import { envEntries, isRecord, newUnit, type Draft, type DraftProbe, type DraftUnit, type NeedCondition } from './draft.js';
+
+const CONDITIONS: Record<string, NeedCondition> = {
+  process_healthy: 'healthy',
+  process_log_ready: 'healthy',
+  process_started: 'started',
+  process_completed_successfully: 'completed',
+};
+
+const RESTARTS: Record<string, 'never' | 'on-failure' | 'always'> = { no: 'never', always: 'always', on_failure: 'on-failure' };
+
+const HANDLED = new Set(['command', 'entrypoint', 'working_dir', 'environment', 'depends_on', 'readiness_probe', 'liveness_probe', 'availability', 'shutdown', 'description', 'ready_log_line']);
+
+/** Converts a parsed process-compose file. */
+export function fromProcessCompose(doc: Record<string, unknown>, from: string): Draft {
+  // process-compose runs processes in (and relative to) its file's folder: that folder is the sandbox's root.
+  const draft: Draft = { from, root: '.', units: [], notes: [] };
+  if (doc.environment !== undefined) draft.envs = envEntries(doc.environment, (key) => `\${${key}}`);
+  for (const key of Object.keys(doc)) {
+    if (!['version', 'processes', 'environment'].includes(key) && !key.startsWith('x-')) draft.notes.push(`top-level ${key}`);
+  }
+  const processes = isRecord(doc.processes) ? doc.processes : {};
+  for (const [name, value] of Object.entries(processes)) {
+    const process = isRecord(value) ? value : {};
+    const command = commandOf(process);
+    if (command === undefined) draft.notes.push(`${name}: no command`);
+    else draft.units.push(processUnit(name, process, command));
+  }
+  return draft;
+}
+
+// The exec form (`entrypoint`, a list) or the shell form (`command`, run by process-compose with a shell).
+function commandOf(process: Record<string, unknown>): { words: string[] } | { shell: string } | undefined {
+  if (Array.isArray(process.entrypoint) && process.entrypoint.length > 0) return { words: process.entrypoint.map(String) };
+  return typeof process.command === 'string' && process.command.trim() !== '' ? { shell: process.command.trim() } : undefined;
+}
+
+function processUnit(name: string, process: Record<string, unknown>, command: { words: string[] } | { shell: string }): DraftUnit {
+  const unit = { ...newUnit(name), ...command };
+  for (const key of Object.keys(process)) {
+    if (!HANDLED.has(key) && !key.startsWith('x-')) unit.notes.push(`${key}${key === 'disabled' && process.disabled === true ? ' (it starts with the others)' : ''}`);
+  }
+  if (typeof process.description === 'string') unit.description = process.description;
+  if (typeof process.working_dir === 'string') unit.dir = process.working_dir;
+  if (unit.dir?.startsWith('/')) unit.notes.push(`working_dir ${unit.dir} as a host folder (it is .${unit.dir} under the sandbox root)`);
+  if (process.environment !== undefined) unit.environment = envEntries(process.environment, (key) => `\${${key}}`);
+  dependsOn(unit, process.depends_on);
+  if (isRecord(process.readiness_probe)) readiness(unit, process.readiness_probe);
+  else if (typeof process.ready_log_line === 'string') unit.health = { log: escapeRegExp(process.ready_log_line) };
+  if (process.liveness_probe !== undefined) unit.notes.push(`liveness_probe ${JSON.stringify(process.liveness_probe)} (compute has no liveness check)`);
+  if (isRecord(process.availability)) availability(unit, process.availability);
+  if (isRecord(process.shutdown)) shutdown(unit, process.shutdown);
+  return unit;
+}
+
+function dependsOn(unit: DraftUnit, value: unknown): void {
+  if (!isRecord(value)) return;
+  for (const [name, spec] of Object.entries(value)) {
+    const condition = String((isRecord(spec) ? spec.condition : undefined) ?? 'process_started');
+    const mapped = CONDITIONS[condition] ?? (condition === 'process_completed' ? 'completed' : 'started');
+    if (!(condition in CONDITIONS)) unit.notes.push(`depends_on ${name} condition ${condition} (${condition === 'process_completed' ? 'waiting for it to exit 0' : 'waiting for it to start'})`);
+    unit.needs.set(name, { condition: mapped });
+  }
+}
+
+function readiness(unit: DraftUnit, probe: Record<string, unknown>): void {
+  const health: DraftProbe = {};
+  if (isRecord(probe.exec) && typeof probe.exec.command === 'string') {
+    health.exec = probe.exec.command;
+  } else if (isRecord(probe.http_get)) {
+    const http = probe.http_get;
+    health.path = typeof http.path === 'string' && http.path.startsWith('/') ? http.path : '/';
+    const port = Number(http.port);
+    if (Number.isInteger(port) && port >= 1 && port <= 65535) unit.port = port;
+    unit.httpHealth = true;
+    const host = http.host === undefined ? 'localhost' : String(http.host);
+    if (!['localhost', '127.0.0.1', '0.0.0.0'].includes(host)) unit.notes.push(`readiness_probe.http_get.host ${host} (the probe asks localhost)`);
+    if (http.scheme !== undefined && http.scheme !== 'http') unit.notes.push(`readiness_probe.http_get.scheme ${String(http.scheme)}`);
+  } else {
+    unit.notes.push('readiness_probe with neither exec nor http_get');
+    return;
+  }
+  setMs(health, 'delay_ms', probe.initial_delay_seconds, 0);
+  setMs(health, 'interval_ms', probe.period_seconds, 1);
+  setMs(health, 'timeout_ms', probe.timeout_seconds, 1);
+  for (const key of ['success_threshold', 'failure_threshold']) if (probe[key] !== undefined) unit.notes.push(`readiness_probe.${key} (compute probes until the unit is ready)`);
+  unit.health = health;
+}
+
+function setMs(health: DraftProbe, key: 'delay_ms' | 'interval_ms' | 'timeout_ms', seconds: unknown, min: number): void {
+  const ms = secondsToMs(seconds);
+  if (ms !== undefined && ms >= min) health[key] = ms;
+}
+
+function availability(unit: DraftUnit, value: Record<string, unknown>): void {
+  const restart = String(value.restart ?? 'no');
+  const policy = RESTARTS[restart];
+  if (policy === undefined) unit.notes.push(`availability.restart ${restart}${restart === 'exit_on_failure' ? ' (compute does not stop the others when a unit fails)' : ''}`);
+  else if (policy !== 'never') unit.restartPolicy = policy;
+  if (restart === 'exit_on_failure') unit.restartPolicy = undefined;
+  const max = Number(value.max_restarts);
+  if (Number.isInteger(max) && max > 0) unit.maxRestarts = max;
+  const delay = secondsToMs(value.backoff_seconds);
+  if (delay !== undefined) unit.restartDelayMs = delay;
+  if (value.exit_on_end !== undefined) unit.notes.push('availability.exit_on_end');
+}
+
+function shutdown(unit: DraftUnit, value: Record<string, unknown>): void {
+  const timeout = secondsToMs(value.timeout_seconds);
+  if (timeout !== undefined) unit.stopTimeoutMs = timeout;
+  for (const key of ['command', 'signal', 'parent_only']) if (value[key] !== undefined) unit.notes.push(`shutdown.${key} (compute stops a unit with SIGTERM to its process group)`);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
