@@ -85,14 +85,22 @@ export function reportError(error: unknown, io: CliIO): number {
 }
 
 // The first Ctrl-C aborts the command's signal so it can stop gracefully; the second exits at once.
+// SIGTERM does the same (issue 17: a foreground `up` that got SIGTERM left every unit running), as compose does.
 function interruptOnSigint(): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
-  const onSigint = () => {
+  const onSignal = () => {
     if (controller.signal.aborted) process.exit(EXIT.interrupted);
     controller.abort();
   };
-  process.on('SIGINT', onSigint);
-  return { signal: controller.signal, dispose: () => process.off('SIGINT', onSigint) };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
 }
 
 async function version(): Promise<string> {

@@ -78,4 +78,14 @@ describe('compute up --watch', () => {
       await client.close();
     }
   });
+
+  it('stops the stack on SIGTERM to a foreground up, as on Ctrl-C (issue 17: it exited 143 and left every unit running)', async () => {
+    const { dir, env, allReady, ps } = await stackProject();
+    const cli = spawnCli(dir, ['up'], env);
+    await waitFor(() => allReady(['db', 'api', 'web', 'cache']), { what: 'the stack to be ready', timeoutMs: 30_000 });
+    await waitFor(() => cli.stdout().includes('all units are up'), { what: 'the outcome' });
+    cli.child.kill('SIGTERM');
+    expect((await cli.exited).code).toBe(130);
+    expect(Object.values(await ps()).map((row) => row.status)).toEqual(['stopped', 'stopped', 'stopped', 'stopped']);
+  });
 });
