@@ -35,6 +35,8 @@ export interface UnitOutcome {
   blockedBy?: string;
   /** It failed, restarted or exited non-zero while the apply waited, whatever its status is now. */
   troubled?: true;
+  /** The port it got (a taken one moves to the next free one unless strict_port). */
+  port?: number;
   url?: string;
 }
 
@@ -165,6 +167,7 @@ function outcomesOf(plan: Plan, tracker: UnitTracker, troubled: ReadonlySet<stri
       ...(state?.reason ? { reason: state.reason } : {}),
       ...(blocker ? { blockedBy: blocker } : {}),
       ...(troubled.has(change.name) ? { troubled: true as const } : {}),
+      ...(state?.port === undefined ? {} : { port: state.port }),
       ...(state?.url ? { url: state.url } : {}),
     };
   });

@@ -1,6 +1,7 @@
 // `up -d` tells the truth (issue 13): a unit that fails, restarts or exits non-zero while up waits makes it exit 1, and
 // a daemon that dies during an apply is a fast, one-line error instead of a wait for the whole timeout.
 import { writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isAlive } from '../helpers/procs.js';
@@ -28,6 +29,21 @@ describe('up -d reports what is true', () => {
     expect(replaced.code, replaced.stdout + replaced.stderr).toBe(1);
     expect(replaced.stdout).toMatch(/seed\s+replace\s+failed/);
     expect(replaced.stderr).toContain('seeding');
+  });
+});
+
+describe('a moved port', () => {
+  it('is printed as a warning when a taken port moves to the next free one', async () => {
+    const blocker = createServer();
+    const port = await new Promise<number>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as AddressInfo).port)));
+    try {
+      const dir = writeProject(`servers:\n  web:\n    start: exec sleep 600\n    port: ${port}\n    min_uptime_ms: 0\n`);
+      const up = await runCli(dir, ['up', '-d']);
+      expect(up.code, up.stdout + up.stderr).toBe(0);
+      expect(up.stderr).toMatch(new RegExp(`warning: web: port ${port} is taken, using \\d+`));
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
   });
 });
 

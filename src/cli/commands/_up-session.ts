@@ -14,7 +14,7 @@ import { earlyDaemonFor, type EarlyDaemon } from '../early-daemon.js';
 import { CLIError, EXIT } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { followLogs } from '../output/logs.js';
-import { failureLogs, judge, outcomeJson, renderOutcome } from '../output/outcome.js';
+import { failureLogs, judge, movedPorts, outcomeJson, renderOutcome } from '../output/outcome.js';
 import { progressPrinter } from '../output/progress.js';
 import { stylerFor } from '../output/style.js';
 import { checkUnitNames, connectProject, loadProject, type Project, type ProjectOptions } from '../project.js';
@@ -77,6 +77,7 @@ async function applyAndReport(client: SandboxClient, project: Project, spec: Spe
   if (io.signal?.aborted) return result;
   const daemonOut = daemonFiles(project.stateDir).out;
   io.stdout(options.json ? outcomeJson(result) : renderOutcome(result, style, { timeoutMs: options.timeoutMs, daemonOut }));
+  io.stderr(movedPorts(result, spec.units));
   if (result.outcome.kind !== 'done') io.stderr(await failureLogs(client, result, style));
   // Why it ends the command: with the daemon gone, nothing is left to follow or to apply to.
   if (result.outcome.kind === 'daemon_lost') throw new CLIError(judge(result.outcome, { daemonOut }).verdict, EXIT.failed);

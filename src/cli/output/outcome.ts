@@ -43,6 +43,16 @@ function culprits(result: ApplyResult): UnitOutcome[] {
   return result.units.filter((unit) => ((unit.troubled || unit.status === 'failed') && !unit.blockedBy) || waiting.has(unit.name));
 }
 
+/** `web: port 3000 is taken, using 3001` for each unit that got another port than the file asks for. */
+export function movedPorts(result: ApplyResult, desired: Readonly<Record<string, { port?: number }>>): string {
+  return result.units
+    .flatMap((unit) => {
+      const asked = desired[unit.name]?.port;
+      return asked !== undefined && unit.port !== undefined && unit.port !== asked ? [`compute: warning: ${unit.name}: port ${asked} is taken, using ${unit.port}\n`] : [];
+    })
+    .join('');
+}
+
 /** The last log lines of every culprit of the outcome. */
 export async function failureLogs(client: SandboxClient, result: ApplyResult, style: Styler): Promise<string> {
   if (result.outcome.kind === 'daemon_lost') return '';
