@@ -21,7 +21,8 @@ When the daemon cannot save its state (a full disk), a one-line warning says so 
 
 Options:
   --json            an array of {name, kind, status, healthy, pid, port, url, restart_count,
-                    exit_code}, null where unknown
+                    exit_code, last_exit, next_restart_at, next_restart_in_ms, reason, message},
+                    null where unknown; reason is data ({kind, ...}), message the same in words
   -f, --file FILE   a compose file (repeatable; default ./compute.yaml, then ./compute.yml)
   --state-dir DIR   where the project's sandbox lives (default .compute/ beside the first file)
   -h, --help        show this help
