@@ -68,3 +68,25 @@ describe('a daemon lost during up', () => {
     expect(isAlive(pid)).toBe(false);
   });
 });
+
+describe('test runs against a stack', () => {
+  const stack = 'servers:\n  api:\n    start: exec sleep 600\n    min_uptime_ms: 0\n  tests:\n    start: sleep 0.3; exit 4\n    needs: { api: { condition: started } }\n';
+
+  it('--exit-code-from NAME stops the stack once NAME exits and exits with its code', async () => {
+    const dir = writeProject(stack);
+    const run = await runCli(dir, ['up', '--exit-code-from', 'tests', '--timeout', '30000']);
+    expect(run.code, run.stdout + run.stderr).toBe(4);
+    expect(run.stderr).toContain('tests exited; gracefully stopping the stack');
+    const ps = JSON.parse((await runCli(dir, ['ps', '--json'])).stdout) as Array<{ name: string; status: string }>;
+    expect(ps.find((row) => row.name === 'api')?.status).toBe('stopped');
+  });
+
+  it('--abort-on-exit stops the stack when any unit exits (exit 1 for a failure); an unknown NAME is exit 2', async () => {
+    const dir = writeProject(stack);
+    const run = await runCli(dir, ['up', '--abort-on-exit']);
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    expect(run.stderr).toContain('tests exited');
+    expect((await runCli(dir, ['up', '--exit-code-from', 'nope'])).code).toBe(2);
+    expect((await runCli(dir, ['up', '-d', '--abort-on-exit'])).code).toBe(2);
+  });
+});

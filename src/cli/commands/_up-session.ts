@@ -23,7 +23,7 @@ import { loadChecked } from './validate.js';
 
 /** Runs `up` once its arguments are parsed; `early` is a daemon already starting for the project, if any. */
 export async function up(values: ProjectOptions, options: UpOptions, io: CliIO, early: EarlyDaemon | undefined): Promise<number> {
-  const { project, client } = await openProject(values, io, options.only, early);
+  const { project, client } = await openProject(values, io, options.only, early, options.exitCodeFrom);
   try {
     const startedAt = Date.now();
     const first = await applyAndReport(client, project, project.spec, io, options, io.isTTY && !options.json);
@@ -37,10 +37,11 @@ export async function up(values: ProjectOptions, options: UpOptions, io: CliIO, 
 
 // Loads the project and connects to its daemon (the early one if it serves this project); a bad config stops the
 // early daemon again.
-async function openProject(values: ProjectOptions, io: CliIO, only: string[], early: EarlyDaemon | undefined): Promise<{ project: Project; client: SandboxClient }> {
+async function openProject(values: ProjectOptions, io: CliIO, only: string[], early: EarlyDaemon | undefined, exitCodeFrom?: string): Promise<{ project: Project; client: SandboxClient }> {
   try {
     const project = await loadProject(values, io);
     checkUnitNames(project.spec, only);
+    if (exitCodeFrom !== undefined) checkUnitNames(project.spec, [exitCodeFrom]);
     const client = await connectProject(project, true, await earlyDaemonFor(early, project));
     return { project, client };
   } catch (error) {
@@ -116,8 +117,9 @@ async function stay(client: SandboxClient, project: Project, io: CliIO, options:
       });
       io.stderr(`watching ${spec.inputs.length} file${spec.inputs.length === 1 ? '' : 's'} for changes (Ctrl-C to stop)\n`);
     }
-    const exitedOnTheirOwn = await untilAllExited(client, () => scope(), options.watch || options.detach, stop.signal);
-    if (exitedOnTheirOwn) return exitedOnTheirOwn;
+    const exitedOnTheirOwn = await untilExited(client, () => scope(), options, stop.signal);
+    if (exitedOnTheirOwn?.stopStack) await stopStack(client, spec, io, `${exitedOnTheirOwn.unit} exited; gracefully stopping the stack...`);
+    if (exitedOnTheirOwn) return exitedOnTheirOwn.code;
   } finally {
     io.signal?.removeEventListener('abort', onAbort);
     await watch?.close();
@@ -129,22 +131,36 @@ async function stay(client: SandboxClient, project: Project, io: CliIO, options:
   return interrupted(client, spec, io, options);
 }
 
-// Foreground without --watch ends when every unit has exited (as compose does): 0 if all completed, else 1.
-async function untilAllExited(client: SandboxClient, scope: () => string[], never: boolean, signal: AbortSignal): Promise<number | undefined> {
+// The foreground without --watch ends when every unit has exited (as compose does): 0 if all completed, else 1.
+// With --abort-on-exit it ends when any has (or, with --exit-code-from, that one), and the stack is stopped.
+async function untilExited(client: SandboxClient, scope: () => string[], options: UpOptions, signal: AbortSignal): Promise<{ code: number; unit: string; stopStack: boolean } | undefined> {
   const tracker = await UnitTracker.subscribe(client, signal);
-  const waited = await tracker.until((t) => !never && scope().every((name) => AT_REST_STATUSES.has(t.get(name)?.status ?? 'pending')), undefined, signal);
+  // With --watch (or -d --watch) it never ends on its own: only Ctrl-C, or the daemon's loss, end it.
+  const never = options.watch || options.detach;
+  const atRest = (name: string) => AT_REST_STATUSES.has(tracker.get(name)?.status ?? 'pending');
+  const watched = () => (options.exitCodeFrom ? [options.exitCodeFrom] : scope());
+  const exited = () => (options.abortOnExit ? watched().find(atRest) : watched().every(atRest) ? watched()[0] : undefined);
+  const waited = await tracker.until(() => !never && exited() !== undefined, undefined, signal);
   if (waited === 'lost') throw new CLIError(`lost the sandbox daemon (${tracker.lostBecause?.message ?? 'its event stream ended'})`, EXIT.failed);
-  if (waited !== 'met') return undefined;
-  return scope().every((name) => tracker.get(name)?.status === 'completed') ? EXIT.ok : EXIT.failed;
+  const unit = exited();
+  if (waited !== 'met' || unit === undefined) return undefined;
+  if (options.exitCodeFrom) return { code: tracker.get(unit)?.exitCode ?? EXIT.failed, unit, stopStack: true };
+  const completed = (options.abortOnExit ? [unit] : scope()).every((name) => tracker.get(name)?.status === 'completed');
+  return { code: completed ? EXIT.ok : EXIT.failed, unit, stopStack: options.abortOnExit };
+}
+
+// Stops the project's units gracefully (dependents first), saying why.
+async function stopStack(client: SandboxClient, spec: Spec, io: CliIO, why: string): Promise<void> {
+  io.stderr(`${why}\n`);
+  const names = (await client.units()).filter((unit) => unit.spec.labels[PROJECT_LABEL] === spec.name).map((unit) => unit.name);
+  if (names.length > 0) await client.stopUnits(names);
+  io.stderr(`stopped ${names.length} unit${names.length === 1 ? '' : 's'}\n`);
 }
 
 // Ctrl-C: in the foreground the stack is stopped gracefully (dependents first); with -d it keeps running.
 async function interrupted(client: SandboxClient, spec: Spec, io: CliIO, options: UpOptions): Promise<number> {
   if (options.detach) return EXIT.interrupted;
-  io.stderr('Gracefully stopping... (press Ctrl-C again to force)\n');
-  const names = (await client.units()).filter((unit) => unit.spec.labels[PROJECT_LABEL] === spec.name).map((unit) => unit.name);
-  if (names.length > 0) await client.stopUnits(names);
-  io.stderr(`stopped ${names.length} unit${names.length === 1 ? '' : 's'}\n`);
+  await stopStack(client, spec, io, 'Gracefully stopping... (press Ctrl-C again to force)');
   return EXIT.interrupted;
 }
 

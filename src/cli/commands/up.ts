@@ -3,12 +3,12 @@
 // project's daemon (when none runs), and only then loads the rest (./_up-session.ts) while that daemon starts.
 import { parseCommandArgs, parseNonNegativeInt, PROJECT_OPTIONS } from '../args.js';
 import { startEarlyDaemon } from '../early-daemon.js';
-import { EXIT } from '../errors.js';
+import { CLIError, EXIT } from '../errors.js';
 import type { Command } from '../io.js';
 
 const DEFAULT_TIMEOUT_MS = 300_000;
 
-const HELP = `Usage: compute up [-f FILE]... [-d|--wait] [--watch] [--json] [--timeout MS] [NAME...]
+const HELP = `Usage: compute up [-f FILE]... [-d|--wait] [--watch] [--json] [--timeout MS] [--abort-on-exit] [--exit-code-from NAME] [NAME...]
 
 Makes the project's sandbox match compute.yaml: plans against what runs, applies only the difference (units
 start as soon as their own needs are met), and waits until every unit is ready or completed.
@@ -21,6 +21,11 @@ start as soon as their own needs are met), and waits until every unit is ready o
                  changes nothing that runs
   --json         print the outcome as JSON (per unit: name, kind, action, status)
   --timeout MS   how long to wait for the units to settle (default ${DEFAULT_TIMEOUT_MS})
+  --abort-on-exit
+                 in the foreground, stop the stack once any unit has exited; exit 0 if it completed, else 1
+  --exit-code-from NAME
+                 stop the stack once NAME has exited, and exit with NAME's exit code (a test suite run
+                 against the stack in CI); implies --abort-on-exit
   NAME...        only these units and what they need
   -f, --file     a compose file (repeatable; default ./compute.yaml, then ./compute.yml)
   --state-dir    where the project's sandbox lives (default .compute/ beside the first file)
@@ -35,6 +40,8 @@ const OPTIONS = {
   watch: { type: 'boolean' },
   json: { type: 'boolean' },
   timeout: { type: 'string' },
+  'abort-on-exit': { type: 'boolean' },
+  'exit-code-from': { type: 'string' },
 } as const;
 
 /** What `up` was asked to do. */
@@ -45,6 +52,9 @@ export interface UpOptions {
   json: boolean;
   detach: boolean;
   watch: boolean;
+  /** Stop the stack once any unit (or, with exitCodeFrom, that unit) has exited, and exit with its code. */
+  abortOnExit: boolean;
+  exitCodeFrom?: string;
 }
 
 /** Applies the config; see HELP. */
@@ -62,7 +72,13 @@ export const run: Command = async (args, io) => {
     // `--wait` is compose's `up -d --wait`: return once the units are ready, so with or without -d it detaches.
     detach: (values.detach ?? false) || (values.wait ?? false),
     watch: values.watch ?? false,
+    // compose's --exit-code-from implies --abort-on-container-exit.
+    abortOnExit: (values['abort-on-exit'] ?? false) || values['exit-code-from'] !== undefined,
+    ...(values['exit-code-from'] === undefined ? {} : { exitCodeFrom: values['exit-code-from'] }),
   };
+  if (options.abortOnExit && (options.detach || options.watch)) {
+    throw new CLIError('--abort-on-exit and --exit-code-from run in the foreground: not with -d, --wait or --watch', EXIT.usage);
+  }
   const early = await startEarlyDaemon(values, io);
   let session: typeof import('./_up-session.js');
   try {
