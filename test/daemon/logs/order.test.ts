@@ -4,7 +4,7 @@ import { LogStore } from '../../../src/daemon/logs/index.js';
 import type { LogLine } from '../../../src/contract/wire.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { waitFor } from '../../helpers/wait.js';
-import { exited, spawnUnit, track } from './helpers.js';
+import { exited, send, spawnUnit, track } from './helpers.js';
 
 interface Written {
   n: number;
@@ -57,7 +57,7 @@ describe('LogStore: order of stdout and stderr in the combined view', () => {
   // [lines, microseconds between them]; 3 runs each, read and followed. The figures are printed for README's logs part.
   const cases: Array<[number, number]> = [[200, 0], [200, 100], [200, 1000], [60, 10_000]];
   for (const [count, pauseUs] of cases) {
-    it(`keeps each stream's order, and lines written far enough apart in order (${count} lines ${pauseUs} us apart)`, async () => {
+    it(`keeps each stream's order, and reports how far apart the swapped lines were written (${count} lines ${pauseUs} us apart)`, async () => {
       const figures: string[] = [];
       for (let run = 0; run < 3; run++) {
         for (const follow of [false, true]) {
@@ -67,12 +67,26 @@ describe('LogStore: order of stdout and stderr in the combined view', () => {
             expect(ofStream(lines, 1)).toEqual(evens(count, 1));
           }
           const { pairs, widestUs } = inversions(follow ? followed : read);
+          // A figure, not an assertion: how far apart swapped lines were written depends on the machine's load (a
+          // 100 ms bound failed at load 5); the order guarantee itself is tested in lockstep below.
           figures.push(`${follow ? 'followed' : 'read'}: ${pairs} pairs, widest ${(widestUs / 1000).toFixed(2)} ms`);
-          // Only lines written within one stall of the daemon (a few ms; 100 ms would be a very loaded machine) swap.
-          expect(widestUs).toBeLessThan(100_000);
         }
       }
       console.log(`order, ${count} lines ${pauseUs} us apart: ${figures.join('; ')}`);
     });
   }
+
+  it('keeps the order of lines the daemon saw at different looks, exactly (lockstep: each line indexed before the next)', async () => {
+    const store = track(new LogStore({ dir: tempDir() }));
+    const child = await spawnUnit(store, 'step', ['script']);
+    for (let n = 0; n < 40; n++) {
+      send(child, `${n % 3 === 0 ? 'err' : 'out'} line ${n}`);
+      await waitFor(async () => (await store.read('step', { stream: 'combined' })).length === n + 1, { what: `line ${n} indexed` });
+    }
+    send(child, 'exit 0');
+    expect(await exited(child)).toBe(0);
+    const lines = await store.read('step', { stream: 'combined' });
+    expect(lines.map((line) => line.text)).toEqual(Array.from({ length: 40 }, (_, n) => `line ${n}`));
+    expect(lines.map((line) => line.stream)).toEqual(Array.from({ length: 40 }, (_, n) => (n % 3 === 0 ? 'stderr' : 'stdout')));
+  });
 });
