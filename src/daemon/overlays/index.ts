@@ -1,6 +1,6 @@
 // The daemon's overlays: records of host folders synced into sandbox paths, copied in the background.
 //
-// What is copied (see classify.ts and sync.ts): `copy` copies every file, folder and symlink, keeping modes and
+// What is copied (see contract/overlay-rules.ts and sync.ts): `copy` copies every file, folder and symlink, keeping modes and
 // mtimes; `smart` does the same but replaces folders named node_modules, .venv, vendor (and spec.symlinkDirs) at any
 // depth by a symlink to the source folder, so they are shared with the template, not copied (a unit writing into
 // them writes into the template). `ignore` uses gitignore-style names (see compileIgnore). Symlinks that stay in
@@ -28,7 +28,7 @@ import { confineTarget, validateOverlay } from './validate.js';
 import { CompletionWaiters } from './waiters.js';
 
 export { OverlayCopyError } from './waiters.js';
-export { compileIgnore, SMART_SYMLINK_DIRS } from './classify.js';
+export { compileIgnore, SMART_SYMLINK_DIRS } from '../../contract/overlay-rules.js';
 export { overlayIdFor } from './records.js';
 
 /** Options of an OverlayManager. */
