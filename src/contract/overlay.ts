@@ -52,4 +52,6 @@ export interface OverlayRecord {
   stats: OverlayStats;
   copy_status: CopyStatus;
   copy_error?: string | null;
+  /** The last incremental sync (`up` after a change, or a save under `up --watch`). */
+  last_sync?: { at: string; changed: number; deleted: number; unreadable: string[] };
 }

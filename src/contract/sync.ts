@@ -21,10 +21,18 @@ export type SyncOp =
   /** Removes an entry the overlay wrote and the source no longer has (the applier checks it owns it). */
   | { op: 'delete'; path: string; kind: SyncEntry['kind'] };
 
+/** A scanned source: its manifest and the paths that could not be read; or `missing` (deleted, renamed, not a folder). */
+export type SourceScan = { status: 'ok'; manifest: SyncManifest; unreadable: string[] } | { status: 'missing' };
+
 /** How many entries a sync changes (mkdir, write, symlink) and deletes. */
 export interface SyncCounts {
   changed: number;
   deleted: number;
+}
+
+/** What applying a sync did: counts, and the source paths it could not read (permissions, or kept changing). */
+export interface SyncResult extends SyncCounts {
+  unreadable: string[];
 }
 
 /** True when `written` already holds what `source` describes (a file: same size and mode, and same mtime or hash). */

@@ -14,22 +14,27 @@ import { earlyDaemonFor, type EarlyDaemon } from '../early-daemon.js';
 import { CLIError, EXIT } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { followLogs } from '../output/logs.js';
+import { overlayWarnings, syncLines, WarnOnce } from '../output/overlays.js';
 import { failureLogs, judge, outcomeJson, renderOutcome } from '../output/outcome.js';
 import { progressPrinter } from '../output/progress.js';
 import { stylerFor } from '../output/style.js';
 import { checkUnitNames, connectProject, loadProject, type Project, type ProjectOptions } from '../project.js';
 import type { UpOptions } from './up.js';
 import { loadChecked } from './validate.js';
+import { followOverlays, type OverlayFollower } from './_watch-sources.js';
+
 
 /** Runs `up` once its arguments are parsed; `early` is a daemon already starting for the project, if any. */
 export async function up(values: ProjectOptions, options: UpOptions, io: CliIO, early: EarlyDaemon | undefined): Promise<number> {
   const { project, client } = await openProject(values, io, options.only, early);
   try {
     const startedAt = Date.now();
-    const first = await applyAndReport(client, project, project.spec, io, options, io.isTTY && !options.json);
+    // Under --watch a source that stays gone is warned about once, not on every save.
+    const warned = new WarnOnce();
+    const first = await applyAndReport(client, project, project.spec, io, options, io.isTTY && !options.json, warned);
     if (io.signal?.aborted) return await interrupted(client, project.spec, io, options);
     if (options.detach && !options.watch) return judge(first.outcome, {}).exitCode;
-    return await stay(client, project, io, options, startedAt);
+    return await stay(client, project, io, options, startedAt, warned);
   } finally {
     await client.close();
   }
@@ -50,7 +55,7 @@ async function openProject(values: ProjectOptions, io: CliIO, only: string[], ea
 }
 
 // One apply under the project's lock, with progress while it runs and the outcome after it.
-async function applyAndReport(client: SandboxClient, project: Project, spec: Spec, io: CliIO, options: UpOptions, live: boolean): Promise<ApplyResult> {
+async function applyAndReport(client: SandboxClient, project: Project, spec: Spec, io: CliIO, options: UpOptions, live: boolean, warned: WarnOnce): Promise<ApplyResult> {
   const style = stylerFor(io);
   const progress = options.json ? undefined : progressPrinter(io, style, live);
   const release = await acquireLock(project.lockPath, {
@@ -75,6 +80,8 @@ async function applyAndReport(client: SandboxClient, project: Project, spec: Spe
     await release();
   }
   if (io.signal?.aborted) return result;
+  for (const line of syncLines(result)) io.stderr(`${line}\n`);
+  for (const warning of warned.fresh(overlayWarnings(result))) io.stderr(`warning: ${warning}\n`);
   const daemonOut = daemonFiles(project.stateDir).out;
   io.stdout(options.json ? outcomeJson(result) : renderOutcome(result, style, { timeoutMs: options.timeoutMs, daemonOut }));
   if (result.outcome.kind !== 'done') io.stderr(await failureLogs(client, result, style));
@@ -84,7 +91,7 @@ async function applyAndReport(client: SandboxClient, project: Project, spec: Spe
 }
 
 // After the first apply: follow logs (foreground), re-apply on saves (--watch), until Ctrl-C or every unit exited.
-async function stay(client: SandboxClient, project: Project, io: CliIO, options: UpOptions, since: number): Promise<number> {
+async function stay(client: SandboxClient, project: Project, io: CliIO, options: UpOptions, since: number, warned: WarnOnce): Promise<number> {
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   io.signal?.addEventListener('abort', onAbort, { once: true });
@@ -92,8 +99,13 @@ async function stay(client: SandboxClient, project: Project, io: CliIO, options:
   const scope = () => (options.only.length > 0 ? options.only : Object.keys(spec.units));
   const follower = options.detach ? undefined : followLogs(client, io, scope(), { stream: 'combined', since, signal: stop.signal, keepOpen: options.watch });
   let watch: FileWatch | undefined;
+  let sources: OverlayFollower | undefined;
+  // Saves in overlay sources alone re-apply the same spec: the config is read again only when its files changed.
+  let configChanged = false;
   const reapply = new Coalescer(async () => {
-    const next = await reload(options.files, spec.inputs, io);
+    const reading = configChanged;
+    configChanged = false;
+    const next = reading ? await reload(options.files, spec.inputs, io) : spec;
     if (!next) return;
     const removed = Object.keys(spec.units).filter((name) => !Object.hasOwn(next.units, name));
     if (removed.length > 0 && !(await hold.ready(next.inputs))) {
@@ -102,24 +114,31 @@ async function stay(client: SandboxClient, project: Project, io: CliIO, options:
     }
     hold.clear();
     spec = next;
-    await applyAndReport(client, project, spec, io, options, false);
+    const result = await applyAndReport(client, project, spec, io, options, false, warned);
+    sources?.applied(result);
     for (const name of scope()) follower?.add(name);
+    if (!reading) return;
     await watch?.setFiles(spec.inputs);
+    await sources?.setSpec(spec);
   });
   const hold = new RemovalHold(() => reapply.trigger());
   try {
     if (options.watch) {
       watch = await watchFiles(spec.inputs, (changed) => {
         io.stderr(`change detected in ${changed.join(', ')}; re-applying\n`);
+        configChanged = true;
         reapply.trigger();
       });
-      io.stderr(`watching ${spec.inputs.length} file${spec.inputs.length === 1 ? '' : 's'} for changes (Ctrl-C to stop)\n`);
+      sources = await followOverlays(spec, io, () => reapply.trigger());
+      const overlays = spec.overlays.length > 0 ? ` and ${spec.overlays.length} overlay source${spec.overlays.length === 1 ? '' : 's'}` : '';
+      io.stderr(`watching ${spec.inputs.length} file${spec.inputs.length === 1 ? '' : 's'}${overlays} for changes (Ctrl-C to stop)\n`);
     }
     const exitedOnTheirOwn = await untilAllExited(client, () => scope(), options.watch || options.detach, stop.signal);
     if (exitedOnTheirOwn) return exitedOnTheirOwn;
   } finally {
     io.signal?.removeEventListener('abort', onAbort);
     await watch?.close();
+    await sources?.close();
     await reapply.idle();
     hold.clear();
     stop.abort();

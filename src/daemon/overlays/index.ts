@@ -13,6 +13,7 @@
 import { mkdirSync } from 'node:fs';
 import { rmdir } from 'node:fs/promises';
 import type { CopyStatus, OverlayRecord, OverlaySpec, OverlayStats } from '../../contract/overlay.js';
+import type { SyncManifest, SyncOp } from '../../contract/sync.js';
 import type { DaemonProblem } from '../../contract/wire.js';
 import { DaemonError, notFound } from '../errors.js';
 import { normaliseSandboxPath } from '../../contract/paths.js';
@@ -21,7 +22,8 @@ import type { Limiter } from './limit.js';
 import { removeEntries, staleEntries } from './remove.js';
 import { loadState, StateFile } from './state.js';
 import type { StoredOverlay } from './state.js';
-import { clone, cloneStats, isRunning, sameLabels, sameSync } from './records.js';
+import { clone, cloneStats, describeFailure, isRunning, newRecord, sameLabels, sameSync } from './records.js';
+import { applyOps, type ApplyOpsResult } from './apply-ops.js';
 import { emptyStats, syncTree } from './sync.js';
 import type { Manifest } from './sync.js';
 import { confineTarget, validateOverlay } from './validate.js';
@@ -103,7 +105,7 @@ export class OverlayManager {
         if (!sameLabels(existing.spec.labels, canonical.labels)) await this.relabel(existing, canonical.labels);
         return clone(existing.record);
       }
-      const record = this.newRecord(canonical, existing?.record.created_at);
+      const record = newRecord(canonical, existing?.record.created_at, new Date(this.now()).toISOString());
       const entry: Entry = existing ?? { spec: canonical, record, manifest: {}, manifestTarget: canonical.target, lastEmit: 0 };
       entry.spec = canonical;
       entry.record = record;
@@ -142,6 +144,36 @@ export class OverlayManager {
       await this.state?.save();
       await this.removeOwned(entry).catch(this.onError);
     });
+  }
+
+  /** What the overlay last wrote into its target (see contract/sync.ts); 404 if unknown, 409 unless it is complete. */
+  manifest(id: string): SyncManifest {
+    return this.completeEntry(id).manifest;
+  }
+
+  /**
+   * Applies sync operations computed against manifest(id), taking the bytes from the source (apply-ops.ts); 404 if
+   * unknown, 409 unless the overlay is complete (a copy under way already brings the source over).
+   */
+  sync(id: string, ops: readonly SyncOp[]): Promise<ApplyOpsResult> {
+    return this.serial(async () => {
+      const entry = this.completeEntry(id);
+      const { sourceRoot, targetRoot } = await validateOverlay(this.root, entry.spec);
+      const { strategy, symlinkDirs } = entry.spec;
+      const result = await applyOps({ sourceRoot, targetRoot, strategy, symlinkDirs, ops, owned: entry.manifest, limit: this.limit });
+      entry.record.updated_at = new Date(this.now()).toISOString();
+      entry.record.last_sync = { at: entry.record.updated_at, ...result };
+      this.emit(entry);
+      await this.state?.save();
+      return result;
+    });
+  }
+
+  private completeEntry(id: string): Entry {
+    const entry = this.entries.get(id);
+    if (!entry) throw notFound(`no overlay "${id}"`);
+    if (entry.record.copy_status !== 'complete') throw new DaemonError(409, `overlay "${id}" is ${entry.record.copy_status.replace('_', ' ')}, not complete`);
+    return entry;
   }
 
   /** Resolves when the overlay is complete (at once if it is); rejects with OverlayCopyError if it failed, 404 if unknown. */
@@ -190,24 +222,6 @@ export class OverlayManager {
     const run = this.ops.then(operation);
     this.ops = run.catch(() => undefined);
     return run;
-  }
-
-  private newRecord(spec: OverlaySpec, createdAt: string | undefined): OverlayRecord {
-    const now = new Date(this.now()).toISOString();
-    const record: OverlayRecord = {
-      id: spec.id,
-      source: spec.source,
-      target: spec.target,
-      strategy: spec.strategy,
-      ignore: [...spec.ignore],
-      created_at: createdAt ?? now,
-      updated_at: now,
-      stats: emptyStats(),
-      copy_status: 'pending',
-      copy_error: null,
-    };
-    if (spec.labels) record.labels = { ...spec.labels };
-    return record;
   }
 
   private async relabel(entry: Entry, labels: Record<string, string> | undefined): Promise<void> {
@@ -309,11 +323,4 @@ export class OverlayManager {
   private snapshot(): StoredOverlay[] {
     return [...this.entries.values()].map(({ spec, record, manifest, manifestTarget }) => ({ spec, record, manifest, manifestTarget }));
   }
-}
-
-// Errors name host paths; the client knows the sandbox target and the source it gave, so those are shown instead.
-function describeFailure(error: unknown, hostPaths: Array<[string, string]>): string {
-  let message = error instanceof Error ? error.message : String(error);
-  for (const [host, shown] of hostPaths) message = message.replaceAll(host, shown === '/' ? '' : shown);
-  return message;
 }
