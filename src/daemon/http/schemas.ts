@@ -60,6 +60,7 @@ export const overlaySyncSchema = {
       items: {
         type: 'object',
         required: ['op', 'path'],
+        properties: { op: { enum: ['mkdir', 'write', 'symlink', 'delete'] }, path: syncPath },
         discriminator: { propertyName: 'op' },
         oneOf: [
           { properties: { op: { const: 'mkdir' }, path: syncPath, mode: fileMode }, required: ['mode'], additionalProperties: false },
