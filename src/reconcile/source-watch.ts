@@ -9,8 +9,15 @@ import { classifyEntry, compileIgnore, SMART_SYMLINK_DIRS } from '../contract/ov
 import { syncOperations, type SyncManifest } from '../contract/sync.js';
 import { scanSource } from './scan.js';
 
-/** How long a source must stay quiet before its changes are reported: a save, or a 500-file checkout, is one batch. */
+/** How long a source must stay quiet before a save is reported (an editor's write + rename is one change). */
 export const SOURCE_SETTLE_MS = 40;
+
+/**
+ * Once a burst is under way (more than BURST_PATHS paths pending: a `git checkout`, a build), the quiet must last
+ * this long: chokidar reports a new folder's files only after reading it, so a checkout arrives in waves.
+ */
+export const BURST_SETTLE_MS = 250;
+const BURST_PATHS = 20;
 
 /** How often a source too big for inotify is scanned instead. */
 export const POLL_INTERVAL_MS = 1000;
@@ -38,6 +45,8 @@ export interface SourceWatch {
   close(): Promise<void>;
 }
 
+type Report = (overlay: string, path: string, folder?: boolean) => void;
+
 interface One {
   spec: OverlaySpec;
   close: () => Promise<void>;
@@ -48,16 +57,24 @@ interface One {
 export async function watchSources(specs: readonly OverlaySpec[], options: SourceWatchOptions): Promise<SourceWatch> {
   const pending = new Map<string, Set<string>>();
   let timer: NodeJS.Timeout | undefined;
-  const report = (overlay: string, path: string) => {
+  let count = 0;
+  let burst = false;
+  const report = (overlay: string, path: string, folder = false) => {
     const set = pending.get(overlay) ?? new Set<string>();
+    if (!set.has(path)) count += 1;
+    // A new folder's files come after chokidar has read it: wait for them as for a burst.
+    burst ||= folder || count > BURST_PATHS;
     set.add(path);
     pending.set(overlay, set);
     clearTimeout(timer);
+    const settle = burst ? BURST_SETTLE_MS : (options.settleMs ?? SOURCE_SETTLE_MS);
     timer = setTimeout(() => {
       const batch = [...pending].map(([id, paths]) => ({ overlay: id, paths: [...paths].sort() }));
       pending.clear();
+      count = 0;
+      burst = false;
       options.onChange(batch);
-    }, options.settleMs ?? SOURCE_SETTLE_MS);
+    }, settle);
   };
   let budget = options.maxWatches ?? defaultBudget();
   const watches: One[] = [];
@@ -83,7 +100,7 @@ function defaultBudget(): number {
   }
 }
 
-async function watchOne(spec: OverlaySpec, budget: number, report: (overlay: string, path: string) => void, options: SourceWatchOptions): Promise<One & { entries: number }> {
+async function watchOne(spec: OverlaySpec, budget: number, report: Report, options: SourceWatchOptions): Promise<One & { entries: number }> {
   const scan = await scanSource(spec);
   const entries = scan.status === 'ok' ? Object.keys(scan.manifest).length : 0;
   const one: One & { entries: number } = { spec, polling: false, entries, close: async () => undefined };
@@ -127,21 +144,21 @@ function skipper(spec: OverlaySpec): (path: string, isDir: boolean) => boolean {
   };
 }
 
-async function nativeWatch(spec: OverlaySpec, report: (overlay: string, path: string) => void, onError: (error: unknown) => void): Promise<{ close: () => Promise<void> }> {
+async function nativeWatch(spec: OverlaySpec, report: Report, onError: (error: unknown) => void): Promise<{ close: () => Promise<void> }> {
   const skip = skipper(spec);
   const watcher: FSWatcher = watch(spec.source, {
     ignoreInitial: true,
     followSymlinks: false,
     ignored: (path, stats) => skip(path, stats?.isDirectory() ?? false),
   });
-  watcher.on('all', (_event, path) => report(spec.id, relative(spec.source, path).split(sep).join('/') || '.'));
+  watcher.on('all', (event, path) => report(spec.id, relative(spec.source, path).split(sep).join('/') || '.', event === 'addDir'));
   watcher.on('error', onError);
   await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
   return { close: () => watcher.close() };
 }
 
 // The fallback: the source is scanned every interval and compared with the scan before, by the sync engine itself.
-function pollSource(spec: OverlaySpec, first: SyncManifest, report: (overlay: string, path: string) => void, options: SourceWatchOptions): { close: () => Promise<void> } {
+function pollSource(spec: OverlaySpec, first: SyncManifest, report: Report, options: SourceWatchOptions): { close: () => Promise<void> } {
   let last = first;
   let running: Promise<void> = Promise.resolve();
   const timer = setInterval(() => {
