@@ -54,11 +54,19 @@ export interface ActualState {
   sources?: Record<string, OverlaySource>;
 }
 
+/** Options of diff. */
+export interface DiffOptions {
+  /** Only these units and their transitive needs. */
+  only?: string[];
+  /** Source paths, by overlay id, that are synced but restart nothing (found flapping by `up --watch`). */
+  quiet?: Record<string, readonly string[]>;
+}
+
 /**
  * Diffs the desired Spec against the actual state. With `only`, the plan covers those units and their transitive
  * needs and removes nothing (as `compose up NAME`).
  */
-export function diff(desired: Spec, actual: ActualState, options: { only?: string[] } = {}): Plan {
+export function diff(desired: Spec, actual: ActualState, options: DiffOptions = {}): Plan {
   const graph = buildGraph(desired.units);
   const scope = options.only ? graph.withNeeds(options.only) : graph.startOrder;
   const actualByName = new Map(actual.units.map((unit) => [unit.name, unit]));
@@ -78,7 +86,7 @@ export function diff(desired: Spec, actual: ActualState, options: { only?: strin
       }
     }
   }
-  const overlays = diffOverlays(desired, actual.overlays, actual.sources ?? {}, !options.only);
+  const overlays = diffOverlays(desired, actual.overlays, actual.sources ?? {}, !options.only, options.quiet ?? {});
   restartForOverlays(desired.units, overlays, changes);
   const units = [...changes.values()];
   return { project: desired.name, units, overlays, operations: operationsOf(units, overlays), conflicts };

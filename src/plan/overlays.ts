@@ -33,9 +33,15 @@ export interface OverlaySource {
 }
 
 /** The overlay changes: desired ones in file order, then the project's overlays the file no longer names. */
-export function diffOverlays(desired: Spec, actual: OverlayRecord[], sources: Record<string, OverlaySource>, removeExtra: boolean): OverlayChange[] {
+export function diffOverlays(
+  desired: Spec,
+  actual: OverlayRecord[],
+  sources: Record<string, OverlaySource>,
+  removeExtra: boolean,
+  quiet: Record<string, readonly string[]>,
+): OverlayChange[] {
   const actualById = new Map(actual.map((record) => [record.id, record]));
-  const changes: OverlayChange[] = desired.overlays.map((spec) => overlayChange(spec, actualById.get(spec.id), sources[spec.id]));
+  const changes: OverlayChange[] = desired.overlays.map((spec) => overlayChange(spec, actualById.get(spec.id), sources[spec.id], new Set(quiet[spec.id] ?? [])));
   if (removeExtra) {
     const wanted = new Set(desired.overlays.map((spec) => spec.id));
     for (const record of actual) {
@@ -45,7 +51,7 @@ export function diffOverlays(desired: Spec, actual: OverlayRecord[], sources: Re
   return changes;
 }
 
-function overlayChange(spec: OverlaySpec, record: OverlayRecord | undefined, source: OverlaySource | undefined): OverlayChange {
+function overlayChange(spec: OverlaySpec, record: OverlayRecord | undefined, source: OverlaySource | undefined, quiet: ReadonlySet<string>): OverlayChange {
   if (!record) return { id: spec.id, action: 'create' };
   const same = record.source === spec.source && record.target === spec.target && record.strategy === spec.strategy && sameValue(record.ignore, spec.ignore);
   if (!same) return { id: spec.id, action: 'resync', cause: { kind: 'changed' } };
@@ -56,6 +62,6 @@ function overlayChange(spec: OverlaySpec, record: OverlayRecord | undefined, sou
   const problem: OverlayProblem | undefined = source.scan.unreadable.length > 0 ? { kind: 'unreadable', paths: source.scan.unreadable } : undefined;
   const ops = syncOperations(source.scan.manifest, source.written);
   if (ops.length === 0) return { id: spec.id, action: 'unchanged', ...(problem ? { problem } : {}) };
-  const then = actionFor(spec.onChange ?? [], ops.map((op) => op.path));
+  const then = actionFor(spec.onChange ?? [], ops.map((op) => op.path).filter((path) => !quiet.has(path)));
   return { id: spec.id, action: 'sync', cause: { kind: 'source_changed', ...countOperations(ops) }, ops, then, ...(problem ? { problem } : {}) };
 }

@@ -59,6 +59,8 @@ export interface ApplyResult {
 export interface ApplyOptions {
   /** Only these units and their needs (`compute up NAME...`). */
   only?: string[];
+  /** Overlay source paths that restart nothing (see DiffOptions.quiet). */
+  quiet?: Record<string, readonly string[]>;
   /** Wait until every unit in scope is ready, completed or failed (default true). */
   wait?: boolean;
   /** Give up waiting after this long. */
@@ -87,7 +89,7 @@ export async function apply(target: ApplyTarget, desired: Spec, options: ApplyOp
   try {
     const tracker = await UnitTracker.subscribe(target, controller.signal, onEvent);
     const actual = await observe(target, desired);
-    const plan = diff(desired, actual, options.only ? { only: options.only } : {});
+    const plan = diff(desired, actual, { ...(options.only ? { only: options.only } : {}), ...(options.quiet ? { quiet: options.quiet } : {}) });
     if (plan.conflicts.length > 0) throw new PlanConflictError(plan.conflicts, actual.units);
     options.onPlan?.(plan);
     const synced: Record<string, SyncResult> = {};

@@ -49,4 +49,9 @@ export class FlapGuard {
   isStopped(path: string): boolean {
     return this.stopped.has(path);
   }
+
+  /** Every path found flapping. */
+  stoppedPaths(): string[] {
+    return [...this.stopped];
+  }
 }

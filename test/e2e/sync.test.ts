@@ -1,11 +1,12 @@
 // Issue 15's everyday loop on the real quickstart: edit app/api.mjs and the API answers the new text, after a plain
 // `up -d` (plan shows the sync first) and on save under `up --watch`.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/net.js';
+import { tempDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
-import { BIN, compute, copyExample, get, start, succeeds } from './harness.js';
+import { BIN, compute, copyExample, get, ps, start, succeeds, watchProject } from './harness.js';
 
 function edit(dir: string, from: string, to: string): void {
   const file = join(dir, 'app', 'api.mjs');
@@ -60,5 +61,45 @@ describe('overlay sync on the quickstart', () => {
     cli.kill('SIGINT');
     expect((await cli.exited).code).toBe(130);
     await succeeds(compute(dir, ['down'], env), 'compute down');
+  });
+});
+
+describe('the flapping guard of up --watch', () => {
+  it('stops a unit that writes into its own overlay source from restarting forever, and names the path', { timeout: 180_000 }, async () => {
+    const dir = join(tempDir('compute-e2e-flap-'), 'flap');
+    const app = join(dir, 'app');
+    mkdirSync(app, { recursive: true });
+    writeFileSync(join(app, 'build.mjs'), "import { writeFileSync } from 'node:fs';\nwriteFileSync(process.env.OUT, String(Date.now()));\nsetInterval(() => {}, 1000);\n");
+    const yaml = [
+      'name: flap',
+      'overlays:',
+      '  - source: ./app',
+      '    target: /app',
+      '    on_change:',
+      '      - path: "*.txt"',
+      '        action: restart',
+      'servers:',
+      '  build:',
+      '    start: node build.mjs',
+      '    path: /app',
+      `    environment: { OUT: ${JSON.stringify(join(app, 'out.txt'))} }`,
+      '',
+    ].join('\n');
+    writeFileSync(join(dir, 'compute.yaml'), yaml);
+    watchProject(dir);
+    const cli = start(process.execPath, [BIN, 'up', '--watch'], { cwd: dir });
+    await waitFor(() => cli.stderr().includes('overlay source'), { what: 'the watch to begin', timeoutMs: 120_000 });
+    // A save starts the loop: restart → the unit writes out.txt into its own source → sync → restart ...
+    writeFileSync(join(app, 'kick.txt'), 'go');
+    await waitFor(() => /overlay app: out\.txt changed again after each of the last restarts/.test(cli.stderr()), { what: 'the flap warning', timeoutMs: 90_000 });
+    const pid = (await ps(dir)).find((row) => row.name === 'build')?.pid;
+    // A later save of another file is synced (out.txt with it), and restarts nothing: the loop is over.
+    writeFileSync(join(app, 'marker.md'), 'synced');
+    await waitFor(() => existsSync(join(dir, '.compute', 'root', 'app', 'marker.md')), { what: 'the marker synced' });
+    await waitFor(() => cli.stderr().split('overlay app synced').length > 1 && /marker\.md/.test(cli.stderr()), { what: 'the marker apply' });
+    expect((await ps(dir)).find((row) => row.name === 'build')?.pid).toBe(pid);
+    cli.kill('SIGINT');
+    expect((await cli.exited).code).toBe(130);
+    await succeeds(compute(dir, ['down']), 'compute down');
   });
 });

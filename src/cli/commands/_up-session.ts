@@ -55,7 +55,16 @@ async function openProject(values: ProjectOptions, io: CliIO, only: string[], ea
 }
 
 // One apply under the project's lock, with progress while it runs and the outcome after it.
-async function applyAndReport(client: SandboxClient, project: Project, spec: Spec, io: CliIO, options: UpOptions, live: boolean, warned: WarnOnce): Promise<ApplyResult> {
+async function applyAndReport(
+  client: SandboxClient,
+  project: Project,
+  spec: Spec,
+  io: CliIO,
+  options: UpOptions,
+  live: boolean,
+  warned: WarnOnce,
+  quiet: Record<string, string[]> = {},
+): Promise<ApplyResult> {
   const style = stylerFor(io);
   const progress = options.json ? undefined : progressPrinter(io, style, live);
   const release = await acquireLock(project.lockPath, {
@@ -67,6 +76,7 @@ async function applyAndReport(client: SandboxClient, project: Project, spec: Spe
   try {
     result = await apply(client, spec, {
       ...(options.only.length > 0 ? { only: options.only } : {}),
+      quiet,
       timeoutMs: options.timeoutMs,
       onPlan: (plan) => progress?.plan(plan),
       onEvent: (event, state) => progress?.event(event, state),
@@ -114,7 +124,7 @@ async function stay(client: SandboxClient, project: Project, io: CliIO, options:
     }
     hold.clear();
     spec = next;
-    const result = await applyAndReport(client, project, spec, io, options, false, warned);
+    const result = await applyAndReport(client, project, spec, io, options, false, warned, sources?.quiet());
     sources?.applied(result);
     for (const name of scope()) follower?.add(name);
     if (!reading) return;

@@ -10,6 +10,8 @@ import type { CliIO } from '../io.js';
 export interface OverlayFollower {
   /** Tells the guard which saves caused restarts; call after each apply. */
   applied(result: ApplyResult): void;
+  /** The flapping paths by overlay: still synced, but they restart nothing. */
+  quiet(): Record<string, string[]>;
   /** Follows the overlays of a new spec (a config change). */
   setSpec(spec: Spec): Promise<void>;
   close(): Promise<void>;
@@ -41,6 +43,14 @@ export async function followOverlays(spec: Spec, io: CliIO, trigger: () => void)
           io.stderr(`warning: overlay ${overlay.id}: ${path} changed again after each of the last restarts it caused (does a unit write into its own source?); its changes are no longer followed until the next \`compute up\`\n`);
         }
       }
+    },
+    quiet() {
+      const byOverlay: Record<string, string[]> = {};
+      for (const key of guard.stoppedPaths()) {
+        const [overlay = '', ...rest] = key.split(':');
+        (byOverlay[overlay] ??= []).push(rest.join(':'));
+      }
+      return byOverlay;
     },
     async setSpec(next) {
       if (JSON.stringify(next.overlays) === current) return;
