@@ -19,6 +19,10 @@ describe('FlapGuard', () => {
     let now = 0;
     const guard = new FlapGuard({ now: () => now, limit: 3, gapMs: 1000 });
     for (let i = 0; i < 10; i++, now += 1001) expect(guard.restartedFor(['app:api.mjs'])).toEqual([]);
+    // Three in a row, each soon after the last (the first of them after a pause): that is a loop.
+    now += 5000;
+    expect(guard.restartedFor(['app:api.mjs'])).toEqual([]);
+    now += 10;
     expect(guard.restartedFor(['app:api.mjs'])).toEqual([]);
     now += 10;
     expect(guard.restartedFor(['app:api.mjs'])).toEqual(['app:api.mjs']);
