@@ -1,6 +1,6 @@
 // Issue 15's everyday loop on the real quickstart: edit app/api.mjs and the API answers the new text, after a plain
 // `up -d` (plan shows the sync first) and on save under `up --watch`.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/net.js';
@@ -58,6 +58,31 @@ describe('overlay sync on the quickstart', () => {
     await waitFor(async () => (await message(url).catch(() => '')) === 'hello, saved under watch', { what: 'the new text', timeoutMs: 30_000 });
     expect(cli.stderr()).toContain('change detected in overlay app (api.mjs); syncing');
 
+    cli.kill('SIGINT');
+    expect((await cli.exited).code).toBe(130);
+    await succeeds(compute(dir, ['down'], env), 'compute down');
+  });
+});
+
+describe('a source that goes away under up --watch', () => {
+  it('is one warning, the units keep running, and the save that brings it back resumes the sync', { timeout: 180_000 }, async () => {
+    const dir = copyExample('quickstart');
+    const env = { API_PORT: String(await freePort()) };
+    const url = `http://127.0.0.1:${env.API_PORT}/`;
+    const cli = start(process.execPath, [BIN, 'up', '--watch'], { cwd: dir, env });
+    await waitFor(() => cli.stderr().includes('overlay source'), { what: 'the watch to begin', timeoutMs: 120_000 });
+    const before = (await ps(dir, [], env)).map((row) => row.pid);
+
+    renameSync(join(dir, 'app'), join(dir, 'app-renamed'));
+    await waitFor(() => cli.stderr().includes('is gone; nothing is synced'), { what: 'the warning' });
+    expect(await message(url)).toBe('hello from compute');
+    expect((await ps(dir, [], env)).map((row) => row.pid)).toEqual(before);
+    expect(readFileSync(join(dir, '.compute', 'root', 'app', 'api.mjs'), 'utf8')).toContain('hello from compute');
+
+    renameSync(join(dir, 'app-renamed'), join(dir, 'app'));
+    edit(dir, 'hello from compute', 'hello again');
+    await waitFor(async () => (await message(url).catch(() => '')) === 'hello again', { what: 'the sync to resume', timeoutMs: 30_000 });
+    expect(cli.stderr().split('is gone; nothing is synced').length - 1).toBe(1);
     cli.kill('SIGINT');
     expect((await cli.exited).code).toBe(130);
     await succeeds(compute(dir, ['down'], env), 'compute down');
