@@ -55,7 +55,7 @@ describe('incremental overlay sync', () => {
     const source = tempDir();
     writeTree(source, { 'a.txt': 'one' });
     const { manager, overlay } = await copied({ source });
-    writeFileSync(join(source, 'a.txt'), 'two');
+    writeFileSync(join(source, 'a.txt'), 'three');
     await manager.sync(overlay.id, (await opsOf(manager, overlay)).ops);
     utimesSync(join(source, 'a.txt'), new Date(), new Date(Date.now() + 5000));
     const { ops, scan } = await opsOf(manager, overlay);
