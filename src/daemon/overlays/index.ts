@@ -1,10 +1,7 @@
 // The daemon's overlays: records of host folders synced into sandbox paths, copied in the background.
 //
-// What is copied (see contract/overlay-rules.ts and sync.ts): `copy` copies every file, folder and symlink, keeping modes and
-// mtimes; `smart` does the same but replaces folders named node_modules, .venv, vendor (and spec.symlinkDirs) at any
-// depth by a symlink to the source folder, so they are shared with the template, not copied (a unit writing into
-// them writes into the template). `ignore` uses gitignore-style names (see compileIgnore). Symlinks that stay in
-// the source are copied as relative links; symlinks that leave it are skipped and listed in stats.skipped.
+// What is copied is decided in contract/overlay-rules.ts (ignore, `smart` package folders symlinked to the source,
+// symlinks kept only when they stay inside) and done by sync.ts (first copy, resync) and apply-ops.ts (a sync).
 //
 // Ownership rule (resync and destroy): an overlay owns the entries it copied into its target, listed in its
 // manifest. A resync makes those paths mirror the source again (the source wins, a unit's edits to them are
@@ -14,42 +11,21 @@ import { mkdirSync } from 'node:fs';
 import { rmdir } from 'node:fs/promises';
 import type { CopyStatus, OverlayRecord, OverlaySpec, OverlayStats } from '../../contract/overlay.js';
 import type { SyncManifest, SyncOp } from '../../contract/sync.js';
-import type { DaemonProblem } from '../../contract/wire.js';
 import { DaemonError, notFound } from '../errors.js';
 import { normaliseSandboxPath } from '../../contract/paths.js';
-import { createLimiter } from './limit.js';
-import type { Limiter } from './limit.js';
+import { createLimiter, type Limiter } from './limit.js';
 import { removeEntries, staleEntries } from './remove.js';
-import { loadState, StateFile } from './state.js';
-import type { StoredOverlay } from './state.js';
+import { loadState, StateFile, type StoredOverlay } from './state.js';
 import { clone, cloneStats, describeFailure, isRunning, newRecord, sameLabels, sameSync } from './records.js';
 import { applyOps, type ApplyOpsResult } from './apply-ops.js';
-import { emptyStats, syncTree } from './sync.js';
-import type { Manifest } from './sync.js';
+import { emptyStats, syncTree, type Manifest } from './sync.js';
 import { confineTarget, validateOverlay } from './validate.js';
 import { CompletionWaiters } from './waiters.js';
+import type { OverlayManagerOptions } from './options.js';
 
 export { OverlayCopyError } from './waiters.js';
-export { compileIgnore, SMART_SYMLINK_DIRS } from '../../contract/overlay-rules.js';
+export type { OverlayManagerOptions } from './options.js';
 export { overlayIdFor } from './records.js';
-
-/** Options of an OverlayManager. */
-export interface OverlayManagerOptions {
-  /** The sandbox root (host path); targets live under it. */
-  root: string;
-  /** JSON file the overlays are persisted in (atomically); without it they live in memory only. */
-  stateFile?: string;
-  /** Bound on concurrent file operations across all copies (default 8). */
-  concurrency?: number;
-  /** Least time between two progress notifications of one overlay (default 100 ms); status changes always notify. */
-  progressIntervalMs?: number;
-  /** Clock, in ms since the epoch (injectable for tests of throttling and timestamps). */
-  now?: () => number;
-  /** Receives errors no caller can see: a throwing listener, a failed removal. */
-  onError?: (error: unknown) => void;
-  /** Told when saves of the state file start failing (a full disk; they are retried) and when they succeed again. */
-  onStateProblem?: (problem: DaemonProblem | undefined) => void;
-}
 
 interface Entry {
   spec: OverlaySpec;
@@ -151,10 +127,7 @@ export class OverlayManager {
     return this.completeEntry(id).manifest;
   }
 
-  /**
-   * Applies sync operations computed against manifest(id), taking the bytes from the source (apply-ops.ts); 404 if
-   * unknown, 409 unless the overlay is complete (a copy under way already brings the source over).
-   */
+  /** Applies sync operations computed against manifest(id) from the source (apply-ops.ts); 404 unknown, 409 unless complete. */
   sync(id: string, ops: readonly SyncOp[]): Promise<ApplyOpsResult> {
     return this.serial(async () => {
       const entry = this.completeEntry(id);
