@@ -14,11 +14,12 @@ import { footprint } from './scenarios/footprint.mjs';
 import { logThroughput } from './scenarios/logs.mjs';
 import { planAtScale } from './scenarios/plan.mjs';
 import { reapply } from './scenarios/reapply.mjs';
+import { overlaySync } from './scenarios/sync.mjs';
 import { pm2Available, pm2Version } from './tools/pm2.mjs';
 import { supervisorVersion } from './tools/supervisor.mjs';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
-const SCENARIOS = ['cold', 'reapply', 'footprint', 'logs', 'plan'];
+const SCENARIOS = ['cold', 'reapply', 'footprint', 'logs', 'plan', 'sync'];
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean' }, runs: { type: 'string' }, only: { type: 'string' }, 'no-docs': { type: 'boolean' }, 'no-peers': { type: 'boolean' } },
@@ -116,6 +117,10 @@ try {
   if (only.includes('plan')) {
     log('\n5. plan at scale');
     results.plan = await planAtScale(ctx, quick ? [1000, 5000] : [1000, 10_000]);
+  }
+  if (only.includes('sync')) {
+    log('\n6. overlay sync');
+    results.sync = quick ? await overlaySync(ctx, 1000, 20 * 1024) : await overlaySync(ctx);
   }
 } finally {
   rmSync(root, { recursive: true, force: true });

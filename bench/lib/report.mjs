@@ -42,6 +42,12 @@ export function goals(results) {
   if (large) add('plan', '10,000 units < 500 ms', ms(large.median), large.median < 500);
   const [small, big] = plan?.cases ?? [];
   if (small?.units === 1000 && big?.units === 10_000) add('plan', 'growth 1k → 10k ≤ ~12×', x(plan.growth), plan.growth <= 12);
+  const sync = results.sync?.medians;
+  if (sync) {
+    add('sync', 'one changed file synced ≤ 100 ms', `${ms(sync.oneChange)} (cp ${ms(sync.cp)})`, sync.oneChange <= 100);
+    add('sync', 'up with one changed file ≤ 1.5× no-op up', x(sync.upOneChange / sync.upNoop), sync.upOneChange <= 1.5 * sync.upNoop);
+    add('sync', 'first copy ≤ 1.3× cp -a', x(sync.firstCopy / sync.cpA), sync.firstCopy <= 1.3 * sync.cpA);
+  }
   return list;
 }
 

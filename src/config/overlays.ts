@@ -1,6 +1,6 @@
 // The `overlays:` list → OverlaySpecs with unique ids, and which overlays each unit must wait for.
 import { posix } from 'node:path';
-import type { OverlaySpec, OverlayStrategy } from '../contract/overlay.js';
+import type { OnChangeAction, OnChangeRule, OverlaySpec, OverlayStrategy } from '../contract/overlay.js';
 import { at, failedAt, type Context } from './context.js';
 import { isMap, type Value } from './located.js';
 import { dotted } from './schema.js';
@@ -38,9 +38,16 @@ export function readOverlays(raw: Value | undefined, labels: Record<string, stri
       strategy: (item.strategy as OverlayStrategy | undefined) ?? 'copy',
       ignore: Array.isArray(item.ignore) ? item.ignore.map(String) : [],
       labels: { ...labels },
+      ...(Array.isArray(item.on_change) ? { onChange: item.on_change.map(onChangeRule) } : {}),
     });
   });
   return { specs, ids };
+}
+
+// The schema has checked the shape: each rule is a map with a string `path` and an optional known `action`.
+function onChangeRule(raw: Value): OnChangeRule {
+  const rule = raw as Record<string, Value>;
+  return { path: String(rule.path), action: (rule.action as OnChangeAction | undefined) ?? 'sync' };
 }
 
 /** A slug from a sandbox path: `/app` → `app`, `/srv/my app` → `srv-my-app`, `/` → `root`. */

@@ -15,6 +15,17 @@ export interface OverlaySpec {
   symlinkDirs?: string[];
   /** Labels, as on units; `compute.project` marks the creating project. */
   labels?: Record<string, string>;
+  /** What a change of a source path does besides syncing it (`on_change:`); the first matching rule wins. */
+  onChange?: OnChangeRule[];
+}
+
+/** `sync` copies the change only; `restart` then restarts the units working in the target; `install` re-runs their install first. */
+export type OnChangeAction = 'sync' | 'restart' | 'install';
+
+/** One `on_change` rule: a glob (as in `ignore`) over paths relative to the source, and its action. */
+export interface OnChangeRule {
+  path: string;
+  action: OnChangeAction;
 }
 
 /** Progress of an overlay's copy. */
@@ -41,4 +52,6 @@ export interface OverlayRecord {
   stats: OverlayStats;
   copy_status: CopyStatus;
   copy_error?: string | null;
+  /** The last incremental sync (`up` after a change, or a save under `up --watch`). */
+  last_sync?: { at: string; changed: number; deleted: number; unreadable: string[] };
 }

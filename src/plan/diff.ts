@@ -2,22 +2,30 @@
 // actual in, changes (with their causes) and operations out.
 import { buildGraph } from '../contract/graph.js';
 import { needsReplace } from '../contract/hash.js';
-import type { OverlayRecord, OverlaySpec } from '../contract/overlay.js';
+import type { OverlayRecord } from '../contract/overlay.js';
 import type { Spec } from '../contract/spec.js';
 import { WANTED_STATUSES } from '../contract/status.js';
 import { PROJECT_LABEL, type UnitKind, type UnitSpec, type UnitState, type UnitStatus } from '../contract/unit.js';
 import { changedFields, sameValue } from './fields.js';
 import { operationsOf, type Operation } from './operations.js';
+import { diffOverlays, type OverlayChange, type OverlaySource } from './overlays.js';
 
-/** What happens to a unit: `update` takes changed fields in place without a restart (e.g. a new restart policy). */
-export type UnitAction = 'create' | 'replace' | 'update' | 'start' | 'remove' | 'unchanged';
+export type { OverlayAction, OverlayCause, OverlayChange, OverlayProblem, OverlaySource } from './overlays.js';
+
+/**
+ * What happens to a unit: `update` takes changed fields in place without a restart (e.g. a new restart policy);
+ * `restart` stops and starts it again without install (an overlay's `on_change: restart`).
+ */
+export type UnitAction = 'create' | 'replace' | 'update' | 'restart' | 'start' | 'remove' | 'unchanged';
 
 /** Why a unit changes beyond its changed fields, as data (the CLI renders it). */
 export type ChangeCause =
   /** Unchanged, but not running: it is started again. */
   | { kind: 'not_running'; status: UnitStatus }
   /** Replaced because a need it restarts with (`restart: true`) is replaced. */
-  | { kind: 'need_replaced'; need: string };
+  | { kind: 'need_replaced'; need: string }
+  /** Restarted (or reinstalled: replaced) because an overlay it works in synced a change whose `on_change` says so. */
+  | { kind: 'overlay_synced'; overlay: string; action: 'restart' | 'install' };
 
 /** The plan for one unit. `changed` lists the fields (YAML names) behind a replace or update. */
 export interface UnitChange {
@@ -26,19 +34,6 @@ export interface UnitChange {
   action: UnitAction;
   changed?: string[];
   cause?: ChangeCause;
-}
-
-/** What happens to an overlay. */
-export type OverlayAction = 'create' | 'resync' | 'remove' | 'unchanged';
-
-/** Why an overlay is copied again. */
-export type OverlayCause = { kind: 'changed' } | { kind: 'copy_failed' };
-
-/** The plan for one overlay. */
-export interface OverlayChange {
-  id: string;
-  action: OverlayAction;
-  cause?: OverlayCause;
 }
 
 /** Everything an apply would do, units in dependency order (needs first), plus names it must not touch. */
@@ -52,17 +47,26 @@ export interface Plan {
   conflicts: string[];
 }
 
-/** What the sandbox runs now. */
+/** What the sandbox runs now; `sources` (by overlay id) lets complete overlays be synced incrementally. */
 export interface ActualState {
   units: UnitState[];
   overlays: OverlayRecord[];
+  sources?: Record<string, OverlaySource>;
+}
+
+/** Options of diff. */
+export interface DiffOptions {
+  /** Only these units and their transitive needs. */
+  only?: string[];
+  /** Source paths, by overlay id, that are synced but restart nothing (found flapping by `up --watch`). */
+  quiet?: Record<string, readonly string[]>;
 }
 
 /**
  * Diffs the desired Spec against the actual state. With `only`, the plan covers those units and their transitive
  * needs and removes nothing (as `compose up NAME`).
  */
-export function diff(desired: Spec, actual: ActualState, options: { only?: string[] } = {}): Plan {
+export function diff(desired: Spec, actual: ActualState, options: DiffOptions = {}): Plan {
   const graph = buildGraph(desired.units);
   const scope = options.only ? graph.withNeeds(options.only) : graph.startOrder;
   const actualByName = new Map(actual.units.map((unit) => [unit.name, unit]));
@@ -82,8 +86,9 @@ export function diff(desired: Spec, actual: ActualState, options: { only?: strin
       }
     }
   }
+  const overlays = diffOverlays(desired, actual.overlays, actual.sources ?? {}, !options.only, options.quiet ?? {});
+  restartForOverlays(desired.units, overlays, changes);
   const units = [...changes.values()];
-  const overlays = diffOverlays(desired, actual.overlays, !options.only);
   return { project: desired.name, units, overlays, operations: operationsOf(units, overlays), conflicts };
 }
 
@@ -114,22 +119,17 @@ function cascadeRestarts(units: Record<string, UnitSpec>, changes: Map<string, U
   }
 }
 
-function diffOverlays(desired: Spec, actual: OverlayRecord[], removeExtra: boolean): OverlayChange[] {
-  const actualById = new Map(actual.map((record) => [record.id, record]));
-  const changes: OverlayChange[] = desired.overlays.map((spec) => overlayChange(spec, actualById.get(spec.id)));
-  if (removeExtra) {
-    const wanted = new Set(desired.overlays.map((spec) => spec.id));
-    for (const record of actual) {
-      if (record.labels?.[PROJECT_LABEL] === desired.name && !wanted.has(record.id)) changes.push({ id: record.id, action: 'remove' });
+// A synced overlay whose `on_change` asks for it restarts (or reinstalls) the units working in its target. A unit
+// already being created, replaced or started gets its new files anyway; one with changed fields is replaced.
+function restartForOverlays(units: Record<string, UnitSpec>, overlays: readonly OverlayChange[], changes: Map<string, UnitChange>): void {
+  for (const overlay of overlays) {
+    if (overlay.action !== 'sync' || overlay.then === undefined || overlay.then === 'sync') continue;
+    const action = overlay.then;
+    for (const [name, change] of changes) {
+      if (!units[name]?.overlays.includes(overlay.id)) continue;
+      const cause = { kind: 'overlay_synced' as const, overlay: overlay.id, action };
+      if (change.action === 'unchanged') changes.set(name, { ...change, action: action === 'install' ? 'replace' : 'restart', cause });
+      else if (change.action === 'update' || (change.action === 'restart' && action === 'install')) changes.set(name, { ...change, action: 'replace', cause });
     }
   }
-  return changes;
-}
-
-function overlayChange(spec: OverlaySpec, record: OverlayRecord | undefined): OverlayChange {
-  if (!record) return { id: spec.id, action: 'create' };
-  const same = record.source === spec.source && record.target === spec.target && record.strategy === spec.strategy && sameValue(record.ignore, spec.ignore);
-  if (!same) return { id: spec.id, action: 'resync', cause: { kind: 'changed' } };
-  if (record.copy_status === 'failed') return { id: spec.id, action: 'resync', cause: { kind: 'copy_failed' } };
-  return { id: spec.id, action: 'unchanged' };
 }

@@ -1,12 +1,14 @@
 // Applying a plan to a sandbox: execute exactly the plan's operations, then wait until every unit in scope has
 // settled. Each apply reads the actual state afresh (level-based); its result is one outcome the CLI switches on.
 import { blockedBy, type UnitReason } from '../contract/reason.js';
-import type { OverlayRecord, OverlaySpec } from '../contract/overlay.js';
+import type { OverlaySpec } from '../contract/overlay.js';
 import type { Spec } from '../contract/spec.js';
 import { SETTLED_STATUSES } from '../contract/status.js';
 import { PROJECT_LABEL, type UnitEvent, type UnitKind, type UnitSpec, type UnitState, type UnitStatus } from '../contract/unit.js';
 import { diff, type Plan, type UnitAction } from '../plan/diff.js';
 import type { Operation } from '../plan/operations.js';
+import type { SyncOp, SyncResult } from '../contract/sync.js';
+import { observe, type ObserveTarget } from './observe.js';
 import { UnitTracker, type EventSource, type WaitResult } from './track.js';
 
 /** The part of a sandbox client an apply uses (the SDK client satisfies it). */
@@ -17,10 +19,10 @@ export interface ApplyTarget extends EventSource {
   startUnits(names: string[]): Promise<UnitState[]>;
   stopUnits(names: string[]): Promise<unknown>;
   removeUnits(names: string[]): Promise<unknown>;
-  overlays: {
+  overlays: ObserveTarget['overlays'] & {
     create(spec: OverlaySpec): Promise<unknown>;
-    list(): Promise<OverlayRecord[]>;
     destroy(id: string): Promise<unknown>;
+    sync(id: string, ops: readonly SyncOp[]): Promise<SyncResult>;
   };
 }
 
@@ -47,10 +49,11 @@ export type ApplyOutcome =
   | { kind: 'timed_out'; waiting: string[] }
   | { kind: 'daemon_lost'; error: string };
 
-/** The result of an apply: the plan, each unit's outcome, and how it ended. */
+/** The result of an apply: the plan, each unit's outcome, what each overlay sync did, and how it ended. */
 export interface ApplyResult {
   plan: Plan;
   units: UnitOutcome[];
+  synced: Record<string, SyncResult>;
   outcome: ApplyOutcome;
 }
 
@@ -58,6 +61,8 @@ export interface ApplyResult {
 export interface ApplyOptions {
   /** Only these units and their needs (`compute up NAME...`). */
   only?: string[];
+  /** Overlay source paths that restart nothing (see DiffOptions.quiet). */
+  quiet?: Record<string, readonly string[]>;
   /** Wait until every unit in scope is ready, completed or failed (default true). */
   wait?: boolean;
   /** Give up waiting after this long. */
@@ -85,16 +90,17 @@ export async function apply(target: ApplyTarget, desired: Spec, options: ApplyOp
   };
   try {
     const tracker = await UnitTracker.subscribe(target, controller.signal, onEvent);
-    const [units, overlays] = await Promise.all([target.units(), target.overlays.list()]);
-    const plan = diff(desired, { units, overlays }, options.only ? { only: options.only } : {});
-    if (plan.conflicts.length > 0) throw new PlanConflictError(plan.conflicts, units);
+    const actual = await observe(target, desired);
+    const plan = diff(desired, actual, { ...(options.only ? { only: options.only } : {}), ...(options.quiet ? { quiet: options.quiet } : {}) });
+    if (plan.conflicts.length > 0) throw new PlanConflictError(plan.conflicts, actual.units);
     options.onPlan?.(plan);
-    for (const state of await execute(target, desired, plan.operations)) tracker.offer(state);
+    const synced: Record<string, SyncResult> = {};
+    for (const state of await execute(target, desired, plan.operations, synced)) tracker.offer(state);
     const scope = plan.units.filter((unit) => unit.action !== 'remove').map((unit) => unit.name);
     const settledOrTroubled = () => scope.every((name) => troubled.has(name) || isSettled(tracker.get(name)));
     const waited: WaitResult = options.wait === false ? 'met' : await tracker.until(settledOrTroubled, options.timeoutMs, controller.signal);
     const outcomes = outcomesOf(plan, tracker, troubled);
-    return { plan, units: outcomes, outcome: outcomeOf(waited, outcomes, tracker) };
+    return { plan, units: outcomes, synced, outcome: outcomeOf(waited, outcomes, tracker) };
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     controller.abort();
@@ -117,7 +123,7 @@ export class PlanConflictError extends Error {
 }
 
 /** Executes the plan's operations, in order, one call each; returns the states the start replied with. */
-export async function execute(target: ApplyTarget, desired: Spec, operations: readonly Operation[]): Promise<UnitState[]> {
+export async function execute(target: ApplyTarget, desired: Spec, operations: readonly Operation[], synced: Record<string, SyncResult> = {}): Promise<UnitState[]> {
   const labels = { [PROJECT_LABEL]: desired.name };
   let started: UnitState[] = [];
   for (const operation of operations) {
@@ -128,8 +134,14 @@ export async function execute(target: ApplyTarget, desired: Spec, operations: re
       case 'remove':
         await target.removeUnits(operation.units);
         break;
-      case 'overlay.create':
-        await target.overlays.create({ ...specOf(desired.overlays, operation.overlay), labels });
+      case 'overlay.create': {
+        // on_change is the reconciler's business; the daemon only copies.
+        const { onChange: _onChange, ...spec } = specOf(desired.overlays, operation.overlay);
+        await target.overlays.create({ ...spec, labels });
+        break;
+      }
+      case 'overlay.sync':
+        synced[operation.overlay] = await target.overlays.sync(operation.overlay, operation.ops);
         break;
       case 'overlay.remove':
         await target.overlays.destroy(operation.overlay);

@@ -19,6 +19,7 @@ import type {
   UnitBatch,
 } from '../contract/wire.js';
 import type { OverlayRecord } from '../contract/overlay.js';
+import type { SyncManifest, SyncOp, SyncResult } from '../contract/sync.js';
 import type { UnitSpec, UnitState } from '../contract/unit.js';
 import { SandboxApiError } from './errors.js';
 import { Transport, type Endpoint } from './transport.js';
@@ -71,6 +72,10 @@ export interface SandboxClient {
     retrieve(id: string): Promise<OverlayRecord>;
     /** Removes the overlay and the files it copied. */
     destroy(id: string): Promise<void>;
+    /** What the overlay last wrote into its target (409 SandboxApiError unless its copy is complete). */
+    manifest(id: string): Promise<SyncManifest>;
+    /** Applies sync operations computed against manifest(id) (contract/sync.ts); the daemon reads the bytes from the source. */
+    sync(id: string, ops: readonly SyncOp[]): Promise<SyncResult>;
   };
   /** Runs a shell command in the sandbox; a non-zero exit is a result (`exit_code`), not an error. */
   runCommand(command: string, options?: RunCommandOptions): Promise<CommandResult>;
@@ -154,6 +159,8 @@ export function connect(endpoint: Endpoint): SandboxClient {
       list: async () => (await transport.call<{ overlays: OverlayRecord[] }>('GET', '/filesystem/overlays')).overlays,
       retrieve: (id) => transport.call<OverlayRecord>('GET', `/filesystem/overlays/${seg(id)}`),
       destroy: async (id) => void (await transport.call('DELETE', `/filesystem/overlays/${seg(id)}`)),
+      manifest: async (id) => (await data<{ manifest: SyncManifest }>('GET', `/v1/overlays/${seg(id)}/manifest`)).manifest,
+      sync: async (id, ops) => (await data<{ sync: SyncResult }>('POST', `/v1/overlays/${seg(id)}/sync`, { ops })).sync,
     },
     runCommand: (command, options = {}) => data<CommandResult>('POST', '/run/command', { command, ...options }),
     commands: {

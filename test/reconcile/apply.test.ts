@@ -34,6 +34,8 @@ function recording(client: SandboxClient): { target: ApplyTarget; calls: Call[] 
     removeUnits: (names) => (calls.push(['remove', names]), client.removeUnits(names)),
     overlays: {
       list: () => client.overlays.list(),
+      manifest: (id) => client.overlays.manifest(id),
+      sync: (id, ops) => (calls.push(['overlay.sync', { id, ops: ops.length }]), client.overlays.sync(id, ops)),
       create: (spec) => (calls.push(['overlay.create', spec.id]), client.overlays.create(spec)),
       destroy: (id) => (calls.push(['overlay.remove', id]), client.overlays.destroy(id)),
     },
@@ -49,6 +51,8 @@ function asCalls(operations: Operation[]): Call[] {
       case 'overlay.create':
       case 'overlay.remove':
         return [op.call, op.overlay];
+      case 'overlay.sync':
+        return [op.call, { id: op.overlay, ops: op.ops.length }];
       default:
         return [op.call, op.units];
     }

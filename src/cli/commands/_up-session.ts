@@ -14,22 +14,26 @@ import { earlyDaemonFor, type EarlyDaemon } from '../early-daemon.js';
 import { CLIError, EXIT } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { followLogs } from '../output/logs.js';
+import { overlayWarnings, syncLines, WarnOnce } from '../output/overlays.js';
 import { failureLogs, judge, movedPorts, outcomeJson, renderOutcome } from '../output/outcome.js';
 import { progressPrinter } from '../output/progress.js';
 import { stylerFor } from '../output/style.js';
 import { checkUnitNames, connectProject, loadProject, type Project, type ProjectOptions } from '../project.js';
 import type { UpOptions } from './up.js';
 import { loadChecked } from './validate.js';
+import { followOverlays, type OverlayFollower } from './_watch-sources.js';
 
 /** Runs `up` once its arguments are parsed; `early` is a daemon already starting for the project, if any. */
 export async function up(values: ProjectOptions, options: UpOptions, io: CliIO, early: EarlyDaemon | undefined): Promise<number> {
   const { project, client } = await openProject(values, io, options.only, early, options.exitCodeFrom);
   try {
     const startedAt = Date.now();
-    const first = await applyAndReport(client, project, project.spec, io, options, io.isTTY && !options.json);
+    // Under --watch a source that stays gone is warned about once, not on every save.
+    const warned = new WarnOnce();
+    const first = await applyAndReport(client, project, project.spec, io, options, io.isTTY && !options.json, warned);
     if (io.signal?.aborted) return await interrupted(client, project.spec, io, options);
     if (options.detach && !options.watch) return judge(first.outcome, {}).exitCode;
-    return await stay(client, project, io, options, startedAt);
+    return await stay(client, project, io, options, startedAt, warned);
   } finally {
     await client.close();
   }
@@ -51,7 +55,16 @@ async function openProject(values: ProjectOptions, io: CliIO, only: string[], ea
 }
 
 // One apply under the project's lock, with progress while it runs and the outcome after it.
-async function applyAndReport(client: SandboxClient, project: Project, spec: Spec, io: CliIO, options: UpOptions, live: boolean): Promise<ApplyResult> {
+async function applyAndReport(
+  client: SandboxClient,
+  project: Project,
+  spec: Spec,
+  io: CliIO,
+  options: UpOptions,
+  live: boolean,
+  warned: WarnOnce,
+  quiet: Record<string, string[]> = {},
+): Promise<ApplyResult> {
   const style = stylerFor(io);
   const progress = options.json ? undefined : progressPrinter(io, style, live);
   const release = await acquireLock(project.lockPath, {
@@ -63,6 +76,7 @@ async function applyAndReport(client: SandboxClient, project: Project, spec: Spe
   try {
     result = await apply(client, spec, {
       ...(options.only.length > 0 ? { only: options.only } : {}),
+      quiet,
       timeoutMs: options.timeoutMs,
       onPlan: (plan) => progress?.plan(plan),
       onEvent: (event, state) => progress?.event(event, state),
@@ -76,6 +90,8 @@ async function applyAndReport(client: SandboxClient, project: Project, spec: Spe
     await release();
   }
   if (io.signal?.aborted) return result;
+  for (const line of syncLines(result)) io.stderr(`${line}\n`);
+  for (const warning of warned.fresh(overlayWarnings(result))) io.stderr(`warning: ${warning}\n`);
   const daemonOut = daemonFiles(project.stateDir).out;
   io.stdout(options.json ? outcomeJson(result) : renderOutcome(result, style, { timeoutMs: options.timeoutMs, daemonOut }));
   io.stderr(movedPorts(result, spec.units));
@@ -86,7 +102,7 @@ async function applyAndReport(client: SandboxClient, project: Project, spec: Spe
 }
 
 // After the first apply: follow logs (foreground), re-apply on saves (--watch), until Ctrl-C or every unit exited.
-async function stay(client: SandboxClient, project: Project, io: CliIO, options: UpOptions, since: number): Promise<number> {
+async function stay(client: SandboxClient, project: Project, io: CliIO, options: UpOptions, since: number, warned: WarnOnce): Promise<number> {
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   io.signal?.addEventListener('abort', onAbort, { once: true });
@@ -94,8 +110,13 @@ async function stay(client: SandboxClient, project: Project, io: CliIO, options:
   const scope = () => (options.only.length > 0 ? options.only : Object.keys(spec.units));
   const follower = options.detach ? undefined : followLogs(client, io, scope(), { stream: 'combined', since, signal: stop.signal, keepOpen: options.watch });
   let watch: FileWatch | undefined;
+  let sources: OverlayFollower | undefined;
+  // Saves in overlay sources alone re-apply the same spec: the config is read again only when its files changed.
+  let configChanged = false;
   const reapply = new Coalescer(async () => {
-    const next = await reload(options.files, spec.inputs, io);
+    const reading = configChanged;
+    configChanged = false;
+    const next = reading ? await reload(options.files, spec.inputs, io) : spec;
     if (!next) return;
     const removed = Object.keys(spec.units).filter((name) => !Object.hasOwn(next.units, name));
     if (removed.length > 0 && !(await hold.ready(next.inputs))) {
@@ -104,18 +125,24 @@ async function stay(client: SandboxClient, project: Project, io: CliIO, options:
     }
     hold.clear();
     spec = next;
-    await applyAndReport(client, project, spec, io, options, false);
+    const result = await applyAndReport(client, project, spec, io, options, false, warned, sources?.quiet());
+    sources?.applied(result);
     for (const name of scope()) follower?.add(name);
+    if (!reading) return;
     await watch?.setFiles(spec.inputs);
+    await sources?.setSpec(spec);
   });
   const hold = new RemovalHold(() => reapply.trigger());
   try {
     if (options.watch) {
       watch = await watchFiles(spec.inputs, (changed) => {
         io.stderr(`change detected in ${changed.join(', ')}; re-applying\n`);
+        configChanged = true;
         reapply.trigger();
       });
-      io.stderr(`watching ${spec.inputs.length} file${spec.inputs.length === 1 ? '' : 's'} for changes (Ctrl-C to stop)\n`);
+      sources = await followOverlays(spec, io, () => reapply.trigger());
+      const overlays = spec.overlays.length > 0 ? ` and ${spec.overlays.length} overlay source${spec.overlays.length === 1 ? '' : 's'}` : '';
+      io.stderr(`watching ${spec.inputs.length} file${spec.inputs.length === 1 ? '' : 's'}${overlays} for changes (Ctrl-C to stop)\n`);
     }
     const exitedOnTheirOwn = await untilExited(client, () => scope(), options, stop.signal);
     if (exitedOnTheirOwn?.stopStack) await stopStack(client, spec, io, `${exitedOnTheirOwn.unit} exited; gracefully stopping the stack...`);
@@ -123,6 +150,7 @@ async function stay(client: SandboxClient, project: Project, io: CliIO, options:
   } finally {
     io.signal?.removeEventListener('abort', onAbort);
     await watch?.close();
+    await sources?.close();
     await reapply.idle();
     hold.clear();
     stop.abort();

@@ -1,10 +1,12 @@
 // `compute plan`: what `up` would change, computed against the sandbox's actual state, changing nothing.
 import { diff, isEmptyPlan, type ActualState } from '../../plan/diff.js';
 import { PlanConflictError } from '../../reconcile/apply.js';
+import { observe } from '../../reconcile/observe.js';
 import { parseCommandArgs, PROJECT_OPTIONS } from '../args.js';
 import { CLIError, EXIT } from '../errors.js';
 import type { Command } from '../io.js';
 import { renderPlan } from '../output/plan.js';
+import { describeOverlayProblem } from '../output/reason.js';
 import { stylerFor } from '../output/style.js';
 import { checkUnitNames, connectProject, loadProject } from '../project.js';
 
@@ -16,6 +18,7 @@ Shows what \`compute up\` would do, as a list of changes, without changing anyth
   ~ worker  update (restart_policy)                taken in place, no restart
   > cache   start (status failed)                  unchanged but not running
   - old     remove
+  ~ overlay app  sync (3 changed, 1 deleted)       files changed in the overlay's source
 With NAME..., only those units and what they need (nothing is removed).
 When the project's daemon is not running, everything is to be created.
 
@@ -43,12 +46,13 @@ export const run: Command = async (args, io) => {
   const client = await connectProject(project, false);
   let actual: ActualState = { units: [], overlays: [] };
   try {
-    if (client) actual = { units: await client.units(), overlays: await client.overlays.list() };
+    if (client) actual = await observe(client, project.spec);
   } finally {
     await client?.close();
   }
   const plan = diff(project.spec, actual, positionals.length > 0 ? { only: positionals } : {});
   if (plan.conflicts.length > 0) throw new CLIError(new PlanConflictError(plan.conflicts, actual.units).message, EXIT.usage);
   io.stdout(values.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlan(plan, stylerFor(io)));
+  for (const overlay of plan.overlays) if (overlay.problem) io.stderr(`warning: ${describeOverlayProblem(overlay.id, overlay.problem)}\n`);
   return values['exit-code'] && !isEmptyPlan(plan) ? EXIT.changes : EXIT.ok;
 };

@@ -8,6 +8,8 @@ const SYMBOLS: Record<UnitAction | OverlayAction, string> = {
   replace: '~',
   update: '~',
   resync: '~',
+  sync: '~',
+  restart: '~',
   start: '>',
   remove: '-',
   unchanged: ' ',
@@ -47,7 +49,15 @@ export function summary(plan: Plan): string {
   if (changed === 0 && overlaysChanged === 0) {
     return `No changes: ${plan.units.length} unit${plan.units.length === 1 ? '' : 's'} up to date.`;
   }
-  const words: Record<string, string> = { create: 'to create', replace: 'to replace', update: 'to update in place', start: 'to start', remove: 'to remove', unchanged: 'unchanged' };
+  const words: Record<string, string> = {
+    create: 'to create',
+    replace: 'to replace',
+    update: 'to update in place',
+    restart: 'to restart',
+    start: 'to start',
+    remove: 'to remove',
+    unchanged: 'unchanged',
+  };
   const parts = Object.keys(words).flatMap((action) => (counts.get(action) ? [`${counts.get(action)} ${words[action]}`] : []));
   if (overlaysChanged > 0) parts.push(`${overlaysChanged} overlay${overlaysChanged === 1 ? '' : 's'} to sync`);
   return `Plan: ${parts.join(', ')}.`;

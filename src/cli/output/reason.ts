@@ -1,6 +1,6 @@
 // The one place a unit's reason, a plan's cause and an exit become words (the daemon and the reconciler keep them as data).
 import type { ExitInfo, UnitReason } from '../../contract/reason.js';
-import type { ChangeCause, OverlayCause } from '../../plan/diff.js';
+import type { ChangeCause, OverlayCause, OverlayProblem } from '../../plan/diff.js';
 
 /** An exit in words: `exited with code 1`, `killed by SIGKILL`, or `exited` when nothing is known of it. */
 export function describeExit(exit: ExitInfo): string {
@@ -75,5 +75,17 @@ export function describeCause(cause: ChangeCause | OverlayCause): string {
       return 'changed';
     case 'copy_failed':
       return 'last copy failed';
+    case 'source_changed':
+      return `${cause.changed} changed, ${cause.deleted} deleted`;
+    case 'overlay_synced':
+      return cause.action === 'install' ? `overlay ${cause.overlay} changed: install again` : `overlay ${cause.overlay} changed`;
   }
+}
+
+/** A problem with an overlay's source, in words, for one warning line. */
+export function describeOverlayProblem(overlay: string, problem: OverlayProblem): string {
+  if (problem.kind === 'source_missing') return `overlay ${overlay}: its source ${problem.source} is gone; nothing is synced and the units keep running until it is back`;
+  const shown = problem.paths.slice(0, 10).join(', ');
+  const more = problem.paths.length > 10 ? ` and ${problem.paths.length - 10} more` : '';
+  return `overlay ${overlay}: could not read ${shown}${more}; the rest was synced`;
 }

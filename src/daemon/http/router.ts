@@ -6,6 +6,7 @@ import type { Supervisor } from '../supervisor-api.js';
 import type { OverlayRecord, OverlaySpec } from '../../contract/overlay.js';
 import type { CommandStore } from '../commands/index.js';
 import type { DaemonProblem } from '../../contract/wire.js';
+import type { SyncManifest, SyncOp, SyncResult } from '../../contract/sync.js';
 
 /** The overlays of a sandbox, as the routes use them (the overlay manager implements it). */
 export interface OverlayStore {
@@ -15,6 +16,10 @@ export interface OverlayStore {
   get(id: string): OverlayRecord | undefined;
   /** 404 DaemonError when unknown. */
   destroy(id: string): Promise<void>;
+  /** What the overlay last wrote into its target; 404 unknown, 409 unless complete. */
+  manifest(id: string): SyncManifest;
+  /** Applies sync operations from the source; 404 unknown, 409 unless complete. */
+  sync(id: string, ops: readonly SyncOp[]): Promise<SyncResult>;
 }
 
 /** What the routes may use of the daemon besides the request. */

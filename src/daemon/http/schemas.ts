@@ -47,6 +47,37 @@ const overlayCreate = {
 /** POST /filesystem/overlays. */
 export const overlayCreateSchema = overlayCreate;
 
+const syncPath = { type: 'string', minLength: 1 } as const;
+const fileMode = { type: 'integer', minimum: 0, maximum: 0o7777 } as const;
+
+/** POST /v1/overlays/:id/sync: the operations of contract/sync.ts, each shape exactly. */
+export const overlaySyncSchema = {
+  type: 'object',
+  required: ['ops'],
+  properties: {
+    ops: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['op', 'path'],
+        properties: { op: { enum: ['mkdir', 'write', 'symlink', 'delete'] }, path: syncPath },
+        discriminator: { propertyName: 'op' },
+        oneOf: [
+          { properties: { op: { const: 'mkdir' }, path: syncPath, mode: fileMode }, required: ['mode'], additionalProperties: false },
+          {
+            properties: { op: { const: 'write' }, path: syncPath, size: { type: 'integer', minimum: 0 }, mtimeMs: { type: 'number' }, mode: fileMode },
+            required: ['size', 'mtimeMs', 'mode'],
+            additionalProperties: false,
+          },
+          { properties: { op: { const: 'symlink' }, path: syncPath, text: { type: 'string' } }, required: ['text'], additionalProperties: false },
+          { properties: { op: { const: 'delete' }, path: syncPath, kind: { enum: ['file', 'dir', 'link'] } }, required: ['kind'], additionalProperties: false },
+        ],
+      },
+    },
+  },
+  additionalProperties: false,
+} as const;
+
 /** POST /servers (ComputeSDK 2.x ServerStartOptions). Unknown fields are ignored, as newer 2.x clients may send more. */
 export const serverStartSchema = {
   type: 'object',

@@ -7,6 +7,7 @@ import {
   fileWriteSchema,
   folderSchema,
   overlayCreateSchema,
+  overlaySyncSchema,
   serverStartSchema,
   serviceDefinitionSchema,
   unitBatchSchema,
@@ -15,7 +16,7 @@ import {
 } from './schemas.js';
 
 /** The request bodies that have a schema. */
-export type BodyKind = 'server' | 'service' | 'units' | 'names' | 'overlay' | 'command' | 'file' | 'folder';
+export type BodyKind = 'server' | 'service' | 'units' | 'names' | 'overlay' | 'sync' | 'command' | 'file' | 'folder';
 
 /** Each body kind's schema, and the name its 400 messages start with. */
 export const BODIES: Record<BodyKind, { label: string; schema: object }> = {
@@ -24,6 +25,7 @@ export const BODIES: Record<BodyKind, { label: string; schema: object }> = {
   units: { label: 'units', schema: unitBatchSchema },
   names: { label: 'units', schema: unitNamesSchema },
   overlay: { label: 'overlays', schema: overlayCreateSchema },
+  sync: { label: 'overlays sync', schema: overlaySyncSchema },
   command: { label: 'run/command', schema: commandSchema },
   file: { label: 'files', schema: fileWriteSchema },
   folder: { label: 'files', schema: folderSchema },

@@ -1,10 +1,7 @@
 // The daemon's overlays: records of host folders synced into sandbox paths, copied in the background.
 //
-// What is copied (see classify.ts and sync.ts): `copy` copies every file, folder and symlink, keeping modes and
-// mtimes; `smart` does the same but replaces folders named node_modules, .venv, vendor (and spec.symlinkDirs) at any
-// depth by a symlink to the source folder, so they are shared with the template, not copied (a unit writing into
-// them writes into the template). `ignore` uses gitignore-style names (see compileIgnore). Symlinks that stay in
-// the source are copied as relative links; symlinks that leave it are skipped and listed in stats.skipped.
+// What is copied is decided in contract/overlay-rules.ts (ignore, `smart` package folders symlinked to the source,
+// symlinks kept only when they stay inside) and done by sync.ts (first copy, resync) and apply-ops.ts (a sync).
 //
 // Ownership rule (resync and destroy): an overlay owns the entries it copied into its target, listed in its
 // manifest. A resync makes those paths mirror the source again (the source wins, a unit's edits to them are
@@ -13,41 +10,22 @@
 import { mkdirSync } from 'node:fs';
 import { rmdir } from 'node:fs/promises';
 import type { CopyStatus, OverlayRecord, OverlaySpec, OverlayStats } from '../../contract/overlay.js';
-import type { DaemonProblem } from '../../contract/wire.js';
+import type { SyncManifest, SyncOp } from '../../contract/sync.js';
 import { DaemonError, notFound } from '../errors.js';
 import { normaliseSandboxPath } from '../../contract/paths.js';
-import { createLimiter } from './limit.js';
-import type { Limiter } from './limit.js';
+import { createLimiter, type Limiter } from './limit.js';
 import { removeEntries, staleEntries } from './remove.js';
-import { loadState, StateFile } from './state.js';
-import type { StoredOverlay } from './state.js';
-import { clone, cloneStats, isRunning, sameLabels, sameSync } from './records.js';
-import { emptyStats, syncTree } from './sync.js';
-import type { Manifest } from './sync.js';
+import { loadState, StateFile, type StoredOverlay } from './state.js';
+import { clone, cloneStats, describeFailure, isRunning, newRecord, sameLabels, sameSync } from './records.js';
+import { applyOps, type ApplyOpsResult } from './apply-ops.js';
+import { emptyStats, syncTree, type Manifest } from './sync.js';
 import { confineTarget, validateOverlay } from './validate.js';
 import { CompletionWaiters } from './waiters.js';
+import type { OverlayManagerOptions } from './options.js';
 
 export { OverlayCopyError } from './waiters.js';
-export { compileIgnore, SMART_SYMLINK_DIRS } from './classify.js';
+export type { OverlayManagerOptions } from './options.js';
 export { overlayIdFor } from './records.js';
-
-/** Options of an OverlayManager. */
-export interface OverlayManagerOptions {
-  /** The sandbox root (host path); targets live under it. */
-  root: string;
-  /** JSON file the overlays are persisted in (atomically); without it they live in memory only. */
-  stateFile?: string;
-  /** Bound on concurrent file operations across all copies (default 8). */
-  concurrency?: number;
-  /** Least time between two progress notifications of one overlay (default 100 ms); status changes always notify. */
-  progressIntervalMs?: number;
-  /** Clock, in ms since the epoch (injectable for tests of throttling and timestamps). */
-  now?: () => number;
-  /** Receives errors no caller can see: a throwing listener, a failed removal. */
-  onError?: (error: unknown) => void;
-  /** Told when saves of the state file start failing (a full disk; they are retried) and when they succeed again. */
-  onStateProblem?: (problem: DaemonProblem | undefined) => void;
-}
 
 interface Entry {
   spec: OverlaySpec;
@@ -103,7 +81,7 @@ export class OverlayManager {
         if (!sameLabels(existing.spec.labels, canonical.labels)) await this.relabel(existing, canonical.labels);
         return clone(existing.record);
       }
-      const record = this.newRecord(canonical, existing?.record.created_at);
+      const record = newRecord(canonical, existing?.record.created_at, new Date(this.now()).toISOString());
       const entry: Entry = existing ?? { spec: canonical, record, manifest: {}, manifestTarget: canonical.target, lastEmit: 0 };
       entry.spec = canonical;
       entry.record = record;
@@ -142,6 +120,33 @@ export class OverlayManager {
       await this.state?.save();
       await this.removeOwned(entry).catch(this.onError);
     });
+  }
+
+  /** What the overlay last wrote into its target (see contract/sync.ts); 404 if unknown, 409 unless it is complete. */
+  manifest(id: string): SyncManifest {
+    return this.completeEntry(id).manifest;
+  }
+
+  /** Applies sync operations computed against manifest(id) from the source (apply-ops.ts); 404 unknown, 409 unless complete. */
+  sync(id: string, ops: readonly SyncOp[]): Promise<ApplyOpsResult> {
+    return this.serial(async () => {
+      const entry = this.completeEntry(id);
+      const { sourceRoot, targetRoot } = await validateOverlay(this.root, entry.spec);
+      const { strategy, symlinkDirs } = entry.spec;
+      const result = await applyOps({ sourceRoot, targetRoot, strategy, symlinkDirs, ops, owned: entry.manifest, limit: this.limit });
+      entry.record.updated_at = new Date(this.now()).toISOString();
+      entry.record.last_sync = { at: entry.record.updated_at, ...result };
+      this.emit(entry);
+      await this.state?.save();
+      return result;
+    });
+  }
+
+  private completeEntry(id: string): Entry {
+    const entry = this.entries.get(id);
+    if (!entry) throw notFound(`no overlay "${id}"`);
+    if (entry.record.copy_status !== 'complete') throw new DaemonError(409, `overlay "${id}" is ${entry.record.copy_status.replace('_', ' ')}, not complete`);
+    return entry;
   }
 
   /** Resolves when the overlay is complete (at once if it is); rejects with OverlayCopyError if it failed, 404 if unknown. */
@@ -190,24 +195,6 @@ export class OverlayManager {
     const run = this.ops.then(operation);
     this.ops = run.catch(() => undefined);
     return run;
-  }
-
-  private newRecord(spec: OverlaySpec, createdAt: string | undefined): OverlayRecord {
-    const now = new Date(this.now()).toISOString();
-    const record: OverlayRecord = {
-      id: spec.id,
-      source: spec.source,
-      target: spec.target,
-      strategy: spec.strategy,
-      ignore: [...spec.ignore],
-      created_at: createdAt ?? now,
-      updated_at: now,
-      stats: emptyStats(),
-      copy_status: 'pending',
-      copy_error: null,
-    };
-    if (spec.labels) record.labels = { ...spec.labels };
-    return record;
   }
 
   private async relabel(entry: Entry, labels: Record<string, string> | undefined): Promise<void> {
@@ -309,11 +296,4 @@ export class OverlayManager {
   private snapshot(): StoredOverlay[] {
     return [...this.entries.values()].map(({ spec, record, manifest, manifestTarget }) => ({ spec, record, manifest, manifestTarget }));
   }
-}
-
-// Errors name host paths; the client knows the sandbox target and the source it gave, so those are shown instead.
-function describeFailure(error: unknown, hostPaths: Array<[string, string]>): string {
-  let message = error instanceof Error ? error.message : String(error);
-  for (const [host, shown] of hostPaths) message = message.replaceAll(host, shown === '/' ? '' : shown);
-  return message;
 }

@@ -48,3 +48,28 @@ export function cloneStats(stats: OverlayStats): OverlayStats {
 export function clone(record: OverlayRecord): OverlayRecord {
   return structuredClone(record);
 }
+
+/** A pending record for a spec about to be copied, keeping the creation time of the overlay it replaces. */
+export function newRecord(spec: OverlaySpec, createdAt: string | undefined, now: string): OverlayRecord {
+  const record: OverlayRecord = {
+    id: spec.id,
+    source: spec.source,
+    target: spec.target,
+    strategy: spec.strategy,
+    ignore: [...spec.ignore],
+    created_at: createdAt ?? now,
+    updated_at: now,
+    stats: { copied_files: 0, copied_dirs: 0, symlinked_dirs: 0, skipped: [] },
+    copy_status: 'pending',
+    copy_error: null,
+  };
+  if (spec.labels) record.labels = { ...spec.labels };
+  return record;
+}
+
+/** A failure's message with host paths shown as the client knows them: the sandbox target, the source it gave. */
+export function describeFailure(error: unknown, hostPaths: Array<[string, string]>): string {
+  let message = error instanceof Error ? error.message : String(error);
+  for (const [host, shown] of hostPaths) message = message.replaceAll(host, shown === '/' ? '' : shown);
+  return message;
+}

@@ -3,12 +3,13 @@ import { lstat, realpath, rmdir, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { isInside } from '../../contract/paths.js';
 import type { Limiter } from './limit.js';
-import type { EntryKind, Manifest } from './sync.js';
+import type { Manifest } from './sync.js';
+import type { SyncEntry } from '../../contract/sync.js';
 
 /** The manifest entries that `next` no longer provides: what a resync must remove. */
 export function staleEntries(previous: Manifest, next: Manifest): Manifest {
   const stale: Manifest = {};
-  for (const [rel, kind] of Object.entries(previous)) if (!(rel in next)) stale[rel] = kind;
+  for (const [rel, entry] of Object.entries(previous)) if (!(rel in next)) stale[rel] = entry;
   return stale;
 }
 
@@ -27,9 +28,9 @@ export async function removeEntries(targetRoot: string, entries: Manifest, limit
     throw error;
   }
   const all = Object.entries(entries);
-  const leaves = all.filter(([, kind]) => kind !== 'dir');
-  await Promise.all(leaves.map(([rel, kind]) => limit(() => removeOne(realTarget, rel, kind))));
-  const dirs = all.filter(([, kind]) => kind === 'dir').sort(([a], [b]) => depth(b) - depth(a));
+  const leaves = all.filter(([, entry]) => entry.kind !== 'dir');
+  await Promise.all(leaves.map(([rel, entry]) => limit(() => removeOne(realTarget, rel, entry.kind))));
+  const dirs = all.filter(([, entry]) => entry.kind === 'dir').sort(([a], [b]) => depth(b) - depth(a));
   for (const [rel] of dirs) await limit(() => removeOne(realTarget, rel, 'dir'));
 }
 
@@ -39,7 +40,7 @@ function depth(rel: string): number {
 
 const IGNORED_CODES = new Set(['ENOENT', 'ENOTEMPTY', 'EEXIST', 'ENOTDIR']);
 
-async function removeOne(realTarget: string, rel: string, kind: EntryKind): Promise<void> {
+async function removeOne(realTarget: string, rel: string, kind: SyncEntry['kind']): Promise<void> {
   const path = join(realTarget, rel);
   try {
     const parent = dirname(path);

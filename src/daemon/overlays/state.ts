@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { OverlayRecord, OverlaySpec } from '../../contract/overlay.js';
 import type { DaemonProblem } from '../../contract/wire.js';
 import { PersistedFile, type PersistOptions } from '../persist.js';
+import type { SyncEntry } from '../../contract/sync.js';
 import type { Manifest } from './sync.js';
 
 /** One overlay as stored: its spec, its record, and the entries it owns in the target they were copied to. */
@@ -39,7 +40,20 @@ export function loadState(path: string): StoredOverlay[] {
     Array.isArray(doc.overlays) &&
     doc.overlays.every((o) => o && typeof o.spec === 'object' && typeof o.record === 'object' && typeof o.manifest === 'object' && typeof o.manifestTarget === 'string');
   if (!valid) throw new Error(`overlay state file "${path}" is not an overlay state (version 1)`);
-  return doc.overlays as StoredOverlay[];
+  return (doc.overlays as StoredOverlay[]).map((stored) => ({ ...stored, manifest: upgradeManifest(stored.manifest) }));
+}
+
+// Files written before manifests held entries map a path to its kind only. Such an entry is still owned (so it can
+// be deleted) but matches no source entry, so the next sync writes it once and records it in full.
+function upgradeManifest(manifest: Record<string, SyncEntry | SyncEntry['kind']>): Manifest {
+  const upgraded: Manifest = {};
+  for (const [path, entry] of Object.entries(manifest)) {
+    if (typeof entry !== 'string') upgraded[path] = entry;
+    else if (entry === 'file') upgraded[path] = { kind: 'file', size: -1, mtimeMs: 0, mode: 0 };
+    else if (entry === 'dir') upgraded[path] = { kind: 'dir', mode: -1 };
+    else upgraded[path] = { kind: 'link', text: '' };
+  }
+  return upgraded;
 }
 
 /**

@@ -1,18 +1,23 @@
 // The copy engine: makes a target folder mirror a source folder, entry by entry, without following links out of it.
 import type { Dirent, Stats } from 'node:fs';
 import { constants } from 'node:fs';
-import { chmod, copyFile, lstat, mkdir, readdir, readlink, rm, symlink, utimes } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, readlink, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { OverlayStats, OverlayStrategy } from '../../contract/overlay.js';
-import { classifyEntry, compileIgnore, rewriteLink, SMART_SYMLINK_DIRS } from './classify.js';
-import type { IgnoreMatcher } from './classify.js';
+import type { SyncEntry, SyncManifest } from '../../contract/sync.js';
+import { classifyEntry, compileIgnore, rewriteLink, SMART_SYMLINK_DIRS } from '../../contract/overlay-rules.js';
+import type { IgnoreMatcher } from '../../contract/overlay-rules.js';
 import type { Limiter } from './limit.js';
+import { copyFileAtomic, ensureDir, lstatOrNull, placeLink } from './write.js';
 
 /** What an overlay put at a target path. */
-export type EntryKind = 'file' | 'dir' | 'link';
+export type EntryKind = SyncEntry['kind'];
 
-/** Every entry an overlay owns in its target: posix path relative to the target → kind. */
-export type Manifest = Record<string, EntryKind>;
+/**
+ * Every entry an overlay owns in its target, as the source was when it was written (size, mtime, mode, link text):
+ * the sync engine diffs the source against it (contract/sync.ts).
+ */
+export type Manifest = SyncManifest;
 
 /** At most this many skipped paths are listed in a record (a huge ignored tree must not bloat every reply). */
 export const MAX_SKIPPED = 100;
@@ -104,13 +109,13 @@ async function syncEntry(ctx: Context, rel: string, entry: Dirent): Promise<void
   if (action === 'link-dir') {
     await run(ctx, () => placeLink(dst, src));
     ctx.stats.symlinked_dirs = (ctx.stats.symlinked_dirs ?? 0) + 1;
-    return record(ctx, rel, 'link');
+    return record(ctx, rel, { kind: 'link', text: src });
   }
   if (isDir) {
     const srcStat = await run(ctx, () => lstat(src));
     await run(ctx, () => ensureDir(dst, false));
     ctx.stats.copied_dirs += 1;
-    record(ctx, rel, 'dir');
+    record(ctx, rel, { kind: 'dir', mode: srcStat.mode & 0o7777 });
     await syncDir(ctx, rel);
     await run(ctx, () => chmod(dst, srcStat.mode & 0o7777));
     return;
@@ -118,9 +123,9 @@ async function syncEntry(ctx: Context, rel: string, entry: Dirent): Promise<void
   if (entry.isSymbolicLink()) return syncLink(ctx, rel, src, dst);
   // Sockets, fifos and devices have no meaningful copy; listing them beats failing the whole overlay.
   if (!entry.isFile()) return skip(ctx, rel);
-  await run(ctx, () => syncFile(src, dst));
+  const copied = await run(ctx, () => syncFile(src, dst));
   ctx.stats.copied_files += 1;
-  record(ctx, rel, 'file');
+  record(ctx, rel, { kind: 'file', size: copied.size, mtimeMs: copied.mtimeMs, mode: copied.mode & 0o7777 });
 }
 
 // Links that leave the source are skipped (and listed), never followed: following one would copy host files
@@ -130,11 +135,11 @@ async function syncLink(ctx: Context, rel: string, src: string, dst: string): Pr
   if (text === null) return skip(ctx, rel);
   await run(ctx, () => placeLink(dst, text));
   ctx.stats.copied_files += 1;
-  record(ctx, rel, 'link');
+  record(ctx, rel, { kind: 'link', text });
 }
 
-function record(ctx: Context, rel: string, kind: EntryKind): void {
-  ctx.written[rel] = kind;
+function record(ctx: Context, rel: string, entry: SyncEntry): void {
+  ctx.written[rel] = entry;
   ctx.onProgress(ctx.stats);
 }
 
@@ -142,44 +147,12 @@ function skip(ctx: Context, rel: string): void {
   if (ctx.stats.skipped.length < MAX_SKIPPED) ctx.stats.skipped.push(rel);
 }
 
-async function lstatOrNull(path: string): Promise<Stats | null> {
-  try {
-    return await lstat(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
-}
-
-// A target folder may have been replaced by a file or a symlink (by a unit, or by a former `smart` sync); it is
-// removed rather than written through, so nothing is ever written outside the target.
-async function ensureDir(path: string, recursive: boolean): Promise<void> {
-  const stat = await lstatOrNull(path);
-  if (stat?.isDirectory()) {
-    if ((stat.mode & 0o700) !== 0o700) await chmod(path, stat.mode | 0o700);
-    return;
-  }
-  if (stat) await rm(path, { recursive: true, force: true });
-  await mkdir(path, { recursive });
-}
-
-async function syncFile(src: string, dst: string): Promise<void> {
+// Up-to-date files (same size and mtime) are left as they are; the others are copied by temp name and rename.
+async function syncFile(src: string, dst: string): Promise<Stats> {
   const [srcStat, dstStat] = await Promise.all([lstat(src), lstatOrNull(dst)]);
   if (dstStat?.isFile() && dstStat.size === srcStat.size && Math.abs(dstStat.mtimeMs - srcStat.mtimeMs) < 1) {
     if ((dstStat.mode & 0o7777) !== (srcStat.mode & 0o7777)) await chmod(dst, srcStat.mode & 0o7777);
-    return;
+    return srcStat;
   }
-  // Unlink first and copy exclusively: a read-only file can be replaced, and a link planted at `dst` is not followed.
-  if (dstStat) await rm(dst, { recursive: true, force: true });
-  await copyFile(src, dst, constants.COPYFILE_EXCL);
-  await chmod(dst, srcStat.mode & 0o7777);
-  // The source's mtime is kept so that the next sync can tell the file is already up to date.
-  await utimes(dst, srcStat.atime, srcStat.mtime);
-}
-
-async function placeLink(dst: string, text: string): Promise<void> {
-  const stat = await lstatOrNull(dst);
-  if (stat?.isSymbolicLink() && (await readlink(dst)) === text) return;
-  if (stat) await rm(dst, { recursive: true, force: true });
-  await symlink(text, dst);
+  return (await copyFileAtomic(src, dst)).stat;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyEntry, compileIgnore, rewriteLink, SMART_SYMLINK_DIRS } from '../../../src/daemon/overlays/classify.js';
+import { classifyEntry, compileIgnore, rewriteLink, SMART_SYMLINK_DIRS } from '../../../src/contract/overlay-rules.js';
 import { overlayIdFor } from '../../../src/daemon/overlays/records.js';
 
 describe('compileIgnore', () => {

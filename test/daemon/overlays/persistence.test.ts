@@ -84,7 +84,7 @@ describe('state file', () => {
       stats: { copied_files: 0, copied_dirs: 0, skipped: [] },
       copy_status: 'complete',
     },
-    manifest: { 'a.txt': 'file' },
+    manifest: { 'a.txt': { kind: 'file', size: 1, mtimeMs: 1, mode: 0o644 } },
     manifestTarget: '/app',
   });
 

@@ -5,7 +5,9 @@ import { PathEscapeError } from '../../../contract/paths.js';
 import { overlayIdFor } from '../../overlays/records.js';
 import type { OverlayStore, Route, RouteDeps } from '../router.js';
 import type { OverlayCreate } from '../../../contract/wire.js';
+import { ok } from '../respond.js';
 import { validateBody } from '../validate.js';
+import type { SyncOp } from '../../../contract/sync.js';
 
 /** The daemon's overlay store; 501 when it runs without one. */
 export function requireOverlays(deps: RouteDeps): OverlayStore {
@@ -35,7 +37,7 @@ function idFor(target: string): string {
   }
 }
 
-/** POST/GET /filesystem/overlays, GET/DELETE /filesystem/overlays/:id. */
+/** POST/GET /filesystem/overlays, GET/DELETE /filesystem/overlays/:id; ours: GET /v1/overlays/:id/manifest, POST /v1/overlays/:id/sync. */
 export const overlayRoutes: Route[] = [
   {
     method: 'POST',
@@ -71,6 +73,21 @@ export const overlayRoutes: Route[] = [
       if (!store.get(params.id ?? '')) throw notFound(`overlay "${params.id}" not found`);
       await store.destroy(params.id ?? '');
       return { status: 204 };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/overlays/:id/manifest',
+    async handler({ params, deps }) {
+      return ok(`overlay ${params.id} manifest`, { manifest: requireOverlays(deps).manifest(params.id ?? '') });
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/overlays/:id/sync',
+    async handler({ params, body, deps }) {
+      const { ops } = await validateBody<{ ops: SyncOp[] }>('sync', await body());
+      return ok(`overlay ${params.id} synced`, { sync: await requireOverlays(deps).sync(params.id ?? '', ops) });
     },
   },
 ];

@@ -1,8 +1,8 @@
-// Pure decisions of an overlay copy: which entries are ignored, which folders `smart` symlinks, where a symlink
-// found in the source may point.
+// Pure decisions over overlay paths: which entries are ignored, which folders `smart` symlinks, where a symlink
+// found in the source may point, and what an `on_change` rule asks for a changed path.
 import { posix } from 'node:path';
 import picomatch from 'picomatch';
-import type { OverlayStrategy } from '../../contract/overlay.js';
+import type { OnChangeAction, OnChangeRule, OverlayStrategy } from './overlay.js';
 
 /** Folder names that `smart` symlinks instead of copying: installed packages, which a unit does not edit. */
 export const SMART_SYMLINK_DIRS: readonly string[] = ['node_modules', '.venv', 'vendor'];
@@ -67,4 +67,22 @@ export function rewriteLink(linkRel: string, linkText: string, sourceRoot: strin
   }
   const relative = posix.relative(linkDir, resolvedRel === '.' ? '' : resolvedRel);
   return relative === '' ? '.' : relative;
+}
+
+/** Actions from weakest to strongest: a sync that changes several paths does the strongest of their actions. */
+const ACTION_RANK: Readonly<Record<OnChangeAction, number>> = { sync: 0, restart: 1, install: 2 };
+
+/**
+ * The action a sync of `paths` calls for under `rules`: each path takes the action of the first rule whose pattern
+ * matches it (patterns as in `ignore`), `sync` when none does; the result is the strongest of them.
+ */
+export function actionFor(rules: readonly OnChangeRule[], paths: readonly string[]): OnChangeAction {
+  const matchers = rules.map((rule) => ({ action: rule.action, match: compileIgnore([rule.path]) }));
+  let action: OnChangeAction = 'sync';
+  for (const path of paths) {
+    const found = matchers.find(({ match }) => match(path, false))?.action ?? 'sync';
+    if (ACTION_RANK[found] > ACTION_RANK[action]) action = found;
+    if (action === 'install') break;
+  }
+  return action;
 }
