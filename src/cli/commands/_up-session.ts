@@ -132,7 +132,11 @@ async function stay(client: SandboxClient, project: Project, io: CliIO, options:
     await watch?.setFiles(spec.inputs);
     await sources?.setSpec(spec);
   });
-  const hold = new RemovalHold(() => reapply.trigger());
+  // A held removal reads the files again when its hold is up: the reload it waits for is a config change.
+  const hold = new RemovalHold(() => {
+    configChanged = true;
+    reapply.trigger();
+  });
   try {
     if (options.watch) {
       watch = await watchFiles(spec.inputs, (changed) => {
