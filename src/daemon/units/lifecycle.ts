@@ -49,6 +49,8 @@ export function newGeneration(): Generation {
 /** Runs one start of a unit to its end: a terminal status, or an abort by stop/restart/replace. */
 export async function runLifecycle(host: LifecycleHost, generation: Generation, mode: LifecycleMode): Promise<void> {
   const { signal } = generation.controller;
+  // An adopted process runs already: a stop during the launch preparation below must find it to end it.
+  if (mode.adopted) track(generation, mode.adopted);
   try {
     if (mode.waitForDependencies) {
       host.setStatus('pending');
@@ -147,6 +149,11 @@ async function supervise(host: LifecycleHost, generation: Generation, context: L
     }
     track(generation, process);
     generation.markLaunched();
+    // Only an adopted process gets here after an abort: the stop ended it (it was tracked), so it exits soon.
+    if (signal.aborted) {
+      await process.exited;
+      return reapGroup(host, generation, process);
+    }
     // An adopted process may have been recorded just after its spawn, before it was marked running.
     if (host.state.status === 'starting') host.setStatus('running');
     const spawnedAt = host.state.startedAt ? Date.parse(host.state.startedAt) : Date.now();
