@@ -15,7 +15,7 @@ const recordedPid = (stateDir: string) =>
 describe('a unit adopted by a new supervisor', () => {
   it('is ended by a stop that arrives right after the adoption', async () => {
     const first = await harness();
-    await first.supervisor.upsert([unit('web', { command: 'exec sleep 60', restartPolicy: 'no' })], new Set());
+    await first.supervisor.upsert([unit('web', { command: 'exec sleep 60', restartPolicy: 'never' })], new Set());
     await first.supervisor.start(['web']);
     const { pid } = await waitForStatus(first.supervisor, 'web', 'ready');
     await waitFor(() => recordedPid(first.stateDir) === pid, { what: 'the state file to record the pid' });
