@@ -22,7 +22,7 @@ import type { OverlayRecord } from '../contract/overlay.js';
 import type { SyncManifest, SyncOp, SyncResult } from '../contract/sync.js';
 import type { UnitSpec, UnitState } from '../contract/unit.js';
 import { SandboxApiError } from './errors.js';
-import { Transport, type Endpoint } from './transport.js';
+import { openTransport, type Endpoint } from './transport.js';
 
 /** How to read a unit's logs through the client. */
 export interface UnitLogOptions {
@@ -128,7 +128,7 @@ export interface SandboxClient {
 
 /** Connects to a daemon by its unix socket, or by its TCP URL and bearer token. No request is made until a call. */
 export function connect(endpoint: Endpoint): SandboxClient {
-  const transport = new Transport(endpoint);
+  const transport = openTransport(endpoint);
   const data = async <T>(method: string, path: string, body?: unknown): Promise<T> =>
     (await transport.call<Envelope<T>>(method, path, body)).data;
   const seg = encodeURIComponent;

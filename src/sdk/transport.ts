@@ -1,21 +1,7 @@
-// HTTP to one daemon with undici, over its unix socket or TCP with a bearer token: JSON calls and NDJSON streams.
-import { StringDecoder } from 'node:string_decoder';
-import { createRequire } from 'node:module';
-import type { Pool as PoolType } from 'undici';
-
-// undici's Pool and request API on their own: the package's index also loads fetch, WebSocket, caches and mocks
-// (~70 ms of every CLI command's start, against ~26 ms for these two). The index only puts the API on the
-// dispatchers' prototype; here `request` is called on the pool instead. undici has no `exports` map, so the paths
-// are reachable; a test checks they are the very class and function the index gives, so an upgrade that moves them
-// fails loudly.
-/** The module paths of undici's Pool class and of its request API. */
-export const UNDICI_POOL_MODULE = 'undici/lib/dispatcher/pool.js';
-export const UNDICI_API_MODULE = 'undici/lib/api/index.js';
-const requireUndici = createRequire(import.meta.url);
-const Pool = requireUndici(UNDICI_POOL_MODULE) as typeof PoolType;
-const { request } = requireUndici(UNDICI_API_MODULE) as { request: PoolType['request'] };
-type Pool = PoolType;
-import { SandboxApiError } from './errors.js';
+// The transport of the SDK client: JSON calls and NDJSON streams to one daemon. Over the local unix socket it is
+// node:http (transport-socket.ts); over TCP to a remote daemon it is undici (transport-undici.ts), loaded at the first
+// call, so that a CLI command talking to the local daemon never loads undici (issue 14: ~40 % of `compute ps`).
+import { SocketTransport } from './transport-socket.js';
 
 /** Where a daemon is: its unix socket, or its TCP URL and token. */
 export type Endpoint = { socketPath: string } | { url: string; token: string };
@@ -27,99 +13,37 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
-/** JSON calls and NDJSON streams to one daemon, over a pool of keep-alive connections. */
-export class Transport {
-  private readonly pool: Pool;
-  private readonly headers: Record<string, string>;
+/** JSON calls and NDJSON streams to one daemon. */
+export interface Transport {
+  /** The socket path or URL. */
   readonly where: string;
-
-  constructor(endpoint: Endpoint) {
-    if ('socketPath' in endpoint) {
-      this.pool = new Pool('http://localhost', { socketPath: endpoint.socketPath });
-      this.headers = {};
-      this.where = endpoint.socketPath;
-    } else {
-      this.pool = new Pool(endpoint.url);
-      this.headers = { authorization: `Bearer ${endpoint.token}` };
-      this.where = endpoint.url;
-    }
-  }
-
   /** Sends a request and returns its parsed JSON reply (undefined for 204); a non-2xx reply throws SandboxApiError. */
-  async call<T>(method: string, path: string, body?: unknown, options: CallOptions = {}): Promise<T> {
-    const what = `${method} ${path}`;
-    let res: Awaited<ReturnType<Pool['request']>>;
-    try {
-      res = await request.call(this.pool, {
-        method: method as 'GET',
-        path,
-        headers: body === undefined ? this.headers : { ...this.headers, 'content-type': 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.timeoutMs === undefined ? {} : { headersTimeout: options.timeoutMs }),
-      });
-    } catch (error) {
-      throw this.unreachable(what, error);
-    }
-    const text = await res.body.text();
-    if (res.statusCode >= 300) throw errorFromReply(res.statusCode, text, what);
-    if (res.statusCode === 204 || text === '') return undefined as T;
-    return JSON.parse(text) as T;
-  }
-
+  call<T>(method: string, path: string, body?: unknown, options?: CallOptions): Promise<T>;
   /** Opens an NDJSON stream and yields one parsed value per line; ends quietly when `signal` aborts. */
-  async *stream<T>(path: string, signal?: AbortSignal): AsyncGenerator<T> {
-    const what = `GET ${path}`;
-    let res: Awaited<ReturnType<Pool['request']>>;
-    try {
-      // No body timeout: a stream may stay quiet for as long as nothing changes.
-      res = await request.call(this.pool, { method: 'GET', path, headers: this.headers, bodyTimeout: 0, ...(signal ? { signal } : {}) });
-    } catch (error) {
-      if (signal?.aborted) return;
-      throw this.unreachable(what, error);
-    }
-    if (res.statusCode >= 300) throw errorFromReply(res.statusCode, await res.body.text(), what);
-    const decoder = new StringDecoder('utf8');
-    let buffer = '';
-    try {
-      for await (const chunk of res.body as AsyncIterable<Buffer>) {
-        buffer += decoder.write(chunk);
-        let newline: number;
-        while ((newline = buffer.indexOf('\n')) >= 0) {
-          const line = buffer.slice(0, newline);
-          buffer = buffer.slice(newline + 1);
-          if (line.trim() !== '') yield JSON.parse(line) as T;
-        }
-      }
-    } catch (error) {
-      if (signal?.aborted) return;
-      throw this.unreachable(what, error);
-    } finally {
-      // A consumer that stops early closes the connection, so the daemon drops its side of the stream.
-      res.body.destroy();
-    }
-  }
-
+  stream<T>(path: string, signal?: AbortSignal): AsyncGenerator<T>;
   /** Closes every connection; calls and streams still open fail. */
-  async close(): Promise<void> {
-    await this.pool.destroy();
-  }
-
-  private unreachable(what: string, error: unknown): SandboxApiError {
-    if (error instanceof SandboxApiError) return error;
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code && code.startsWith('E') ? code : (error as Error).message;
-    return new SandboxApiError(0, `cannot reach the sandbox daemon at ${this.where}: ${reason}`, what, { cause: error });
-  }
+  close(): Promise<void>;
 }
 
-function errorFromReply(status: number, text: string, what: string): SandboxApiError {
-  let message = text.trim() || `HTTP ${status}`;
-  try {
-    const parsed = JSON.parse(text) as { error?: unknown };
-    if (typeof parsed.error === 'string') message = parsed.error;
-  } catch {
-    // not JSON: keep the text
-  }
-  return new SandboxApiError(status, message, what);
+/** The transport for an endpoint: node:http for a unix socket, undici (loaded on first use) for TCP. */
+export function openTransport(endpoint: Endpoint): Transport {
+  return 'socketPath' in endpoint ? new SocketTransport(endpoint.socketPath) : lazyUndici(endpoint);
+}
+
+function lazyUndici(endpoint: { url: string; token: string }): Transport {
+  let loaded: Promise<Transport> | undefined;
+  let closed = false;
+  const get = () => (loaded ??= import('./transport-undici.js').then((module) => new module.UndiciTransport(endpoint)));
+  return {
+    where: endpoint.url,
+    call: async (method, path, body, options) => (await get()).call(method, path, body, options),
+    stream: async function* (path, signal) {
+      yield* (await get()).stream(path, signal);
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      if (loaded) await (await loaded).close();
+    },
+  } as Transport;
 }

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { Agent, Pool } from 'undici';
 import { UNDICI_AGENT_MODULE } from '../../src/daemon/health/http.js';
-import { UNDICI_API_MODULE, UNDICI_POOL_MODULE } from '../../src/sdk/transport.js';
+import { UNDICI_API_MODULE, UNDICI_POOL_MODULE } from '../../src/sdk/transport-undici.js';
 
 describe('undici module paths', () => {
   const require = createRequire(import.meta.url);

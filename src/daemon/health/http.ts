@@ -13,13 +13,14 @@ type Result = { ok: boolean; error?: string };
  */
 let agent: Promise<Agent> | undefined;
 
-/** The module path of undici's Agent class (see UNDICI_POOL_MODULE in src/sdk/transport.ts for why not the index). */
+/** The module path of undici's Agent class (see UNDICI_POOL_MODULE in src/sdk/transport-undici.ts for why not the index). */
 export const UNDICI_AGENT_MODULE = 'undici/lib/dispatcher/agent.js';
 
 // undici is loaded at the first HTTP probe, not at the daemon's start, and only its Agent: a sandbox without HTTP
 // checks does not pay for it, and a cold `compute up` is not held up by ~70 ms of loading undici's whole index.
 function probeAgent(): Promise<Agent> {
-  agent ??= import(UNDICI_AGENT_MODULE).then(({ default: AgentClass }: { default: typeof Agent }) => new AgentClass({ connections: 1 }));
+  // The literal is UNDICI_AGENT_MODULE, written out so that the daemon bundle carries it (a bundler follows literals only).
+  agent ??= import('undici/lib/dispatcher/agent.js').then(({ default: AgentClass }) => new AgentClass({ connections: 1 }));
   return agent;
 }
 
