@@ -3,11 +3,13 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { locate, locateNode, pointerKeys, type Value } from './located.js';
+import { packageFile } from '../contract/package-files.js';
+import { loadPrecompiledValidator } from './precompiled.js';
 import type { Diagnostics, Loc } from './source.js';
 import { didYouMean } from './suggest.js';
 
 /** Where the JSON schema of compute.yaml is (shipped with the package, beside dist/ and src/). */
-export const SCHEMA_URL = new URL('../../schema/compute.schema.json', import.meta.url);
+export const SCHEMA_URL = packageFile('schema/compute.schema.json');
 
 /** The options the schema is compiled with: at first use here, and ahead of time by schema/compile-validators.mjs. */
 export const CONFIG_AJV_OPTIONS = { allErrors: true, verbose: true, allowUnionTypes: true, strict: true, strictRequired: false } as const;
@@ -18,15 +20,11 @@ export function prepareConfigAjv(ajv: Ajv): Ajv {
   return ajv;
 }
 
-/** The file `npm run build` writes the ahead-of-time validator to, beside this module in dist/. */
-export const PRECOMPILED_VALIDATOR = 'schema-validator.compiled.js';
+export { PRECOMPILED_VALIDATOR } from './precompiled.js';
 
 // The validator compiled by the build, when there is one: it spares every command loading ajv and compiling the
 // schema (88 ms → 13 ms measured). Tests run from src/, where there is none; then ajv compiles at first use.
-let validator = (await import(/* @vite-ignore */ new URL(PRECOMPILED_VALIDATOR, import.meta.url).href).then(
-  (module: { default: ValidateFunction }) => module.default,
-  () => undefined,
-)) as ValidateFunction | undefined;
+let validator = (await loadPrecompiledValidator()) as ValidateFunction | undefined;
 
 // Compiled at first use, not at import: commands that never validate should not pay for it.
 function compiled(): ValidateFunction {

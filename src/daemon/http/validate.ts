@@ -14,6 +14,7 @@ import {
   unitNamesSchema,
   type SchemaNode,
 } from './schemas.js';
+import { loadPrecompiledValidators } from './precompiled.js';
 
 /** The request bodies that have a schema. */
 export type BodyKind = 'server' | 'service' | 'units' | 'names' | 'overlay' | 'sync' | 'command' | 'file' | 'folder';
@@ -38,16 +39,15 @@ let compiled: Promise<Record<BodyKind, Validator>> | undefined;
 /** The options the schemas are compiled with: here, and ahead of time by schema/compile-validators.mjs. */
 export const BODY_AJV_OPTIONS = { allErrors: false, discriminator: true, strict: true } as const;
 
-/** The file `npm run build` writes the ahead-of-time validators to (one export per body kind), beside this module. */
-export const PRECOMPILED_VALIDATORS = 'validators.compiled.js';
+export { PRECOMPILED_VALIDATORS } from './precompiled.js';
 
 /**
  * Loads the validators, once: the build's ahead-of-time ones when present (the first request then does not wait
  * ~80 ms for ajv to load and compile), else ajv compiles every schema. Call it early to warm up, await it to validate.
  */
 export function loadValidators(): Promise<Record<BodyKind, Validator>> {
-  compiled ??= import(/* @vite-ignore */ new URL(PRECOMPILED_VALIDATORS, import.meta.url).href).then(
-    (module: Record<BodyKind, Validator>) => module,
+  compiled ??= loadPrecompiledValidators().then(
+    (module) => module as Record<BodyKind, Validator>,
     async () => {
       const { default: ajvModule } = await import('ajv');
       const ajv = new ajvModule.default(BODY_AJV_OPTIONS);
