@@ -1,8 +1,11 @@
 // The entry point of the `compute` command: picks the command, runs it, and turns every error into an exit code.
 import { splitGlobalOptions, unknownCommand } from './args.js';
-import { CLIError, EXIT } from './errors.js';
-import { SandboxApiError } from '../sdk/errors.js';
+import { EXIT } from './errors.js';
 import { processIO, type CliIO, type Command } from './io.js';
+import { reportError } from './report-error.js';
+import { packageFile } from '../contract/package-files.js';
+
+export { reportError };
 
 type CommandModule = { run: Command };
 
@@ -69,23 +72,6 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   }
 }
 
-/** Prints an error as one line; a stack trace only for an unexpected error and only with COMPUTE_DEBUG=1. */
-export function reportError(error: unknown, io: CliIO): number {
-  if (error instanceof CLIError) {
-    io.stderr(`compute: ${error.message}\n`);
-    return error.exitCode;
-  }
-  // A daemon that failed or went away is no bug of the command: one line, exit 1 (issue 13: `internal error`).
-  if (error instanceof SandboxApiError) {
-    io.stderr(`compute: ${error.message}\n`);
-    return EXIT.failed;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  io.stderr(`compute: internal error: ${message}\n`);
-  if (io.env.COMPUTE_DEBUG && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
-  return EXIT.failed;
-}
-
 // The first Ctrl-C aborts the command's signal so it can stop gracefully; the second exits at once.
 // SIGTERM does the same (issue 17: a foreground `up` that got SIGTERM left every unit running), as compose does.
 function interruptOnSigint(): { signal: AbortSignal; dispose: () => void } {
@@ -107,6 +93,6 @@ function interruptOnSigint(): { signal: AbortSignal; dispose: () => void } {
 
 async function version(): Promise<string> {
   const { readFile } = await import('node:fs/promises');
-  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(await readFile(packageFile('package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }

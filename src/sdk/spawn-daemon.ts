@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, fchmodSync, openSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packageFile } from '../contract/package-files.js';
 import { daemonFiles, STATE_FOLDER_ENTRIES } from '../contract/discovery.js';
 import { privateDir } from '../contract/persist.js';
 
@@ -17,7 +18,8 @@ export interface LocalDaemonOptions {
   logLevel?: string;
 }
 
-const BIN = fileURLToPath(new URL('../../bin/compute.js', import.meta.url));
+/** The daemon bundle that `npm run build` writes: one file, the same that a remote sandbox is given. */
+export const DAEMON_BUNDLE = fileURLToPath(packageFile('dist/compute-daemon.mjs'));
 
 /** A daemon process this process started in the background. */
 export interface StartedDaemon {
@@ -46,7 +48,7 @@ function startDetached(root: string, stateDir: string, logLevel: string | undefi
   // The mode given to open applies only to a new file; one an older version left 0644 is made private too.
   fchmodSync(out, 0o600);
   const offset = statSync(outPath).size;
-  const args = [BIN, 'daemon', '--root', root, '--state', stateDir, ...(logLevel ? ['--log-level', logLevel] : [])];
+  const args = [DAEMON_BUNDLE, '--root', root, '--state', stateDir, ...(logLevel ? ['--log-level', logLevel] : [])];
   try {
     const child = spawn(process.execPath, args, { cwd: stateDir, detached: true, stdio: ['ignore', out, out] });
     const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));

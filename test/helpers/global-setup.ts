@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { killLeakedProcesses } from './leaks.js';
 
-/** Vitest global setup: build dist/ as `npm run build` does. Type errors are reported by `npm run typecheck`, not here. */
+/** Vitest global setup: build dist/ and its bundles as `npm run build` does. Type errors are reported by `npm run typecheck`, not here. */
 export default function setup(): () => void {
   const root = fileURLToPath(new URL('../..', import.meta.url));
   try {
@@ -16,6 +16,8 @@ export default function setup(): () => void {
   }
   // The ahead-of-time validators, as `npm run build` makes them, so spawned CLIs and daemons run what ships.
   execFileSync(process.execPath, ['schema/compile-validators.mjs'], { cwd: root, stdio: 'pipe' });
+  // The bundles that bin/compute.js and the SDK's daemon spawner run, from what was just built.
+  execFileSync(process.execPath, ['scripts/bundle.mjs'], { cwd: root, stdio: 'pipe' });
   return teardown;
 }
 

@@ -27,14 +27,16 @@ export function processGroupMembers(pgid: number): number[] {
   return members;
 }
 
-/** Live `compute daemon` processes whose command line names `stateDir`. */
+/** Live daemon processes (`compute daemon`, or the daemon bundle) whose command line names `stateDir`. */
 export function daemonPidsOf(stateDir: string): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (argv.includes('daemon') && argv.includes(stateDir) && isAlive(Number(entry))) pids.push(Number(entry));
+      // `compute daemon --state DIR`, or the daemon bundle the SDK starts: `node .../compute-daemon.mjs --state DIR`.
+      const isDaemon = argv.includes('daemon') || argv.some((arg) => arg.endsWith('/compute-daemon.mjs'));
+      if (isDaemon && argv.includes(stateDir) && isAlive(Number(entry))) pids.push(Number(entry));
     } catch {
       // the process ended while we looked
     }
