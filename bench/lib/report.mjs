@@ -7,6 +7,7 @@ const END = '<!-- bench:results:end -->';
 const ms = (value) => (Number.isFinite(value) ? `${Math.round(value).toLocaleString('en-US')} ms` : '–');
 const x = (value) => (Number.isFinite(value) ? `${value.toFixed(value >= 10 ? 0 : 1)}×` : '–');
 const mib = (value) => (Number.isFinite(value) ? `${value.toFixed(1)} MiB` : '–');
+const x2 = (value) => (Number.isFinite(value) ? `${value.toFixed(2)}×` : '–');
 const pct = (value) => (Number.isFinite(value) ? `${value.toFixed(3)} %` : '–');
 const row = (cells) => `| ${cells.join(' | ')} |`;
 const mark = (ok) => (ok === undefined ? '–' : ok ? 'met' : '**missed**');
@@ -48,6 +49,10 @@ export function goals(results) {
     add('sync', 'up with one changed file ≤ 1.5× no-op up', x(sync.upOneChange / sync.upNoop), sync.upOneChange <= 1.5 * sync.upNoop);
     add('sync', 'first copy ≤ 1.3× cp -a', x(sync.firstCopy / sync.cpA), sync.firstCopy <= 1.3 * sync.cpA);
   }
+  for (const c of results.commands?.cases ?? []) {
+    add('commands', `${c.name}: wall ≤ ${c.goal}× node -e 0`, `${x2(c.ratio)} (${ms(c.cliMs)} vs ${ms(c.nodeMs)})`, c.ratio <= c.goal);
+    add('commands', `${c.name}: peak RSS ≤ ${results.commands.rssGoal}× node -e 0`, `${x2(c.rssRatio)} (${mib(c.rssMiB)})`, c.rssRatio <= results.commands.rssGoal);
+  }
   return list;
 }
 
@@ -64,6 +69,7 @@ export function markdown(results) {
   if (results.footprint) out.push('', ...footprintTable(results.footprint));
   if (results.logs) out.push('', ...logsTable(results.logs));
   if (results.plan) out.push('', ...planTable(results.plan));
+  if (results.commands) out.push('', ...commandsTable(results.commands));
   out.push('', '### Goals', '', row(['scenario', 'goal', 'figure', 'verdict']), row(['---', '---', '---', '---']));
   for (const goal of goals(results)) out.push(row([goal.scenario, goal.goal, goal.figure, mark(goal.met)]));
   return out.join('\n');
@@ -132,6 +138,19 @@ function planTable(plan) {
   const lines = ['### 5. Plan at scale (load + validate + diff + order, in one process, modules already loaded)', '', row(['units', 'median', 'of which load', 'of which diff + order', 'module load (not counted)']), row(Array(5).fill('---'))];
   for (const c of plan.cases) lines.push(row([c.units.toLocaleString('en-US'), ms(c.median), ms(c.lastRun.loadMs), ms(c.lastRun.diffMs), ms(c.lastRun.importMs)]));
   if (plan.growth !== undefined) lines.push('', `Growth from 1,000 to 10,000 units: ${x(plan.growth)}.`);
+  return lines;
+}
+
+function commandsTable(commands) {
+  const lines = [
+    `### 6. Short commands on a running project of ${commands.units} units (each paired with \`node -e 0\` in the same loop; medians of ${commands.rounds} rounds)`,
+    '',
+    row(['command', 'wall', 'of which the unit (start, restart)', 'CLI', '`node -e 0`', 'CLI ÷ node', 'goal', 'peak RSS', 'RSS ÷ node']),
+    row(Array(9).fill('---')),
+  ];
+  for (const c of commands.cases) {
+    lines.push(row([`\`compute ${c.args.join(' ')}\``, ms(c.wallMs), c.unitMs ? ms(c.unitMs) : '–', ms(c.cliMs), ms(c.nodeMs), x2(c.ratio), `≤ ${c.goal}×`, mib(c.rssMiB), x2(c.rssRatio)]));
+  }
   return lines;
 }
 
