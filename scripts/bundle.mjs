@@ -41,6 +41,16 @@ const daemonCommand = {
 const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', banner, sourcemap: true, minify: true, keepNames: true, legalComments: 'linked', logLevel: 'warning' };
 
 await Promise.all([
-  build({ ...common, plugins: [precompiled, daemonCommand], entryPoints: [`${dist}cli/bin.js`], outfile: `${dist}compute.mjs` }),
+  // Split at the commands' dynamic imports: a command parses the entry and the chunks it needs, and loads only the
+  // Node modules those import (a single file hoists every node: import of every command to its top).
+  build({
+    ...common,
+    plugins: [precompiled, daemonCommand],
+    entryPoints: { compute: `${dist}cli/bin.js` },
+    outdir: dist,
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
+  }),
   build({ ...common, plugins: [precompiled], entryPoints: [`${dist}cli/daemon-bin.js`], outfile: `${dist}compute-daemon.mjs` }),
 ]);
