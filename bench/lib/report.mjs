@@ -45,7 +45,7 @@ export function goals(results) {
   if (small?.units === 1000 && big?.units === 10_000) add('plan', 'growth 1k → 10k ≤ ~12×', x(plan.growth), plan.growth <= 12);
   const sync = results.sync?.medians;
   if (sync) {
-    add('sync', 'one changed file synced ≤ 100 ms', `${ms(sync.oneChange)} (cp ${ms(sync.cp)})`, sync.oneChange <= 100);
+    add('sync', 'one changed file synced under up --watch ≤ 100 ms', `${ms(sync.oneWatched)} (full scan as up does: ${ms(sync.oneChange)}; cp ${ms(sync.cp)})`, sync.oneWatched <= 100);
     add('sync', 'up with one changed file ≤ 1.5× no-op up', x(sync.upOneChange / sync.upNoop), sync.upOneChange <= 1.5 * sync.upNoop);
     add('sync', 'first copy ≤ 1.3× cp -a', x(sync.firstCopy / sync.cpA), sync.firstCopy <= 1.3 * sync.cpA);
   }

@@ -63,6 +63,8 @@ export interface ApplyOptions {
   only?: string[];
   /** Overlay source paths that restart nothing (see DiffOptions.quiet). */
   quiet?: Record<string, readonly string[]>;
+  /** The overlay source paths a watcher reported since the last apply: only those are scanned (default: all). */
+  changed?: Record<string, readonly string[]>;
   /** Wait until every unit in scope is ready, completed or failed (default true). */
   wait?: boolean;
   /** Give up waiting after this long. */
@@ -90,7 +92,7 @@ export async function apply(target: ApplyTarget, desired: Spec, options: ApplyOp
   };
   try {
     const tracker = await UnitTracker.subscribe(target, controller.signal, onEvent);
-    const actual = await observe(target, desired);
+    const actual = await observe(target, desired, options.changed);
     const plan = diff(desired, actual, { ...(options.only ? { only: options.only } : {}), ...(options.quiet ? { quiet: options.quiet } : {}) });
     if (plan.conflicts.length > 0) throw new PlanConflictError(plan.conflicts, actual.units);
     options.onPlan?.(plan);

@@ -5,7 +5,7 @@ import type { Spec } from '../contract/spec.js';
 import type { SyncManifest } from '../contract/sync.js';
 import type { UnitState } from '../contract/unit.js';
 import type { ActualState, OverlaySource } from '../plan/diff.js';
-import { scanSource } from './scan.js';
+import { scanPaths, scanSource } from './scan.js';
 
 /** The part of a sandbox client that observing uses. */
 export interface ObserveTarget {
@@ -16,8 +16,11 @@ export interface ObserveTarget {
   };
 }
 
-/** Reads the actual state, with sources only for the overlays that can be synced (complete, same source and target). */
-export async function observe(target: ObserveTarget, desired: Spec): Promise<ActualState> {
+/**
+ * Reads the actual state, with sources only for the overlays that can be synced (complete, same source and target).
+ * With `changed` (the paths a watcher reported, by overlay), each source is scanned at those paths only.
+ */
+export async function observe(target: ObserveTarget, desired: Spec, changed?: Record<string, readonly string[]>): Promise<ActualState> {
   const [units, overlays] = await Promise.all([target.units(), target.overlays.list()]);
   const byId = new Map(overlays.map((record) => [record.id, record]));
   const sources: Record<string, OverlaySource> = {};
@@ -26,7 +29,8 @@ export async function observe(target: ObserveTarget, desired: Spec): Promise<Act
       const record = byId.get(spec.id);
       if (record?.copy_status !== 'complete' || record.source !== spec.source || record.target !== spec.target) return;
       const written = await target.overlays.manifest(spec.id);
-      sources[spec.id] = { scan: await scanSource(spec, written), written };
+      const scan = changed ? await scanPaths(spec, written, changed[spec.id] ?? []) : await scanSource(spec, written);
+      sources[spec.id] = { scan, written };
     }),
   );
   return { units, overlays, sources };

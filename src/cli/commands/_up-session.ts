@@ -64,6 +64,7 @@ async function applyAndReport(
   live: boolean,
   warned: WarnOnce,
   quiet: Record<string, string[]> = {},
+  changed?: Record<string, string[]>,
 ): Promise<ApplyResult> {
   const style = stylerFor(io);
   const progress = options.json ? undefined : progressPrinter(io, style, live);
@@ -77,6 +78,7 @@ async function applyAndReport(
     result = await apply(client, spec, {
       ...(options.only.length > 0 ? { only: options.only } : {}),
       quiet,
+      ...(changed ? { changed } : {}),
       timeoutMs: options.timeoutMs,
       onPlan: (plan) => progress?.plan(plan),
       onEvent: (event, state) => progress?.event(event, state),
@@ -125,7 +127,15 @@ async function stay(client: SandboxClient, project: Project, io: CliIO, options:
     }
     hold.clear();
     spec = next;
-    const result = await applyAndReport(client, project, spec, io, options, false, warned, sources?.quiet());
+    // A save in a source alone scans only the paths the watch reported; a config change scans every source.
+    const taken = sources?.takePaths();
+    let result: ApplyResult;
+    try {
+      result = await applyAndReport(client, project, spec, io, options, false, warned, sources?.quiet(), reading ? undefined : taken);
+    } catch (error) {
+      if (taken) sources?.returnPaths(taken);
+      throw error;
+    }
     sources?.applied(result);
     for (const name of scope()) follower?.add(name);
     if (!reading) return;

@@ -12,6 +12,10 @@ export interface OverlayFollower {
   applied(result: ApplyResult): void;
   /** The flapping paths by overlay: still synced, but they restart nothing. */
   quiet(): Record<string, string[]>;
+  /** Every path reported since the last call, by overlay (the next apply scans only these), and forgets them. */
+  takePaths(): Record<string, string[]>;
+  /** Puts taken paths back (their apply failed, so the next one must scan them). */
+  returnPaths(paths: Record<string, string[]>): void;
   /** Follows the overlays of a new spec (a config change). */
   setSpec(spec: Spec): Promise<void>;
   close(): Promise<void>;
@@ -21,7 +25,15 @@ export interface OverlayFollower {
 export async function followOverlays(spec: Spec, io: CliIO, trigger: () => void): Promise<OverlayFollower> {
   const guard = new FlapGuard();
   let changedSinceApply = new Set<string>();
+  let reported = new Map<string, Set<string>>();
+  const remember = (overlay: string, paths: readonly string[]) => {
+    const set = reported.get(overlay) ?? new Set<string>();
+    for (const path of paths) set.add(path);
+    reported.set(overlay, set);
+  };
   const onChange = (changes: SourceChange[]) => {
+    // Flapping paths too: they restart nothing, but they are still synced.
+    for (const { overlay, paths } of changes) remember(overlay, paths);
     const followed = changes.flatMap(({ overlay, paths }) => paths.filter((path) => !guard.isStopped(`${overlay}:${path}`)).map((path) => `${overlay}:${path}`));
     if (followed.length === 0) return;
     for (const key of followed) changedSinceApply.add(key);
@@ -51,6 +63,14 @@ export async function followOverlays(spec: Spec, io: CliIO, trigger: () => void)
         (byOverlay[overlay] ??= []).push(rest.join(':'));
       }
       return byOverlay;
+    },
+    takePaths() {
+      const taken = Object.fromEntries([...reported].map(([overlay, paths]) => [overlay, [...paths]]));
+      reported = new Map();
+      return taken;
+    },
+    returnPaths(paths) {
+      for (const [overlay, list] of Object.entries(paths)) remember(overlay, list);
     },
     async setSpec(next) {
       if (JSON.stringify(next.overlays) === current) return;
