@@ -2,11 +2,14 @@
 // validators are compiled beside them): dist/compute.mjs, the CLI that bin/compute.js runs, and dist/compute-daemon.mjs,
 // the daemon, which needs nothing but node beside it (the SDK starts the local daemon with it; a remote sandbox gets
 // this one file). Modules a command imports on demand stay lazy inside a bundle: esbuild evaluates them at first use.
+import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+// Chunk names carry a content hash: the chunks of an earlier build would stay beside the new ones, and in the package.
+rmSync(`${dist}chunks`, { recursive: true, force: true });
 
 // Each precompiled.js loads its validators by URL at run time, from beside itself; in a bundle there is no such file
 // beside it, so the module is replaced with one that imports the file by name, and the bundle carries the validators.

@@ -140,7 +140,11 @@ function healthcheck(unit: DraftUnit, check: Record<string, unknown>): void {
   timing(unit, probe, 'interval_ms', check.interval, 1);
   timing(unit, probe, 'timeout_ms', check.timeout, 1);
   timing(unit, probe, 'delay_ms', check.start_period, 0);
-  for (const key of ['retries', 'start_interval']) if (check[key] !== undefined) unit.notes.push(`healthcheck.${key} (compute probes until the unit is ready)`);
+  // compose's retries is compute's failure_threshold: failures in a row before a healthy unit counts as unhealthy.
+  const retries = Number(check.retries);
+  if (Number.isInteger(retries) && retries >= 1 && retries <= 1000) probe.failure_threshold = retries;
+  else if (check.retries !== undefined) unit.notes.push(`healthcheck.retries ${String(check.retries)}`);
+  if (check.start_interval !== undefined) unit.notes.push('healthcheck.start_interval (compute probes at interval_ms from the start)');
   unit.health = probe;
   if (/https?:\/\/(localhost|127\.0\.0\.1|0\.0\.0\.0)/.test(exec)) unit.httpHealth = true;
 }

@@ -12,6 +12,9 @@ export interface DraftProbe {
   interval_ms?: number;
   timeout_ms?: number;
   delay_ms?: number;
+  failure_threshold?: number;
+  /** From a liveness probe: the unit is restarted once unhealthy. */
+  on_unhealthy?: 'restart';
 }
 
 /** One unit being converted. `words` is the exec form, `shell` the shell form; the writer picks what its kind takes. */

@@ -1,5 +1,6 @@
 // process-compose (`process-compose.yaml`) → Draft. Its processes are shell commands on this machine, as ours are;
-// what it does beyond them (liveness probes, thresholds, namespaces, its TUI and log settings) becomes a note.
+// what it does beyond them (a liveness probe unlike the readiness one, thresholds, namespaces, its TUI and log settings)
+// becomes a note.
 import { secondsToMs } from './duration.js';
 import { envEntries, isRecord, newUnit, type Draft, type DraftProbe, type DraftUnit, type NeedCondition } from './draft.js';
 
@@ -48,9 +49,10 @@ function processUnit(name: string, process: Record<string, unknown>, command: { 
   if (unit.dir?.startsWith('/')) unit.notes.push(`working_dir ${unit.dir} as a host folder (it is .${unit.dir} under the sandbox root)`);
   if (process.environment !== undefined) unit.environment = envEntries(process.environment, (key) => `\${${key}}`);
   dependsOn(unit, process.depends_on);
-  if (isRecord(process.readiness_probe)) readiness(unit, process.readiness_probe);
+  if (isRecord(process.readiness_probe)) unit.health = probeOf(unit, process.readiness_probe, 'readiness_probe');
   else if (typeof process.ready_log_line === 'string') unit.health = { log: escapeRegExp(process.ready_log_line) };
-  if (process.liveness_probe !== undefined) unit.notes.push(`liveness_probe ${JSON.stringify(process.liveness_probe)} (compute has no liveness check)`);
+  if (isRecord(process.liveness_probe)) liveness(unit, process.liveness_probe);
+  else if (process.liveness_probe !== undefined) unit.notes.push(`liveness_probe ${JSON.stringify(process.liveness_probe)}`);
   if (isRecord(process.availability)) availability(unit, process.availability);
   if (isRecord(process.shutdown)) shutdown(unit, process.shutdown);
   return unit;
@@ -66,7 +68,32 @@ function dependsOn(unit: DraftUnit, value: unknown): void {
   }
 }
 
-function readiness(unit: DraftUnit, probe: Record<string, unknown>): void {
+// A liveness probe is compute's health check with `on_unhealthy: restart`. compute has one check per unit, so one
+// that differs from the readiness probe is a note (the readiness probe is kept and restarts nothing).
+function liveness(unit: DraftUnit, probe: Record<string, unknown>): void {
+  if (unit.health === undefined) {
+    const check = probeOf(unit, probe, 'liveness_probe');
+    if (check) unit.health = { ...check, on_unhealthy: 'restart', ...threshold(probe) };
+    return;
+  }
+  const ready = unit.health;
+  const sameCheck = isRecord(probe.exec) ? ready.exec === probe.exec.command : isRecord(probe.http_get) && ready.path === (probe.http_get.path ?? '/');
+  if (!sameCheck) {
+    unit.notes.push(`liveness_probe ${JSON.stringify(probe)} (compute has one health check per unit: the readiness probe is kept, and it restarts nothing)`);
+    return;
+  }
+  unit.health = { ...ready, on_unhealthy: 'restart', ...threshold(probe) };
+  const timing = ['initial_delay_seconds', 'period_seconds', 'timeout_seconds', 'success_threshold'].filter((key) => probe[key] !== undefined);
+  for (const key of timing) unit.notes.push(`liveness_probe.${key} (the one check keeps the readiness probe's timing)`);
+}
+
+function threshold(probe: Record<string, unknown>): { failure_threshold?: number } {
+  const count = Number(probe.failure_threshold);
+  return Number.isInteger(count) && count >= 1 && count <= 1000 ? { failure_threshold: count } : {};
+}
+
+// The probe as a health check (exec or http_get), or undefined with a note when it has neither.
+function probeOf(unit: DraftUnit, probe: Record<string, unknown>, key: 'readiness_probe' | 'liveness_probe'): DraftProbe | undefined {
   const health: DraftProbe = {};
   if (isRecord(probe.exec) && typeof probe.exec.command === 'string') {
     health.exec = probe.exec.command;
@@ -77,17 +104,19 @@ function readiness(unit: DraftUnit, probe: Record<string, unknown>): void {
     if (Number.isInteger(port) && port >= 1 && port <= 65535) unit.port = port;
     unit.httpHealth = true;
     const host = http.host === undefined ? 'localhost' : String(http.host);
-    if (!['localhost', '127.0.0.1', '0.0.0.0'].includes(host)) unit.notes.push(`readiness_probe.http_get.host ${host} (the probe asks localhost)`);
-    if (http.scheme !== undefined && http.scheme !== 'http') unit.notes.push(`readiness_probe.http_get.scheme ${String(http.scheme)}`);
+    if (!['localhost', '127.0.0.1', '0.0.0.0'].includes(host)) unit.notes.push(`${key}.http_get.host ${host} (the probe asks localhost)`);
+    if (http.scheme !== undefined && http.scheme !== 'http') unit.notes.push(`${key}.http_get.scheme ${String(http.scheme)}`);
   } else {
-    unit.notes.push('readiness_probe with neither exec nor http_get');
-    return;
+    unit.notes.push(`${key} with neither exec nor http_get`);
+    return undefined;
   }
   setMs(health, 'delay_ms', probe.initial_delay_seconds, 0);
   setMs(health, 'interval_ms', probe.period_seconds, 1);
   setMs(health, 'timeout_ms', probe.timeout_seconds, 1);
-  for (const key of ['success_threshold', 'failure_threshold']) if (probe[key] !== undefined) unit.notes.push(`readiness_probe.${key} (compute probes until the unit is ready)`);
-  unit.health = health;
+  if (key === 'readiness_probe') {
+    for (const name of ['success_threshold', 'failure_threshold']) if (probe[name] !== undefined) unit.notes.push(`readiness_probe.${name} (compute probes until the unit is ready)`);
+  } else if (probe.success_threshold !== undefined) unit.notes.push('liveness_probe.success_threshold');
+  return health;
 }
 
 function setMs(health: DraftProbe, key: 'delay_ms' | 'interval_ms' | 'timeout_ms', seconds: unknown, min: number): void {
