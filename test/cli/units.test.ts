@@ -1,4 +1,4 @@
-// The pure parts of ps, start/stop/restart and logs: rows and their order, unit selection, outcomes, -f, merging.
+// The pure parts of ps, top, start/stop/restart and logs: rows and their order, unit selection, outcomes, -f, merging.
 import { describe, expect, it } from 'vitest';
 import { disambiguateF } from '../../src/cli/commands/logs.js';
 import { formatLogLine, mergeByTime } from '../../src/cli/output/logs.js';
@@ -7,6 +7,8 @@ import { stylerFor } from '../../src/cli/output/style.js';
 import { selectUnits, targetName } from '../../src/cli/target.js';
 import { formatUptime, healthOf, renderUnitTable, unitOrder, unitRows } from '../../src/cli/output/units.js';
 import { PROJECT_LABEL, type UnitSpec, type UnitState } from '../../src/contract/unit.js';
+import type { UnitStats } from '../../src/contract/wire.js';
+import { formatMiB, renderTopTable, topRows } from '../../src/cli/output/top.js';
 
 const plain = stylerFor({ isTTY: false, env: {} });
 
@@ -241,5 +243,29 @@ describe('mergeByTime and formatLogLine', () => {
     const line = { ts: Date.UTC(2025, 0, 2, 3, 4, 5, 6), stream: 'stdout' as const, text: 'hello' };
     expect(formatLogLine('db', line, 5, false, plain)).toBe('db    | hello\n');
     expect(formatLogLine('db', line, 2, true, plain)).toBe('db | 2025-01-02T03:04:05.006Z hello\n');
+  });
+});
+
+describe('topRows and renderTopTable', () => {
+  const measured = (name: string, fields: Partial<UnitStats> = {}): UnitStats => ({ name, pid: 100, processes: 1, rss_bytes: 0, cpu_ms: 0, cpu_percent: 0, ...fields });
+
+  it('lists the measured units in the given (start) order, leaving out those that do not run', () => {
+    const stats = [measured('web', { pid: 7, cpu_percent: 99.5, rss_bytes: 150 * 1024 * 1024, processes: 3, cpu_ms: 1200 }), measured('db', { pid: 5, cpu_percent: null, rss_bytes: 1024 * 1024 + 52_429 })];
+    const rows = topRows(['db', 'api', 'web'], stats);
+    expect(rows).toEqual([
+      { name: 'db', pid: 5, cpu_percent: null, rss_bytes: 1024 * 1024 + 52_429, processes: 1, cpu_ms: 0 },
+      { name: 'web', pid: 7, cpu_percent: 99.5, rss_bytes: 150 * 1024 * 1024, processes: 3, cpu_ms: 1200 },
+    ]);
+    expect(renderTopTable(rows)).toBe(['NAME  PID  CPU %  RSS (MiB)  PROCS', 'db    5    -      1.1        1', 'web   7    99.5   150.0      3', ''].join('\n'));
+    expect(renderTopTable([])).toBe('NAME  PID  CPU %  RSS (MiB)  PROCS\n');
+  });
+
+  it.each([
+    [0, '0.0'],
+    [1024 * 1024, '1.0'],
+    [1536 * 1024, '1.5'],
+    [10 * 1024 * 1024 * 1024, '10240.0'],
+  ])('formatMiB(%d) is %s', (bytes, text) => {
+    expect(formatMiB(bytes)).toBe(text);
   });
 });
