@@ -24,12 +24,13 @@ export interface ProcSource {
 const PROC: ProcSource = { all: readAllProcesses, one: readProcess, rss: readRss };
 
 /**
- * Samples the units' process trees; `withRss` also reads each live process's resident memory. Why only the units'
- * pids when every unit has a cgroup: the cgroup holds all its processes, so the scan of all of /proc is not needed.
+ * Samples the units' process trees; `withRss` also reads each live process's resident memory. Why only the cgroups'
+ * pids when every unit has a cgroup holding its main process: a cgroup holds all that its processes started, so the
+ * scan of all of /proc is not needed. A cgroup that could not be read (no pids) does not count as one.
  */
 export function sampleUnits(units: readonly UnitProcessRoots[], withRss: boolean, source: ProcSource = PROC): UnitSample[] {
   if (units.length === 0) return [];
-  const pids = units.every((unit) => unit.cgroupPids) ? [...new Set(units.flatMap((unit) => [unit.pid, ...(unit.cgroupPids ?? [])]))] : undefined;
+  const pids = units.every((unit) => unit.cgroupPids?.includes(unit.pid)) ? [...new Set(units.flatMap((unit) => unit.cgroupPids ?? []))] : undefined;
   const processes = pids ? pids.flatMap((pid) => source.one(pid) ?? []) : source.all();
   const table = indexProcesses(processes);
   return units.flatMap((unit) => {

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseStat, parseVmRss, type ProcStat } from '../../../src/daemon/stats/proc.js';
 import { cpuPercent, indexProcesses, sumUsage, ticksToMs, unitProcesses } from '../../../src/daemon/stats/tree.js';
-import { statsOf, type UnitSample } from '../../../src/daemon/stats/sample.js';
+import { sampleUnits, statsOf, type ProcSource, type UnitSample } from '../../../src/daemon/stats/sample.js';
+import type { UnitProcessRoots } from '../../../src/daemon/supervisor-api.js';
 
 // A real line of `cat /proc/self/stat` (kernel 5.x), with `comm` replaced by each case's name.
 const TAIL = 'R 21970 21970 11901 0 -1 4194304 100 0 0 0 7 3 2 1 20 0 1 0 170738 3133440 382 18446744073709551615 94336260112384 94336260132265 140733052470496 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 94336260148272 94336260149888 94336799563776 140733052475923 140733052475943 140733052475943 140733052477419 0';
@@ -113,5 +114,45 @@ describe('statsOf', () => {
     ['a pid reused by another process', sample(7, 71, 10), null],
   ])('CPU use after %s', (_what, before, percent) => {
     expect(statsOf(sample(7, 70, 35), before, 250)).toEqual({ name: 'web', pid: 7, processes: 2, rss_bytes: 4096, cpu_ms: 350, cpu_percent: percent });
+  });
+});
+
+describe('sampleUnits', () => {
+  // The processes of the tree above as a /proc that counts how it is read.
+  function source(): ProcSource & { scans: number; reads: number[] } {
+    const reads: number[] = [];
+    const counted = {
+      scans: 0,
+      reads,
+      all: () => {
+        counted.scans++;
+        return [...table.byPid.values()];
+      },
+      one: (pid: number) => {
+        reads.push(pid);
+        return table.byPid.get(pid);
+      },
+      rss: (pid: number) => pid,
+    };
+    return counted;
+  }
+
+  it.each<[string, UnitProcessRoots[], number, Array<[string, number, number]>]>([
+    ['every unit has a cgroup with its main process: only their members are read', [{ name: 'a', pid: 100, cgroupPids: [100, 101, 300] }, { name: 'b', pid: 200, cgroupPids: [200] }], 0, [['a', 100 + 101 + 300, 3], ['b', 200, 1]]],
+    ['one unit has none: a scan of all of /proc', [{ name: 'a', pid: 100, cgroupPids: [100, 300] }, { name: 'b', pid: 200 }], 1, [['a', 100 + 101 + 103 + 104 + 300, 5], ['b', 200, 1]]],
+    ['a cgroup that could not be read counts as none', [{ name: 'a', pid: 100, cgroupPids: [] }, { name: 'b', pid: 200, cgroupPids: [200] }], 1, [['a', 100 + 101 + 103 + 104, 4], ['b', 200, 1]]],
+  ])('%s', (_what, units, scans, expected) => {
+    const proc = source();
+    const samples = sampleUnits(units, true, proc);
+    expect(proc.scans).toBe(scans);
+    if (scans === 0) expect(proc.reads.sort((x, y) => x - y)).toEqual([100, 101, 200, 300]);
+    expect(samples.map((sample) => [sample.name, sample.usage.rssBytes, sample.usage.processes])).toEqual(expected);
+  });
+
+  it('leaves out a unit whose main process is gone, and reads nothing without units', () => {
+    const proc = source();
+    expect(sampleUnits([{ name: 'gone', pid: 999 }], false, proc)).toEqual([]);
+    expect(sampleUnits([], false, proc)).toEqual([]);
+    expect(proc.scans).toBe(1);
   });
 });
