@@ -15,6 +15,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   up: { summary: 'Create and start the units of compute.yaml, applying only the difference', load: () => import('./commands/up.js'), interruptible: true },
   down: { summary: 'Stop and remove every unit of the project, then its daemon', load: () => import('./commands/down.js') },
   ps: { summary: 'List the units of the project with their status', load: () => import('./commands/ps.js') },
+  top: { summary: 'Show the CPU and memory each running unit uses', load: () => import('./commands/top.js') },
   logs: { summary: 'Show the output of units', load: () => import('./commands/logs.js'), interruptible: true },
   plan: { summary: 'Show what `up` would change, changing nothing', load: () => import('./commands/plan.js') },
   start: { summary: 'Start units that exist', load: () => import('./commands/start.js'), interruptible: true },

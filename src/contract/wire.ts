@@ -246,6 +246,28 @@ export type EventStreamItem =
   | { type: 'snapshot'; units: UnitState[] }
   | { type: 'event'; event: UnitEvent; state: UnitState };
 
+/** One running unit's resource use, summed over its processes (GET /v1/stats). */
+export interface UnitStats {
+  name: string;
+  /** Its main process. */
+  pid: number;
+  /** Its live processes: the main one and every descendant, or every member of its cgroup when it has one. */
+  processes: number;
+  /** Their resident memory, summed (VmRSS: a page shared by two of them counts twice, as `ps` counts it). */
+  rss_bytes: number;
+  /** The CPU time they used, and their ended children that they waited for, since they started. */
+  cpu_ms: number;
+  /** CPU use over the reply's `interval_ms`, 100 = one core busy; null with interval 0, or when the main process
+   *  changed between the two samples (a restart). */
+  cpu_percent: number | null;
+}
+
+/** `data` of GET /v1/stats?interval_ms=N: each running unit, sampled twice N ms apart (default 250). */
+export interface StatsReply {
+  interval_ms: number;
+  units: UnitStats[];
+}
+
 /** One line of GET /v1/units/:name/logs. */
 export type LogStreamItem = LogLine;
 

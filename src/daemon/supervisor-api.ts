@@ -2,7 +2,6 @@
 import type { UnitEvent, UnitSpec, UnitState } from '../contract/unit.js';
 import type { LogLine, LogQuery } from '../contract/wire.js';
 
-
 /** Reading the logs of units (the daemon's log store implements it). */
 export interface LogReader {
   /** The unit's retained lines (rotated file first), filtered by stream, the last `tail` of them. */
@@ -11,6 +10,13 @@ export interface LogReader {
   follow(unit: string, query: LogQuery, signal: AbortSignal): AsyncIterable<LogLine>;
   /** The units whose log indexing is paused because the disk is full (a store that cannot tell has no such method). */
   diskFull?(): string[];
+}
+
+/** Where a running unit's processes are found: its main process, and the members of its cgroup when it has one. */
+export interface UnitProcessRoots {
+  name: string;
+  pid: number;
+  cgroupPids?: number[];
 }
 
 /** A listener of unit state changes: the event, and the unit's state right after it. */
@@ -46,6 +52,8 @@ export interface Supervisor {
   restart(name: string): Promise<UnitState>;
   /** Stops units (as stop) and forgets them; their logs are deleted. */
   remove(names: string[]): Promise<void>;
+  /** The running units' main processes (and cgroup members), for measuring what they use. */
+  processRoots(): UnitProcessRoots[];
   /** Subscribes to every state change; returns the unsubscribe function. */
   subscribe(listener: UnitListener): () => void;
   /** The units' logs. */

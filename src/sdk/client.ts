@@ -16,6 +16,7 @@ import type {
   ServerStartOptions,
   ServiceDefinition,
   ServiceInfo,
+  StatsReply,
   UnitBatch,
 } from '../contract/wire.js';
 import type { OverlayRecord } from '../contract/overlay.js';
@@ -111,6 +112,8 @@ export interface SandboxClient {
   stopUnits(names: string[]): Promise<UnitState[]>;
   removeUnits(names: string[]): Promise<void>;
   restartUnit(name: string): Promise<UnitState>;
+  /** What each running unit uses (CPU over `intervalMs`, default 250; 0: memory only, at once), sorted by name. */
+  stats(options?: { intervalMs?: number }): Promise<StatsReply>;
   /** A snapshot of every unit, then one item per state change, until `signal` aborts (then it ends quietly). */
   events(signal?: AbortSignal): AsyncIterable<EventStreamItem>;
   /** A unit's log lines; with `follow`, new lines until `signal` aborts. */
@@ -198,6 +201,7 @@ export function connect(endpoint: Endpoint): SandboxClient {
     stopUnits: async (names) => (await data<{ units: UnitState[] }>('POST', '/v1/units/stop', { names })).units,
     removeUnits: async (names) => void (await data('POST', '/v1/units/remove', { names })),
     restartUnit: async (name) => (await data<{ unit: UnitState }>('POST', `/v1/units/${seg(name)}/restart`)).unit,
+    stats: (options) => data<StatsReply>('GET', `/v1/stats${options?.intervalMs === undefined ? '' : `?interval_ms=${options.intervalMs}`}`),
     events: (signal) => transport.stream<EventStreamItem>('/v1/events', signal),
     unitLogs: (name, options = {}) => transport.stream<LogLine>(logsPath(name, options), options.signal),
     ready: () => transport.call<ReadyResponse>('GET', '/ready'),

@@ -23,7 +23,7 @@ describe('compute ps', () => {
     const table = await runCli(dir, ['ps']);
     expect(table.code).toBe(0);
     const lines = table.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^NAME +KIND +STATUS +HEALTH +PID +PORT +URL +RESTARTS$/);
+    expect(lines[0]).toMatch(/^NAME +KIND +STATUS +HEALTH +UPTIME +PID +PORT +URL +RESTARTS$/);
     expect(lines.slice(1).map((line) => line.split(/ {2,}/).slice(0, 3))).toEqual([
       ['db', 'service', 'not created'],
       ['api', 'server', 'not created'],
@@ -49,6 +49,10 @@ describe('compute ps', () => {
         next_restart_in_ms: null,
         reason: null,
         message: null,
+        started_at: null,
+        uptime_ms: null,
+        rss_bytes: null,
+        cpu_percent: null,
       })),
     );
   });
@@ -73,9 +77,14 @@ describe('compute ps', () => {
       ['web', 'server', 'ready'],
     ]);
     for (const row of rows) {
-      expect(Object.keys(row).sort()).toEqual(['exit_code', 'healthy', 'kind', 'last_exit', 'message', 'name', 'next_restart_at', 'next_restart_in_ms', 'pid', 'port', 'reason', 'restart_count', 'status', 'url']);
+      expect(Object.keys(row).sort()).toEqual(['cpu_percent', 'exit_code', 'healthy', 'kind', 'last_exit', 'message', 'name', 'next_restart_at', 'next_restart_in_ms', 'pid', 'port', 'reason', 'restart_count', 'rss_bytes', 'started_at', 'status', 'uptime_ms', 'url']);
       expect(row.restart_count).toBe(0);
       expect(isAlive(row.pid as number), `${row.name} pid ${row.pid}`).toBe(true);
+      // Measured by the daemon: a live process holds memory; its uptime runs from its recorded start.
+      expect(row.rss_bytes, row.name).toBeGreaterThan(0);
+      expect(row.cpu_percent, row.name).toBeGreaterThanOrEqual(0);
+      expect(row.uptime_ms, row.name).toBeGreaterThanOrEqual(0);
+      expect(Date.now() - Date.parse(row.started_at as string)).toBeGreaterThanOrEqual(row.uptime_ms as number);
     }
     // db has a log-line check, api an HTTP one, web none.
     expect(rows.map((row) => row.healthy)).toEqual([true, true, null]);
@@ -89,7 +98,7 @@ describe('compute ps', () => {
     expect(table.stderr).toBe('');
     const cells = table.stdout.trimEnd().split('\n').slice(1).map((line) => line.split(/ {2,}/));
     expect(cells).toEqual(
-      rows.map((row) => [row.name, row.kind, 'ready', row.healthy ? 'healthy' : '-', String(row.pid), String(row.port), row.url ?? '-', '0']),
+      rows.map((row) => [row.name, row.kind, 'ready', row.healthy ? 'healthy' : '-', expect.stringMatching(/^\d+[smhd]$/), String(row.pid), String(row.port), row.url ?? '-', '0']),
     );
   });
 

@@ -12,6 +12,7 @@ import { commandRoutes } from './routes/commands.js';
 import { fileRoutes } from './routes/files.js';
 import { serverRoutes } from './routes/servers.js';
 import { serviceRoutes } from './routes/services.js';
+import { statsRoutes } from './routes/stats.js';
 import { streamRoutes } from './routes/streams.js';
 import { overlayRoutes } from './routes/overlays.js';
 import { systemRoutes } from './routes/system.js';
@@ -23,6 +24,7 @@ export const ROUTES: readonly Route[] = [
   ...serverRoutes,
   ...serviceRoutes,
   ...unitRoutes,
+  ...statsRoutes,
   ...streamRoutes,
   ...overlayRoutes,
   ...commandRoutes,

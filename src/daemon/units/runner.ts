@@ -1,6 +1,7 @@
 // One unit's supervisor: its state, its serialised operations, and the lifecycle of its processes.
 import type { StopCause, UnitReason } from '../../contract/reason.js';
 import type { UnitSpec, UnitState, UnitStatus } from '../../contract/unit.js';
+import type { UnitProcessRoots } from '../supervisor-api.js';
 import type { RunnerDeps } from './deps.js';
 import { newGeneration, runLifecycle, type Generation, type LifecycleHost, type LifecycleMode } from './lifecycle.js';
 import { ACTIVE_STATUSES } from '../../contract/status.js';
@@ -60,6 +61,14 @@ export class UnitRunner implements LifecycleHost {
   /** True while a lifecycle is under way (waiting, installing, running, restarting). */
   get active(): boolean {
     return ACTIVE_STATUSES.has(this.current.status);
+  }
+
+  /** Its main process and, when it runs in a cgroup, the cgroup's members; undefined without a process. */
+  processRoots(): UnitProcessRoots | undefined {
+    const { pid } = this.current;
+    if (pid === undefined || !this.active) return undefined;
+    const cgroup = this.generation?.cgroup;
+    return cgroup ? { name: this.name, pid, cgroupPids: cgroup.pids() } : { name: this.name, pid };
   }
 
   /** What the state file keeps. */

@@ -5,7 +5,7 @@ import type { UnitEvent, UnitSpec, UnitState } from '../../contract/unit.js';
 import type { DaemonProblem } from '../../contract/wire.js';
 import { buildGraph } from '../../contract/graph.js';
 import { notFound } from '../errors.js';
-import type { Supervisor, UnitListener } from '../supervisor-api.js';
+import type { Supervisor, UnitListener, UnitProcessRoots } from '../supervisor-api.js';
 import { adoptedProcess, findMarkedLeaders, withLiveProcess, type MarkedLeader } from './adopt.js';
 import { DependencyError, silentLog, type Log, type RunnerDeps, type UnitLogs } from './deps.js';
 import { evaluateNeed } from './needs.js';
@@ -126,6 +126,10 @@ class LocalSupervisor implements Supervisor {
     }
     this.deps.cgroups?.removeIfEmpty();
     this.persist();
+  }
+
+  processRoots(): UnitProcessRoots[] {
+    return [...this.runners.values()].flatMap((runner) => runner.processRoots() ?? []);
   }
 
   subscribe(listener: UnitListener): () => void {

@@ -129,6 +129,11 @@ export class FakeSupervisor implements Supervisor {
     }
   }
 
+  // No processes: GET /v1/stats lists no unit (it is tested against the real supervisor).
+  processRoots(): [] {
+    return [];
+  }
+
   subscribe(listener: UnitListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
