@@ -69,7 +69,7 @@ export async function launch(
       stderr: spool.stderr,
       ...(context.user ? { uid: context.user.uid, gid: context.user.gid } : {}),
       ...(cgroup ? { cgroup } : {}),
-    });
+    }, phase);
     if (cgroup && !process.cgroup) deps.log.warn({ unit: spec.name, cgroup: cgroup.path }, 'could not start the process in its cgroup; it is tracked by its process group only');
     return process;
   } finally {
