@@ -1,6 +1,6 @@
 // `npm run bench`: compute beside pm2, supervisord and the physical floor, on the same fixture processes, in one run
 // on this machine. `--quick` is the short smoke run that CI uses (fewer, smaller cases; it checks no goal).
-// Options: --quick, --runs N, --only cold,reapply,footprint,logs,plan,commands, --no-docs, --no-peers (compute and the floor
+// Options: --quick, --runs N, --only cold,reapply,footprint,logs,plan,sync,commands,ready, --no-docs, --no-peers (compute and the floor
 // only, for quick iterations on compute; it implies --no-docs).
 import { execFileSync } from 'node:child_process';
 import { cpus, freemem, loadavg, release, totalmem, tmpdir, type } from 'node:os';
@@ -16,11 +16,12 @@ import { planAtScale } from './scenarios/plan.mjs';
 import { shortCommands } from './scenarios/commands.mjs';
 import { reapply } from './scenarios/reapply.mjs';
 import { overlaySync } from './scenarios/sync.mjs';
+import { timeToReady } from './scenarios/ready.mjs';
 import { pm2Available, pm2Version } from './tools/pm2.mjs';
 import { supervisorVersion } from './tools/supervisor.mjs';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
-const SCENARIOS = ['cold', 'reapply', 'footprint', 'logs', 'plan', 'sync', 'commands'];
+const SCENARIOS = ['cold', 'reapply', 'footprint', 'logs', 'plan', 'sync', 'commands', 'ready'];
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean' }, runs: { type: 'string' }, only: { type: 'string' }, 'no-docs': { type: 'boolean' }, 'no-peers': { type: 'boolean' } },
@@ -126,6 +127,10 @@ try {
   if (only.includes('commands')) {
     log('\n7. short commands on a running project of 20 units (paired with node -e 0)');
     results.commands = await shortCommands(ctx);
+  }
+  if (only.includes('ready')) {
+    log('\n8. time to ready of the quickstart and web-redis examples (fresh up -d beside a floor script)');
+    results.ready = await timeToReady(ctx);
   }
 } finally {
   rmSync(root, { recursive: true, force: true });

@@ -43,6 +43,9 @@ export function goals(results) {
   if (large) add('plan', '10,000 units < 500 ms', ms(large.median), large.median < 500);
   const [small, big] = plan?.cases ?? [];
   if (small?.units === 1000 && big?.units === 10_000) add('plan', 'growth 1k → 10k ≤ ~12×', x(plan.growth), plan.growth <= 12);
+  for (const [example, { medians: m }] of Object.entries(results.ready ?? {})) {
+    add('ready', `${example}: up -d to all units up ≤ floor + 150 ms`, `${ms(m.compute)} (floor ${ms(m.floor)}, +${ms(m.compute - m.floor)})`, m.compute <= m.floor + 150);
+  }
   const sync = results.sync?.medians;
   if (sync) {
     add('sync', 'one changed file synced under up --watch ≤ 100 ms', `${ms(sync.oneWatched)} (full scan as up does: ${ms(sync.oneChange)}; cp ${ms(sync.cp)})`, sync.oneWatched <= 100);

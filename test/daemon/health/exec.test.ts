@@ -89,9 +89,9 @@ describe('startHealthMonitor (exec)', () => {
       await waitFor(() => clock.pending().length === 1, { what: 'the first probe to settle' });
       expect(monitor.current()).toMatchObject({ status: 'checking', consecutiveFailures: 1 });
       // While checking, the next probe comes fast (see nextDelay).
-      expect(clock.pending()).toEqual([25]);
+      expect(clock.pending()).toEqual([10]);
       writeFileSync(flag, '');
-      await clock.advance(25);
+      await clock.advance(10);
       await waitFor(() => clock.pending().length === 1, { what: 'the second probe to settle' });
       expect(monitor.current().status).toBe('healthy');
       // The slow pace, on its multiples (see nextDelay): the next probe is at 15 s.

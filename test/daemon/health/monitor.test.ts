@@ -73,28 +73,35 @@ describe('nextDelay', () => {
     { now: 1501, interval: 1000, report: unhealthy, delay: 1000 },
     { now: 123_456, interval: 10_000, report: healthy, delay: 6544 },
     { now: 5, interval: 0, report: healthy, delay: 0 },
-    { now: 5, interval: 2000, report: checking(1), delay: 25 },
-    { now: 5, interval: 2000, report: checking(2), delay: 50 },
-    { now: 5, interval: 2000, report: checking(4), delay: 200 },
-    { now: 5, interval: 2000, report: checking(7), delay: 1600 },
-    { now: 5, interval: 2000, report: checking(8), delay: 2000 },
+    { now: 5, interval: 2000, report: checking(1), delay: 10 },
+    { now: 5, interval: 2000, report: checking(2), delay: 20 },
+    { now: 5, interval: 2000, report: checking(3), delay: 40 },
+    { now: 5, interval: 2000, report: checking(4), delay: 50 },
+    { now: 5, interval: 2000, report: checking(40), delay: 50 },
+    { now: 5, interval: 2000, report: checking(41), delay: 100 },
+    { now: 5, interval: 2000, report: checking(44), delay: 800 },
+    { now: 5, interval: 2000, report: checking(46), delay: 2000 },
     { now: 5, interval: 2000, report: checking(500), delay: 2000 },
-    { now: 5, interval: 10, report: checking(1), delay: 10 },
+    { now: 5, interval: 30, report: checking(4), delay: 30 },
+    { now: 5, interval: 5, report: checking(1), delay: 5 },
   ])('at $now with interval $interval ($report.status, $report.consecutiveFailures failures) waits $delay', ({ now, interval, report, delay }) => {
     expect(nextDelay(now, interval, report)).toBe(delay);
   });
 });
 
 describe('runProbeLoop', () => {
-  it('probes first after delayMs, then fast while checking (25 ms, doubling up to intervalMs), never inside the call that starts it', async () => {
+  it('probes first after delayMs, then fast while checking (10, 20, 40, then 50 ms for 40 probes, then doubling up to intervalMs), never inside the call that starts it', async () => {
     const { clock, script, monitor } = setup();
     expect(script.calls).toEqual([]);
     await clock.advance(499);
     expect(script.calls).toEqual([]);
     await clock.advance(1);
     expect(script.calls).toEqual([500]);
-    await clock.advance(3000);
-    expect(script.calls).toEqual([500, 525, 575, 675, 875, 1275, 2075, 3075]);
+    await clock.advance(200);
+    expect(script.calls).toEqual([500, 510, 530, 570, 620, 670]);
+    await clock.advance(2800);
+    expect(script.calls).toHaveLength(44);
+    expect(script.calls.slice(-4)).toEqual([2420, 2520, 2720, 3120]);
     monitor.stop();
   });
 
@@ -113,7 +120,7 @@ describe('runProbeLoop', () => {
     const { clock, script, changes, monitor } = setup();
     await clock.advance(500 + 4 * 1000);
     expect(changes).toEqual([]);
-    expect(monitor.current()).toEqual({ healthy: false, status: 'checking', consecutiveFailures: 9, lastError: 'HTTP 503' });
+    expect(monitor.current()).toEqual({ healthy: false, status: 'checking', consecutiveFailures: 45, lastError: 'HTTP 503' });
     script.answer(ok);
     await clock.advance(1000);
     expect(changes).toEqual([{ healthy: true, status: 'healthy', consecutiveFailures: 0 }]);
@@ -187,7 +194,7 @@ describe('runProbeLoop', () => {
     expect(script.calls).toEqual([0]);
     settle(fail);
     await flush();
-    expect(clock.pending()).toEqual([25]);
+    expect(clock.pending()).toEqual([10]);
     monitor.stop();
   });
 
