@@ -91,15 +91,15 @@ describe('limits on a compose file', () => {
     expect(parseBoth(text)).toEqual([[], []]);
   });
 
-  it('refuses a file over 1 MiB at its first line, before reading it, and a text over 1 MiB given to the parser', async () => {
+  it('refuses a file over 8 MiB at its first line, before reading it, and a text over 8 MiB given to the parser', async () => {
     const dir = tempDir();
     const file = join(dir, 'compute.yaml');
     writeFileSync(file, `# ${'x'.repeat(MAX_BYTES)}\n`);
     const { errors } = await loadConfig({ files: [file], cwd: dir, env: {} });
-    const message = 'the file is 1,048,579 bytes; a compose file may be at most 1 MiB (1,048,576 bytes)';
+    const message = 'the file is 8,388,611 bytes; a compose file may be at most 8 MiB (8,388,608 bytes)';
     expect(errors).toEqual([{ severity: 'error', file, line: 1, col: 1, message }]);
     // Bytes, not characters: 2-byte characters count twice.
-    expect(parseBoth(`# ${'é'.repeat(MAX_BYTES / 2)}\n`)).toEqual([[`1:1: the file is 1,048,579 bytes; a compose file may be at most 1 MiB (1,048,576 bytes)`], [`1:1: the file is 1,048,579 bytes; a compose file may be at most 1 MiB (1,048,576 bytes)`]]);
+    expect(parseBoth(`# ${'é'.repeat(MAX_BYTES / 2)}\n`)).toEqual([[`1:1: the file is 8,388,611 bytes; a compose file may be at most 8 MiB (8,388,608 bytes)`], [`1:1: the file is 8,388,611 bytes; a compose file may be at most 8 MiB (8,388,608 bytes)`]]);
   });
 
   it.each([
