@@ -42,7 +42,10 @@ export async function overlaySync(ctx, files = 10_000, bytes = 20 * 1024) {
     await manager.whenComplete('app');
     copies.compute.push(now() - t0);
     // One saved file: what the engine does for it, end to end, beside copying just that file.
-    const file = join(source, 'd42', `f${4200 + run}.txt`);
+    // A file from the middle of the tree (d50/f5000.txt in the full run; the quick run's tree is smaller).
+    const index = Math.floor(files / 200) * 100 + run;
+    const rel = `d${Math.floor(index / 100)}/f${index}.txt`;
+    const file = join(source, rel);
     writeFileSync(file, `changed in run ${run}\n`);
     t0 = now();
     const written = manager.manifest('app');
@@ -54,11 +57,11 @@ export async function overlaySync(ctx, files = 10_000, bytes = 20 * 1024) {
     writeFileSync(file, `changed again in run ${run}\n`);
     t0 = now();
     const before = manager.manifest('app');
-    const watched = await manager.sync('app', syncOperations((await scanPaths(spec, before, [`d42/f${4200 + run}.txt`])).manifest, before));
+    const watched = await manager.sync('app', syncOperations((await scanPaths(spec, before, [rel])).manifest, before));
     changes.watched.push(now() - t0);
     if (watched.changed !== 1) throw new Error(`expected 1 changed file, the watched sync changed ${watched.changed}`);
     t0 = now();
-    await runOk('cp', [file, join(root, 'app', 'd42', 'copy.txt')]);
+    await runOk('cp', [file, join(root, 'app', rel.split('/')[0], 'copy.txt')]);
     changes.cp.push(now() - t0);
     await manager.close();
     ctx.removeDir(root);
