@@ -10,15 +10,17 @@ import { mergeAll } from './merge.js';
 import { normalise } from './normalise.js';
 import { parseYaml } from './parse.js';
 import { prepareFile } from './prepare.js';
+import { PROFILES_ENV, profiledUnits, requestedProfiles, selectProfiles, withoutUnits } from './profiles.js';
 import { checkSchema } from './schema.js';
 import { Diagnostics, NO_POSITION, Source, sortDiagnostics } from './source.js';
 import type { LoadOptions, LoadResult } from './spec.js';
 
 export { ComposeFileError, DEFAULT_FILES, resolveComposeFiles } from './files.js';
+export { ALL_PROFILES, PROFILES_ENV } from './profiles.js';
 export { maskSecrets, isSecretKey } from './secrets.js';
 export { formatDiagnostic } from './spec.js';
 export type { Diagnostic, LoadOptions, LoadResult } from './spec.js';
-export type { SandboxSpec, Spec } from '../contract/spec.js';
+export type { ProfileSelection, SandboxSpec, Spec } from '../contract/spec.js';
 
 /** Loads, checks and normalises compose files. Never throws: every problem is in `errors`, with file:line:col. */
 export async function loadConfig(options: LoadOptions): Promise<LoadResult> {
@@ -37,7 +39,7 @@ async function loadPass(options: LoadOptions, positions: boolean): Promise<{ res
   let files: string[] = [];
   try {
     files = resolveComposeFiles(options.files, cwd);
-    const { spec, resolved, inputs } = await load(files, options.env ?? process.env, diags, positions);
+    const { spec, resolved, inputs } = await load(files, options, diags, positions);
     const order = [...files, ...inputs];
     const result: LoadResult = { errors: sortDiagnostics(diags.errors, order), warnings: sortDiagnostics(diags.warnings, order) };
     if (resolved) result.resolved = resolved;
@@ -50,7 +52,8 @@ async function loadPass(options: LoadOptions, positions: boolean): Promise<{ res
   }
 }
 
-async function load(files: string[], env: Record<string, string | undefined>, diags: Diagnostics, positions: boolean) {
+async function load(files: string[], options: LoadOptions, diags: Diagnostics, positions: boolean) {
+  const env = options.env ?? process.env;
   const projectDir = dirname(files[0] as string);
   // One .env for the whole project, beside the first file, as compose reads it from the project folder.
   const dotenvPath = join(projectDir, '.env');
@@ -80,7 +83,13 @@ async function load(files: string[], env: Record<string, string | undefined>, di
   inputs.push(...envPaths);
   const ctx: Context = { doc: merged, diags, failed, envFiles: await readEnvFiles(envPaths, diags) };
   const spec = normalise(merged, { files, projectDir, inputs: [...new Set([...files, ...inputs])] }, ctx);
-  return { spec, resolved: merged as Record<string, unknown>, inputs };
+  const requested = requestedProfiles(options.profiles ?? [], lookup(PROFILES_ENV));
+  const { active, selection } = selectProfiles(profiledUnits(merged), requested, options.targets);
+  if (selection.defined.length === 0 && requested.length === 0) return { spec, resolved: merged as Record<string, unknown>, inputs };
+  const activeSet = new Set(active);
+  spec.units = Object.fromEntries(Object.entries(spec.units).filter(([name]) => activeSet.has(name)));
+  spec.profiles = selection;
+  return { spec, resolved: withoutUnits(merged, new Set(Object.keys(selection.inactive))) as Record<string, unknown>, inputs };
 }
 
 // A file over the size limit is refused before it is read: reading a huge file is itself the cost to avoid.
