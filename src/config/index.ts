@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Context } from './context.js';
 import { readEnvFiles } from './env-files.js';
-import { ComposeFileError, resolveComposeFiles } from './files.js';
+import { ComposeFileError, overrideToWatch, resolveComposeFiles } from './files.js';
 import { MAX_BYTES, tooBigMessage } from './limits.js';
 import { isMap, type Value, type ValueMap } from './located.js';
 import { mergeAll } from './merge.js';
@@ -15,7 +15,7 @@ import { checkSchema } from './schema.js';
 import { Diagnostics, NO_POSITION, Source, sortDiagnostics } from './source.js';
 import type { LoadOptions, LoadResult } from './spec.js';
 
-export { ComposeFileError, DEFAULT_FILES, resolveComposeFiles } from './files.js';
+export { ComposeFileError, DEFAULT_FILES, OVERRIDE_FILES, resolveComposeFiles } from './files.js';
 export { ALL_PROFILES, PROFILES_ENV } from './profiles.js';
 export { maskSecrets, isSecretKey } from './secrets.js';
 export { formatDiagnostic } from './spec.js';
@@ -73,7 +73,7 @@ async function load(files: string[], options: LoadOptions, diags: Diagnostics, p
     prepareFile(value, dirname(files[i] as string));
     parsed.push(value);
   });
-  const inputs = [dotenvPath];
+  const inputs = [dotenvPath, ...overrideToWatch(options.files, files)];
   if (parsed.length < files.length) return { inputs };
   const merged = mergeAll(parsed) as Value;
   // A document that is a bare scalar has no positions: its errors point at the start of the last file.

@@ -39,28 +39,29 @@ export function selectProfiles(units: ReadonlyMap<string, ProfiledUnit>, request
   const all = wanted.has(ALL_PROFILES);
   const direct = (unit: ProfiledUnit) => all || unit.profiles.length === 0 || unit.profiles.some((profile) => wanted.has(profile));
   const active = new Set([...units].filter(([, unit]) => direct(unit)).map(([name]) => name));
-  const needed: ProfileSelection['needed'] = {};
+  // A Map, not an object: a unit may be named `constructor`.
+  const needed = new Map<string, { by: string[]; profiles: string[] }>();
   const queue = [...active];
   for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
     for (const need of units.get(name)?.needs ?? []) {
       const unit = units.get(need);
       if (!unit || active.has(need)) continue;
       active.add(need);
-      needed[need] = { by: [], profiles: [...unit.profiles] };
+      needed.set(need, { by: [], profiles: [...unit.profiles] });
       queue.push(need);
     }
   }
   // Every active dependent, not only the first found: `needed by api, web`.
   for (const [name, unit] of units) {
     if (!active.has(name)) continue;
-    for (const need of unit.needs) needed[need]?.by.push(name);
+    for (const need of unit.needs) needed.get(need)?.by.push(name);
   }
   const inactive: ProfileSelection['inactive'] = {};
   for (const [name, unit] of units) if (!active.has(name)) inactive[name] = [...unit.profiles];
   const unknown = requested.filter((profile) => profile !== ALL_PROFILES && !defined.includes(profile));
   return {
     active: [...units.keys()].filter((name) => active.has(name)),
-    selection: { active: [...wanted].sort(), inactive, needed, unknown, defined },
+    selection: { active: [...wanted].sort(), inactive, needed: Object.fromEntries(needed), unknown, defined },
   };
 }
 

@@ -78,7 +78,7 @@ export function diff(desired: Spec, actual: ActualState, options: DiffOptions = 
     const spec = desired.units[name] as UnitSpec;
     const current = actualByName.get(name);
     if (current && current.spec.labels[PROJECT_LABEL] !== desired.name) conflicts.push(name);
-    else changes.set(name, unitChange(spec, current, desired.profiles?.needed[name]));
+    else changes.set(name, unitChange(spec, current, neededBy(desired, name)));
   }
   cascadeRestarts(desired.units, changes);
   if (!options.only) {
@@ -94,6 +94,12 @@ export function diff(desired: Spec, actual: ActualState, options: DiffOptions = 
   restartForOverlays(desired.units, overlays, changes);
   const units = [...changes.values()];
   return { project: desired.name, units, overlays, operations: operationsOf(units, overlays), conflicts };
+}
+
+// Why a unit of an inactive profile is in the plan, if it is one (own keys only: a unit may be named `constructor`).
+function neededBy(desired: Spec, name: string): { by: string[]; profiles: string[] } | undefined {
+  const needed = desired.profiles?.needed;
+  return needed && Object.hasOwn(needed, name) ? needed[name] : undefined;
 }
 
 /** True when applying the plan would change nothing. */
