@@ -31,7 +31,7 @@ describe('selectProfiles', () => {
     ['needs are followed however deep', { a: [[], ['b']], b: [['p'], ['c']], c: [['q'], []] }, [], [], ['a', 'b', 'c']],
     ['an unknown profile activates nothing', COMPOSE_DOCS, ['tset'], [], ['web']],
     ['a need that names no unit is skipped (the config check reports it)', { a: [[], ['ghost']] }, [], [], ['a']],
-    ['names are data, not keys of an object', { a: [[], ['constructor', 'toString']], constructor: [['p'], []] }, [], [], ['a', 'constructor']],
+    ['names are data, not keys of an object', Object.fromEntries<[string[], string[]]>([['a', [[], ['constructor', 'toString']]], ['constructor', [['p'], []]]]), [], [], ['a', 'constructor']],
   ])('%s', (_, table, requested, targets, active) => {
     expect(selectProfiles(units(table), requested, targets).active).toEqual(active);
   });
