@@ -6,6 +6,7 @@ import { readEnvFiles } from './env-files.js';
 import { ComposeFileError, overrideToWatch, resolveComposeFiles } from './files.js';
 import { MAX_BYTES, tooBigMessage } from './limits.js';
 import { isMap, type Value, type ValueMap } from './located.js';
+import { expandIncludes } from './include.js';
 import { mergeAll } from './merge.js';
 import { normalise } from './normalise.js';
 import { parseYaml } from './parse.js';
@@ -14,6 +15,7 @@ import { PROFILES_ENV, profiledUnits, requestedProfiles, selectProfiles, without
 import { checkSchema } from './schema.js';
 import { Diagnostics, NO_POSITION, Source, sortDiagnostics } from './source.js';
 import type { LoadOptions, LoadResult } from './spec.js';
+import type { Spec } from '../contract/spec.js';
 
 export { ComposeFileError, DEFAULT_FILES, OVERRIDE_FILES, resolveComposeFiles } from './files.js';
 export { ALL_PROFILES, PROFILES_ENV } from './profiles.js';
@@ -65,15 +67,25 @@ async function load(files: string[], options: LoadOptions, diags: Diagnostics, p
   const lookup = (name: string) => (Object.hasOwn(env, name) ? env[name] : undefined) ?? (Object.hasOwn(dotenvVars, name) ? dotenvVars[name] : undefined);
   const parsed: Value[] = [];
   let last: Source | undefined;
-  texts.forEach((text, i) => {
-    if (text === undefined) return;
-    last = new Source(files[i] as string, text);
+  const included: string[] = [];
+  const parse = (file: string, text: string) => {
+    last = new Source(file, text);
     const value = parseYaml(last, lookup, diags, { positions });
-    if (value === undefined) return;
-    prepareFile(value, dirname(files[i] as string));
-    parsed.push(value);
-  });
-  const inputs = [dotenvPath, ...overrideToWatch(options.files, files)];
+    if (value !== undefined) prepareFile(value, dirname(file));
+    return value;
+  };
+  const readIncluded = async (file: string) => {
+    const text = await readText(file, diags);
+    return text === undefined ? undefined : parse(file, text);
+  };
+  for (const [i, text] of texts.entries()) {
+    const value = text === undefined ? undefined : parse(files[i] as string, text);
+    if (value === undefined) continue;
+    const expanded = await expandIncludes(value, files[i] as string, readIncluded, diags);
+    included.push(...expanded.files);
+    parsed.push(expanded.value);
+  }
+  const inputs = [dotenvPath, ...overrideToWatch(options.files, files), ...included];
   if (parsed.length < files.length) return { inputs };
   const merged = mergeAll(parsed) as Value;
   // A document that is a bare scalar has no positions: its errors point at the start of the last file.
@@ -83,13 +95,18 @@ async function load(files: string[], options: LoadOptions, diags: Diagnostics, p
   inputs.push(...envPaths);
   const ctx: Context = { doc: merged, diags, failed, envFiles: await readEnvFiles(envPaths, diags) };
   const spec = normalise(merged, { files, projectDir, inputs: [...new Set([...files, ...inputs])] }, ctx);
-  const requested = requestedProfiles(options.profiles ?? [], lookup(PROFILES_ENV));
+  return { spec, resolved: applyProfiles(spec, merged, options, lookup(PROFILES_ENV)), inputs };
+}
+
+// Keeps the active units in the Spec (see profiles.ts); returns the document `compute config` shows.
+function applyProfiles(spec: Spec, merged: ValueMap, options: LoadOptions, fromEnv: string | undefined): Record<string, unknown> {
+  const requested = requestedProfiles(options.profiles ?? [], fromEnv);
   const { active, selection } = selectProfiles(profiledUnits(merged), requested, options.targets);
-  if (selection.defined.length === 0 && requested.length === 0) return { spec, resolved: merged as Record<string, unknown>, inputs };
+  if (selection.defined.length === 0 && requested.length === 0) return merged;
   const activeSet = new Set(active);
   spec.units = Object.fromEntries(Object.entries(spec.units).filter(([name]) => activeSet.has(name)));
   spec.profiles = selection;
-  return { spec, resolved: withoutUnits(merged, new Set(Object.keys(selection.inactive))) as Record<string, unknown>, inputs };
+  return withoutUnits(merged, new Set(Object.keys(selection.inactive)));
 }
 
 // A file over the size limit is refused before it is read: reading a huge file is itself the cost to avoid.

@@ -1,7 +1,7 @@
-// Profiles and the override file with the built CLI, spawned as a user would: `up -d --profile` starts a profile's
-// units and `up -d` alone does not (nor does it stop them once started), COMPUTE_PROFILES, the needed unit that
-// `plan` explains, and compute.override.yaml merged and watched.
-import { renameSync, writeFileSync } from 'node:fs';
+// Profiles and composition with the built CLI, spawned as a user would: `up -d --profile` starts a profile's units
+// and `up -d` alone does not (nor does it stop them once started), COMPUTE_PROFILES, the needed unit that `plan`
+// explains, compute.override.yaml merged and watched, and `include:` read, checked and watched.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { UnitState } from '../../src/contract/unit.js';
@@ -116,6 +116,32 @@ describe('compute.override.yaml', () => {
     renameSync(join(dir, 'later.yaml'), join(dir, 'compute.override.yaml'));
     await waitFor(async () => (await unitsOf(dir)).extra?.status === 'ready', { what: 'extra, from the new override file, to be ready' });
     expect(cli.stderr()).toContain('change detected in');
+    cli.child.kill('SIGINT');
+    await cli.exited;
+  });
+});
+
+describe('include', () => {
+  it('plan and up read the included file; its errors are its own file:line:col (exit 2); up --watch follows its saves', async () => {
+    const dir = writeProject(`name: including\ninclude: [lib/more.yaml]\nservices:\n  app: { cmd: node, ${FOREVER}, needs: [db] }\n`);
+    mkdirSync(join(dir, 'lib'));
+    const more = join(dir, 'lib', 'more.yaml');
+    const save = (text: string) => {
+      writeFileSync(`${more}.tmp`, text);
+      renameSync(`${more}.tmp`, more);
+    };
+    save('services:\n  db:\n    cmd: node\n    port: 1\n');
+    const bad = await runCli(dir, ['up', '-d']);
+    expect(bad).toMatchObject({ code: 2, stdout: '' });
+    expect(bad.stderr).toContain('lib/more.yaml:4:5: unknown key `port` in services.db');
+    expect(await runCli(dir, ['ps', '--json'])).toMatchObject({ code: 0 });
+
+    save(`services:\n  db: { cmd: node, ${FOREVER} }\n`);
+    expect((await runCli(dir, ['plan'])).stdout).toBe('+ db   create\n+ app  create\nPlan: 2 to create.\n');
+    const cli = spawnCli(dir, ['up', '--watch', '-d']);
+    await waitFor(async () => cli.stderr().includes('watching') && (await unitsOf(dir)).app?.status === 'ready', { what: 'the watch to begin', timeoutMs: 30_000 });
+    save(`services:\n  db: { cmd: node, ${FOREVER} }\n  cache: { cmd: node, ${FOREVER} }\n`);
+    await waitFor(async () => (await unitsOf(dir)).cache?.status === 'ready', { what: 'cache, saved into the included file, to be ready' });
     cli.child.kill('SIGINT');
     await cli.exited;
   });
