@@ -6,6 +6,7 @@ import { readEnvFiles } from './env-files.js';
 import { ComposeFileError, overrideToWatch, resolveComposeFiles } from './files.js';
 import { MAX_BYTES, tooBigMessage } from './limits.js';
 import { isMap, type Value, type ValueMap } from './located.js';
+import { resolveExtends } from './extends.js';
 import { expandIncludes } from './include.js';
 import { mergeAll } from './merge.js';
 import { normalise } from './normalise.js';
@@ -88,6 +89,7 @@ async function load(files: string[], options: LoadOptions, diags: Diagnostics, p
   const inputs = [dotenvPath, ...overrideToWatch(options.files, files), ...included];
   if (parsed.length < files.length) return { inputs };
   const merged = mergeAll(parsed) as Value;
+  if (isMap(merged)) inputs.push(...(await resolveExtends(merged, projectDir, readIncluded, diags)));
   // A document that is a bare scalar has no positions: its errors point at the start of the last file.
   const failed = checkSchema(merged, diags, positions ? { source: last as Source, offset: 0 } : NO_POSITION);
   if (!isMap(merged)) return { inputs };

@@ -1,6 +1,6 @@
 // Profiles and composition with the built CLI, spawned as a user would: `up -d --profile` starts a profile's units
 // and `up -d` alone does not (nor does it stop them once started), COMPUTE_PROFILES, the needed unit that `plan`
-// explains, compute.override.yaml merged and watched, and `include:` read, checked and watched.
+// explains, compute.override.yaml merged and watched, `include:` read, checked and watched, and `extends`.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -144,5 +144,22 @@ describe('include', () => {
     await waitFor(async () => (await unitsOf(dir)).cache?.status === 'ready', { what: 'cache, saved into the included file, to be ready' });
     cli.child.kill('SIGINT');
     await cli.exited;
+  });
+});
+
+describe('extends', () => {
+  it('up -d builds the unit from its base in another file; a missing base is exit 2 at file:line:col', async () => {
+    const dir = writeProject(`name: extending\nservices:\n  worker:\n    extends: { unit: forever, file: lib/base.yaml }\n    env: { ROLE: worker }\n`);
+    mkdirSync(join(dir, 'lib'));
+    writeFileSync(join(dir, 'lib', 'base.yaml'), `services:\n  forevr: { cmd: node, ${FOREVER} }\n`);
+    const bad = await runCli(dir, ['up', '-d']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('compute.yaml:4:22: extends: no service `forever` in lib/base.yaml; did you mean `forevr`?');
+    writeFileSync(join(dir, 'lib', 'base.yaml'), `services:\n  forever: { cmd: node, ${FOREVER}, env: { FROM: base } }\n`);
+    const up = await runCli(dir, ['up', '-d']);
+    expect(up.code, up.stderr).toBe(0);
+    const worker = (await unitsOf(dir)).worker;
+    expect(worker?.status).toBe('ready');
+    expect(worker?.spec.env).toMatchObject({ FROM: 'base', ROLE: 'worker' });
   });
 });
