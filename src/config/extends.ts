@@ -56,21 +56,21 @@ class Resolver {
     const unit = units[name];
     const ref = refOf(unit);
     if (!ref || !isMap(unit)) return unit;
-    const locs = { unit: locate(doc, [section, name, 'extends', 'unit']) ?? NO_POSITION, file: locate(doc, [section, name, 'extends', 'file']) ?? NO_POSITION };
-    const at = (key: 'unit' | 'file') => locs[key];
+    // Found before `extends` is taken out below.
+    const at = { unit: locate(doc, [section, name, 'extends', 'unit']) ?? NO_POSITION, file: locate(doc, [section, name, 'extends', 'file']) ?? NO_POSITION };
     const id = `${file}#${name}`;
     const shownChain = [...chain, id].map((link) => this.shown(link));
     // Taken out first: a unit reached again while its base is resolved is a cycle, found below, not a loop.
     delete unit.extends;
-    const baseDoc = ref.file === undefined ? doc : await this.fileDoc(ref.file, at('file'));
+    const baseDoc = ref.file === undefined ? doc : await this.fileDoc(ref.file, at.file);
     if (baseDoc === undefined) return unit;
     const baseFile = ref.file ?? file;
     const baseId = `${baseFile}#${ref.unit}`;
     if (chain.includes(baseId) || baseId === id) {
-      this.diags.error(at('unit'), `extends: a cycle: ${[...shownChain, this.shown(baseId)].join(' → ')}`);
+      this.diags.error(at.unit, `extends: a cycle: ${[...shownChain, this.shown(baseId)].join(' → ')}`);
       return unit;
     }
-    if (!this.hasBase(baseDoc, section, ref, at('unit'))) return unit;
+    if (!this.hasBase(baseDoc, section, ref, at.unit)) return unit;
     const base = await this.resolve(baseDoc, baseFile, section, ref.unit, [...chain, id]);
     const merged = mergeValues(base as Value, unit);
     setOwn(units, name, merged);
