@@ -32,7 +32,7 @@ export interface Spec {
   units: Record<string, UnitSpec>;
   /** Every host file the result depends on (compose files, env_files, the `.env` used for interpolation), for --watch. */
   inputs: string[];
-  /** Which profiles are active and what that leaves out; absent when no unit has `profiles`. */
+  /** Which profiles are active and what that leaves out; absent when no unit has `profiles` and none was asked for. */
   profiles?: ProfileSelection;
 }
 
