@@ -5,9 +5,10 @@ import { CLIError } from './errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-/** The options every project command takes: which compose files, and where the project's state lives. */
+/** The options every project command takes: which compose files and profiles, and where the project's state lives. */
 export const PROJECT_OPTIONS = {
   file: { type: 'string', short: 'f', multiple: true },
+  profile: { type: 'string', multiple: true },
   'state-dir': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies Options;
@@ -58,10 +59,11 @@ const GLOBAL = new Map<string, string>([
   ['-f', '--file'],
   ['--file', '--file'],
   ['--state-dir', '--state-dir'],
+  ['--profile', '--profile'],
 ]);
 
 /**
- * Splits `compute [GLOBAL...] COMMAND ARGS`: `-f FILE` and `--state-dir DIR` before the command are its options,
+ * Splits `compute [GLOBAL...] COMMAND ARGS`: `-f FILE`, `--profile NAME` and `--state-dir DIR` before the command are its options,
  * given to it first as `--file FILE`, so that `compute -f x.yaml logs -f` follows (the later `-f` is the command's).
  * `name` is the first other word (a `-h` or `-v` too); undefined when there is none.
  */
@@ -79,8 +81,8 @@ export function splitGlobalOptions(argv: readonly string[]): { globals: string[]
   }
   const name = argv[i];
   if (name !== undefined && name.startsWith('-') && !['-h', '--help', '-v', '--version'].includes(name)) {
-    const best = suggest(name.replace(/^--?/, ''), ['file', 'state-dir', 'help', 'version']);
-    throw new CLIError(`unknown option ${name} before the command${best ? `; did you mean --${best}?` : ' (only -f FILE and --state-dir DIR go there)'}`);
+    const best = suggest(name.replace(/^--?/, ''), ['file', 'state-dir', 'profile', 'help', 'version']);
+    throw new CLIError(`unknown option ${name} before the command${best ? `; did you mean --${best}?` : ' (only -f FILE, --profile NAME and --state-dir DIR go there)'}`);
   }
   return { globals, name, rest: argv.slice(i + 1) };
 }

@@ -17,12 +17,17 @@ export interface Project extends ProjectPaths {
 /** The options every project command takes. */
 export interface ProjectOptions {
   file?: string[];
+  /** `--profile NAME`, repeatable: units of these profiles are active (COMPUTE_PROFILES adds to them). */
+  profile?: string[];
   'state-dir'?: string;
 }
 
-/** Loads and checks the compose files (errors are printed, then CLIError exit 2) and works out the project's paths. */
-export async function loadProject(options: ProjectOptions, io: CliIO): Promise<Project> {
-  const result = await loadChecked(options.file ?? [], io);
+/**
+ * Loads and checks the compose files (errors are printed, then CLIError exit 2) and works out the project's paths.
+ * `targets` are the units named on the command line: their profiles are active.
+ */
+export async function loadProject(options: ProjectOptions, io: CliIO, targets: string[] = []): Promise<Project> {
+  const result = await loadChecked(options.file ?? [], io, { profiles: options.profile ?? [], targets });
   if (!result.spec) throw new CLIError(`${result.errors.length} error${result.errors.length === 1 ? '' : 's'} in the config`, EXIT.usage);
   return { spec: result.spec, ...projectPaths(result.spec, options['state-dir'], io) };
 }

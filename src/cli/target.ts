@@ -42,7 +42,7 @@ export async function findTarget(options: ProjectOptions, io: CliIO, lenient: bo
     const project = await loadProject(options, io);
     return { spec: project.spec, name: project.spec.name, stateDir: project.stateDir, root: project.root };
   }
-  const result = await loadConfig({ files, cwd: io.cwd, env: io.env });
+  const result = await loadConfig({ files, cwd: io.cwd, env: io.env, profiles: options.profile ?? [] });
   io.stderr(formatDiagnostics(result.warnings, io.cwd));
   if (result.spec) {
     const paths = projectPaths(result.spec, options['state-dir'], io);

@@ -3,22 +3,27 @@ import { open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Context } from './context.js';
 import { readEnvFiles } from './env-files.js';
-import { ComposeFileError, resolveComposeFiles } from './files.js';
+import { ComposeFileError, overrideToWatch, resolveComposeFiles } from './files.js';
 import { MAX_BYTES, tooBigMessage } from './limits.js';
 import { isMap, type Value, type ValueMap } from './located.js';
+import { resolveExtends } from './extends.js';
+import { expandIncludes } from './include.js';
 import { mergeAll } from './merge.js';
 import { normalise } from './normalise.js';
 import { parseYaml } from './parse.js';
 import { prepareFile } from './prepare.js';
+import { PROFILES_ENV, profiledUnits, requestedProfiles, selectProfiles, withoutUnits } from './profiles.js';
 import { checkSchema } from './schema.js';
 import { Diagnostics, NO_POSITION, Source, sortDiagnostics } from './source.js';
 import type { LoadOptions, LoadResult } from './spec.js';
+import type { Spec } from '../contract/spec.js';
 
-export { ComposeFileError, DEFAULT_FILES, resolveComposeFiles } from './files.js';
+export { ComposeFileError, DEFAULT_FILES, OVERRIDE_FILES, resolveComposeFiles } from './files.js';
+export { ALL_PROFILES, PROFILES_ENV } from './profiles.js';
 export { maskSecrets, isSecretKey } from './secrets.js';
 export { formatDiagnostic } from './spec.js';
 export type { Diagnostic, LoadOptions, LoadResult } from './spec.js';
-export type { SandboxSpec, Spec } from '../contract/spec.js';
+export type { ProfileSelection, SandboxSpec, Spec } from '../contract/spec.js';
 
 /** Loads, checks and normalises compose files. Never throws: every problem is in `errors`, with file:line:col. */
 export async function loadConfig(options: LoadOptions): Promise<LoadResult> {
@@ -37,7 +42,7 @@ async function loadPass(options: LoadOptions, positions: boolean): Promise<{ res
   let files: string[] = [];
   try {
     files = resolveComposeFiles(options.files, cwd);
-    const { spec, resolved, inputs } = await load(files, options.env ?? process.env, diags, positions);
+    const { spec, resolved, inputs } = await load(files, options, diags, positions);
     const order = [...files, ...inputs];
     const result: LoadResult = { errors: sortDiagnostics(diags.errors, order), warnings: sortDiagnostics(diags.warnings, order) };
     if (resolved) result.resolved = resolved;
@@ -50,7 +55,8 @@ async function loadPass(options: LoadOptions, positions: boolean): Promise<{ res
   }
 }
 
-async function load(files: string[], env: Record<string, string | undefined>, diags: Diagnostics, positions: boolean) {
+async function load(files: string[], options: LoadOptions, diags: Diagnostics, positions: boolean) {
+  const env = options.env ?? process.env;
   const projectDir = dirname(files[0] as string);
   // One .env for the whole project, beside the first file, as compose reads it from the project folder.
   const dotenvPath = join(projectDir, '.env');
@@ -62,17 +68,28 @@ async function load(files: string[], env: Record<string, string | undefined>, di
   const lookup = (name: string) => (Object.hasOwn(env, name) ? env[name] : undefined) ?? (Object.hasOwn(dotenvVars, name) ? dotenvVars[name] : undefined);
   const parsed: Value[] = [];
   let last: Source | undefined;
-  texts.forEach((text, i) => {
-    if (text === undefined) return;
-    last = new Source(files[i] as string, text);
+  const included: string[] = [];
+  const parse = (file: string, text: string) => {
+    last = new Source(file, text);
     const value = parseYaml(last, lookup, diags, { positions });
-    if (value === undefined) return;
-    prepareFile(value, dirname(files[i] as string));
-    parsed.push(value);
-  });
-  const inputs = [dotenvPath];
+    if (value !== undefined) prepareFile(value, dirname(file));
+    return value;
+  };
+  const readIncluded = async (file: string) => {
+    const text = await readText(file, diags);
+    return text === undefined ? undefined : parse(file, text);
+  };
+  for (const [i, text] of texts.entries()) {
+    const value = text === undefined ? undefined : parse(files[i] as string, text);
+    if (value === undefined) continue;
+    const expanded = await expandIncludes(value, files[i] as string, readIncluded, diags);
+    included.push(...expanded.files);
+    parsed.push(expanded.value);
+  }
+  const inputs = [dotenvPath, ...overrideToWatch(options.files, files), ...included];
   if (parsed.length < files.length) return { inputs };
   const merged = mergeAll(parsed) as Value;
+  if (isMap(merged)) inputs.push(...(await resolveExtends(merged, projectDir, readIncluded, diags)));
   // A document that is a bare scalar has no positions: its errors point at the start of the last file.
   const failed = checkSchema(merged, diags, positions ? { source: last as Source, offset: 0 } : NO_POSITION);
   if (!isMap(merged)) return { inputs };
@@ -80,7 +97,18 @@ async function load(files: string[], env: Record<string, string | undefined>, di
   inputs.push(...envPaths);
   const ctx: Context = { doc: merged, diags, failed, envFiles: await readEnvFiles(envPaths, diags) };
   const spec = normalise(merged, { files, projectDir, inputs: [...new Set([...files, ...inputs])] }, ctx);
-  return { spec, resolved: merged as Record<string, unknown>, inputs };
+  return { spec, resolved: applyProfiles(spec, merged, options, lookup(PROFILES_ENV)), inputs };
+}
+
+// Keeps the active units in the Spec (see profiles.ts); returns the document `compute config` shows.
+function applyProfiles(spec: Spec, merged: ValueMap, options: LoadOptions, fromEnv: string | undefined): Record<string, unknown> {
+  const requested = requestedProfiles(options.profiles ?? [], fromEnv);
+  const { active, selection } = selectProfiles(profiledUnits(merged), requested, options.targets);
+  if (selection.defined.length === 0 && requested.length === 0) return merged;
+  const activeSet = new Set(active);
+  spec.units = Object.fromEntries(Object.entries(spec.units).filter(([name]) => activeSet.has(name)));
+  spec.profiles = selection;
+  return withoutUnits(merged, new Set(Object.keys(selection.inactive)));
 }
 
 // A file over the size limit is refused before it is read: reading a huge file is itself the cost to avoid.

@@ -6,7 +6,7 @@ import { attach, isMap, metaOf, setOwn, type Meta, type Value, type ValueMap } f
 const ENV_KEYS = ['environment', 'env'] as const;
 
 /**
- * Resolves host paths (sandbox.root, overlays[].source, env_file) against the folder of the file that wrote them,
+ * Resolves host paths (sandbox.root, overlays[].source, env_file, extends.file) against the folder of the file that wrote them,
  * and turns `KEY=value` environment lists into maps so that a later file's environment merges key by key.
  * Changes `doc` in place (it is freshly parsed).
  */
@@ -26,6 +26,7 @@ export function prepareFile(doc: Value, dir: string): void {
       const envFile = unit.env_file;
       if (Array.isArray(envFile)) envFile.forEach((item, i) => typeof item === 'string' && (envFile[i] = resolve(dir, item)));
       else resolveKey(unit, 'env_file', dir);
+      if (isMap(unit.extends)) resolveKey(unit.extends, 'file', dir);
       for (const key of ENV_KEYS) envListToMap(unit, key);
     }
   }

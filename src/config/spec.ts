@@ -27,6 +27,10 @@ export interface LoadOptions {
   env?: Record<string, string | undefined>;
   /** Folder that relative `files` and the default file are found in (default: process.cwd()). */
   cwd?: string;
+  /** Profiles asked for with `--profile`; COMPUTE_PROFILES (from `env` or `.env`) is added to them. */
+  profiles?: string[];
+  /** Units named on the command line: their profiles are activated (as `compose up NAME` does). */
+  targets?: string[];
 }
 
 /** Formats a diagnostic as `file:line:col: message` (warnings prefixed with `warning: `). */

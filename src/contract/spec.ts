@@ -32,4 +32,23 @@ export interface Spec {
   units: Record<string, UnitSpec>;
   /** Every host file the result depends on (compose files, env_files, the `.env` used for interpolation), for --watch. */
   inputs: string[];
+  /** Which profiles are active and what that leaves out; absent when no unit has `profiles` and none was asked for. */
+  profiles?: ProfileSelection;
+}
+
+/**
+ * The units `profiles:` selects, decided by config/ (a unit's profiles are config-only: never a field of its spec).
+ * `Spec.units` holds the active units only.
+ */
+export interface ProfileSelection {
+  /** The profiles asked for (`--profile`, COMPUTE_PROFILES, and those of the units named on the command line). */
+  active: string[];
+  /** Units left out, with their profiles: not created, and not removed when they run (an earlier `--profile` started them). */
+  inactive: Record<string, string[]>;
+  /** Units of inactive profiles that active units need: activated with them, by whom. */
+  needed: Record<string, { by: string[]; profiles: string[] }>;
+  /** Profiles asked for that no unit has (a warning, as a typo is likely). */
+  unknown: string[];
+  /** Every profile some unit has, sorted. */
+  defined: string[];
 }

@@ -21,12 +21,14 @@ const REASONS: Record<string, string> = {
   extra_hosts: 'everything runs on localhost',
   hostname: 'everything runs on localhost',
   deploy: 'compute runs one process per unit, with no resource limits',
-  profiles: 'every unit starts with `compute up`; name the ones to start: `compute up NAME...`',
   container_name: 'units are named by their key',
 };
 
 // Keys whose meaning is in the converted fields or that need no note (an image with a command gets its own).
-const HANDLED = new Set(['command', 'entrypoint', 'environment', 'env_file', 'ports', 'expose', 'working_dir', 'depends_on', 'healthcheck', 'restart', 'stop_grace_period', 'user', 'image']);
+const HANDLED = new Set(['command', 'entrypoint', 'environment', 'env_file', 'ports', 'expose', 'working_dir', 'depends_on', 'healthcheck', 'restart', 'stop_grace_period', 'user', 'image', 'profiles']);
+
+// A profile name compute.yaml accepts (compose's own pattern is the same but for the length limit).
+const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 
 /** Converts a parsed compose file. */
 export function fromCompose(doc: Record<string, unknown>, from: string): Draft {
@@ -78,6 +80,7 @@ function serviceUnit(name: string, service: Record<string, unknown>, words: stri
   if (typeof service.working_dir === 'string') unit.dir = service.working_dir;
   if (service.user !== undefined) unit.user = String(service.user);
   dependsOn(unit, service.depends_on);
+  profiles(unit, service.profiles);
   if (isRecord(service.healthcheck)) healthcheck(unit, service.healthcheck);
   restart(unit, service.restart);
   const grace = parseDuration(service.stop_grace_period);
@@ -126,6 +129,14 @@ function dependsOn(unit: DraftUnit, value: unknown): void {
     unit.needs.set(name, options.restart === true ? { condition: condition ?? 'started', restart: true } : { condition: condition ?? 'started' });
     if (options.required === false) unit.notes.push(`depends_on ${name} required: false (compute needs it)`);
   }
+}
+
+function profiles(unit: DraftUnit, value: unknown): void {
+  if (!Array.isArray(value)) return;
+  const names = value.map(String);
+  const kept = names.filter((name) => PROFILE_NAME.test(name));
+  for (const name of names) if (!kept.includes(name)) unit.notes.push(`profile ${JSON.stringify(name)} (not a URL-safe name)`);
+  if (kept.length > 0) unit.profiles = [...new Set(kept)];
 }
 
 function healthcheck(unit: DraftUnit, check: Record<string, unknown>): void {

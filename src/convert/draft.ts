@@ -40,6 +40,8 @@ export interface DraftUnit {
   /** An HTTP probe makes a unit a server (it needs a port to probe). */
   httpHealth?: boolean;
   needs: Map<string, { condition: NeedCondition; restart?: boolean }>;
+  /** compose's `profiles`: the unit starts only when one is active. */
+  profiles?: string[];
   /** `not converted: ...` lines shown above the unit. */
   notes: string[];
 }

@@ -40,6 +40,7 @@ function serverFields(u: DraftUnit): Fields {
     ...restartFields(u),
     health_check: u.health,
     needs: needs(u),
+    profiles: u.profiles,
   });
 }
 
@@ -56,6 +57,7 @@ function serviceFields(u: DraftUnit): Fields {
     ...restartFields(u),
     health_check: u.health,
     needs: needs(u),
+    profiles: u.profiles,
   });
 }
 
@@ -128,7 +130,7 @@ function decorate(doc: Document, unit: DraftUnit): void {
   for (const item of fields.items) {
     const key = isScalar(item.key) ? item.key.value : undefined;
     if (key === 'port' && unit.portNote && isScalar(item.value)) item.value.comment = ` not converted: ${unit.portNote}`;
-    if ((key === 'args' || key === 'env_file') && isSeq(item.value) && item.value.items.length <= 6) item.value.flow = true;
+    if ((key === 'args' || key === 'env_file' || key === 'profiles') && isSeq(item.value) && item.value.items.length <= 6) item.value.flow = true;
     if (key === 'needs' && isMap(item.value)) for (const need of item.value.items) if (isMap(need.value)) need.value.flow = true;
   }
 }

@@ -25,7 +25,9 @@ export type ChangeCause =
   /** Replaced because a need it restarts with (`restart: true`) is replaced. */
   | { kind: 'need_replaced'; need: string }
   /** Restarted (or reinstalled: replaced) because an overlay it works in synced a change whose `on_change` says so. */
-  | { kind: 'overlay_synced'; overlay: string; action: 'restart' | 'install' };
+  | { kind: 'overlay_synced'; overlay: string; action: 'restart' | 'install' }
+  /** Created although none of its profiles is active: active units need it. */
+  | { kind: 'needed_by'; by: string[]; profiles: string[] };
 
 /** The plan for one unit. `changed` lists the fields (YAML names) behind a replace or update. */
 export interface UnitChange {
@@ -76,12 +78,14 @@ export function diff(desired: Spec, actual: ActualState, options: DiffOptions = 
     const spec = desired.units[name] as UnitSpec;
     const current = actualByName.get(name);
     if (current && current.spec.labels[PROJECT_LABEL] !== desired.name) conflicts.push(name);
-    else changes.set(name, unitChange(spec, current));
+    else changes.set(name, unitChange(spec, current, neededBy(desired, name)));
   }
   cascadeRestarts(desired.units, changes);
   if (!options.only) {
+    // A unit of an inactive profile that runs (an earlier `up --profile` started it) is left alone, as in compose.
+    const inactive = desired.profiles?.inactive ?? {};
     for (const unit of actual.units) {
-      if (unit.spec.labels[PROJECT_LABEL] === desired.name && !(unit.name in desired.units)) {
+      if (unit.spec.labels[PROJECT_LABEL] === desired.name && !(unit.name in desired.units) && !Object.hasOwn(inactive, unit.name)) {
         changes.set(unit.name, { name: unit.name, kind: unit.kind, action: 'remove' });
       }
     }
@@ -92,14 +96,20 @@ export function diff(desired: Spec, actual: ActualState, options: DiffOptions = 
   return { project: desired.name, units, overlays, operations: operationsOf(units, overlays), conflicts };
 }
 
+// Why a unit of an inactive profile is in the plan, if it is one (own keys only: a unit may be named `constructor`).
+function neededBy(desired: Spec, name: string): { by: string[]; profiles: string[] } | undefined {
+  const needed = desired.profiles?.needed;
+  return needed && Object.hasOwn(needed, name) ? needed[name] : undefined;
+}
+
 /** True when applying the plan would change nothing. */
 export function isEmptyPlan(plan: Plan): boolean {
   return plan.units.every((unit) => unit.action === 'unchanged') && plan.overlays.every((overlay) => overlay.action === 'unchanged');
 }
 
-function unitChange(spec: UnitSpec, current: UnitState | undefined): UnitChange {
+function unitChange(spec: UnitSpec, current: UnitState | undefined, needed?: { by: string[]; profiles: string[] }): UnitChange {
   const base = { name: spec.name, kind: spec.kind };
-  if (!current) return { ...base, action: 'create' };
+  if (!current) return { ...base, action: 'create', ...(needed ? { cause: { kind: 'needed_by', by: needed.by, profiles: needed.profiles } } : {}) };
   if (needsReplace(current.spec, spec)) return { ...base, action: 'replace', changed: changedFields(spec, current.spec) };
   const changed = changedFields(spec, current.spec);
   if (!WANTED_STATUSES.has(current.status)) {

@@ -31,7 +31,7 @@ describe('usage errors', () => {
     [['up', '--detach=yes'], 'option --detach of compute up takes no value'],
     [['validate', 'extra'], 'unexpected argument "extra" for compute validate (it takes none)'],
     [['--fil', 'x.yaml', 'up'], 'unknown option --fil before the command; did you mean --file?'],
-    [['--json', 'ps'], 'unknown option --json before the command (only -f FILE and --state-dir DIR go there)'],
+    [['--json', 'ps'], 'unknown option --json before the command (only -f FILE, --profile NAME and --state-dir DIR go there)'],
     [['-f'], 'option --file needs a value'],
     [['-f', 'x.yaml', 'convert', 'a.yml'], 'unknown option --file for compute convert (compute convert --help lists them)'],
   ])('%j: exit 2 with one line', async (argv, line) => {

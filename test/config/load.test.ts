@@ -49,7 +49,7 @@ describe('the Spec', () => {
       healthCheck: { type: 'tcp', port: 6379, intervalMs: 2000, timeoutMs: 1500, delayMs: 0 },
       overlays: [],
     });
-    expect(spec?.inputs).toEqual([`${dir}/compute.yaml`, `${dir}/.env`, `${dir}/.env.api`]);
+    expect(spec?.inputs).toEqual([`${dir}/compute.yaml`, `${dir}/.env`, `${dir}/compute.override.yaml`, `${dir}/.env.api`]);
   });
 
   it('layers env as sandbox envs < env_file (in order) < inline, all as strings', async () => {

@@ -92,6 +92,24 @@ describe('diff', () => {
     ]);
   });
 
+  it('leaves a running unit of an inactive profile alone (as compose does), and removes one that is gone', () => {
+    const desired: Spec = { ...spec(unit('api')), profiles: { active: [], inactive: { debugger: ['debug'] }, needed: {}, unknown: [], defined: ['debug'] } };
+    const plan = diff(desired, { units: [running(unit('api')), running(unit('debugger')), running(unit('old'))], overlays: [] });
+    expect(plan.units.map((u) => [u.name, u.action])).toEqual([
+      ['api', 'unchanged'],
+      ['old', 'remove'],
+    ]);
+  });
+
+  it('says why a unit of an inactive profile is created: an active unit needs it', () => {
+    const needed = { db: { by: ['api'], profiles: ['data'] } };
+    const desired: Spec = { ...spec(unit('db'), unit('api', { needs: waitFor('db') })), profiles: { active: [], inactive: {}, needed, unknown: [], defined: ['data'] } };
+    expect(diff(desired, { units: [], overlays: [] }).units).toEqual([
+      { name: 'db', kind: 'server', action: 'create', cause: { kind: 'needed_by', by: ['api'], profiles: ['data'] } },
+      { name: 'api', kind: 'server', action: 'create' },
+    ]);
+  });
+
   it('plans overlays: create, unchanged, resync on change or failure, remove only our own', () => {
     const overlay = { id: 'app', source: '/p/app', target: '/app', strategy: 'copy' as const, ignore: [] };
     const record = (fields: Partial<OverlayRecord>): OverlayRecord => ({ ...overlay, created_at: '', stats: { copied_files: 0, copied_dirs: 0, skipped: [] }, copy_status: 'complete', labels: { [PROJECT_LABEL]: PROJECT }, ...fields });

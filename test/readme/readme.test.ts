@@ -1,7 +1,7 @@
 // README.md cannot drift from the code: its file format reference is the generator's output for the schema, its
 // YAML examples are valid files, its CLI section names every command and flag, and its quickstart's test
 // command is the one CI runs.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderReference, replaceSection, splitDefault } from '../../docs/reference.mjs';
@@ -65,8 +65,10 @@ describe('README.md', () => {
     for (const block of blocks) {
       const dir = tempDir('compute-readme-yaml-');
       writeFileSync(join(dir, 'compute.yaml'), block);
-      // The env example names an env_file, which must exist.
+      // The env example names an env_file, and the include example a file defining db, which must exist.
       writeFileSync(join(dir, '.env'), '');
+      mkdirSync(join(dir, 'db'));
+      writeFileSync(join(dir, 'db', 'compute.yaml'), 'services:\n  db: { cmd: postgres }\n');
       const result = await loadConfig({ files: ['compute.yaml'], cwd: dir, env: {} });
       expect(result.errors.map((error) => error.message), block).toEqual([]);
     }

@@ -43,7 +43,7 @@ export async function up(values: ProjectOptions, options: UpOptions, io: CliIO, 
 // early daemon again.
 async function openProject(values: ProjectOptions, io: CliIO, only: string[], early: EarlyDaemon | undefined, exitCodeFrom?: string): Promise<{ project: Project; client: SandboxClient }> {
   try {
-    const project = await loadProject(values, io);
+    const project = await loadProject(values, io, only);
     checkUnitNames(project.spec, only);
     if (exitCodeFrom !== undefined) checkUnitNames(project.spec, [exitCodeFrom]);
     const client = await connectProject(project, true, await earlyDaemonFor(early, project));
@@ -118,7 +118,7 @@ async function stay(client: SandboxClient, project: Project, io: CliIO, options:
   const reapply = new Coalescer(async () => {
     const reading = configChanged;
     configChanged = false;
-    const next = reading ? await reload(options.files, spec.inputs, io) : spec;
+    const next = reading ? await reload(options, spec.inputs, io) : spec;
     if (!next) return;
     const removed = Object.keys(spec.units).filter((name) => !Object.hasOwn(next.units, name));
     if (removed.length > 0 && !(await hold.ready(next.inputs))) {
@@ -194,7 +194,10 @@ async function untilExited(client: SandboxClient, scope: () => string[], options
 // Stops the project's units gracefully (dependents first), saying why.
 async function stopStack(client: SandboxClient, spec: Spec, io: CliIO, why: string): Promise<void> {
   io.stderr(`${why}\n`);
-  const names = (await client.units()).filter((unit) => unit.spec.labels[PROJECT_LABEL] === spec.name).map((unit) => unit.name);
+  // Units of inactive profiles that run (an earlier `up --profile` started them) are left alone, as `up` leaves them.
+  const inactive = spec.profiles?.inactive ?? {};
+  const ours = (await client.units()).filter((unit) => unit.spec.labels[PROJECT_LABEL] === spec.name && !Object.hasOwn(inactive, unit.name));
+  const names = ours.map((unit) => unit.name);
   if (names.length > 0) await client.stopUnits(names);
   io.stderr(`stopped ${names.length} unit${names.length === 1 ? '' : 's'}\n`);
 }
@@ -208,10 +211,10 @@ async function interrupted(client: SandboxClient, spec: Spec, io: CliIO, options
 
 // A reload for --watch: an invalid edit prints its errors and changes nothing that runs; so does a config whose files
 // changed while they were read (the watch reports that change, and the next reload reads the settled files).
-async function reload(files: string[], inputs: string[], io: CliIO): Promise<Spec | undefined> {
+async function reload(options: UpOptions, inputs: string[], io: CliIO): Promise<Spec | undefined> {
   try {
     const before = await fingerprint(inputs);
-    const result = await loadChecked(files, io);
+    const result = await loadChecked(options.files, io, { profiles: options.profiles, targets: options.only });
     if (!result.spec) io.stderr('the config has errors; nothing was changed. Waiting for the next save.\n');
     else if ((await fingerprint(inputs)) !== before) {
       io.stderr('the files changed while they were read; waiting for them to settle\n');

@@ -6,15 +6,18 @@ import { EXIT } from '../errors.js';
 import type { Command } from '../io.js';
 import { loadChecked } from './validate.js';
 
-const HELP = `Usage: compute config [-f FILE]... [--json] [--show-secrets]
+const HELP = `Usage: compute config [-f FILE]... [--profile NAME]... [--json] [--show-secrets]
 
 Prints the config as compute reads it: the files merged in order, \${VAR} replaced,
-relative paths made absolute, x- extensions left out. Values of keys that look
+relative paths made absolute, x- extensions left out, and only the units of the
+active profiles (a unit without profiles always is). Values of keys that look
 secret (*_KEY, *TOKEN*, *SECRET*, *PASSWORD*) are shown as *** unless --show-secrets.
 Exit 2 with every error (file:line:col: message) when the config is invalid.
 
 Options:
-  -f, --file FILE      a compose file (repeatable; default ./compute.yaml, then ./compute.yml)
+  -f, --file FILE      a compose file (repeatable; default ./compute.yaml, then ./compute.yml,
+                       with compute.override.yaml beside it merged over it)
+  --profile NAME       activate the units of profile NAME (repeatable; also COMPUTE_PROFILES=a,b; '*' for all)
   --json               print JSON instead of YAML
   --show-secrets       print secret-looking values as they are
   --state-dir DIR      accepted for symmetry with the other commands; not used
@@ -34,7 +37,7 @@ export const run: Command = async (args, io) => {
     io.stdout(HELP);
     return EXIT.ok;
   }
-  const result = await loadChecked(values.file ?? [], io);
+  const result = await loadChecked(values.file ?? [], io, { profiles: values.profile ?? [] });
   if (!result.spec || !result.resolved) return EXIT.usage;
   const shown = values['show-secrets'] ? result.resolved : maskSecrets(result.resolved);
   io.stdout(values.json ? `${JSON.stringify(shown, null, 2)}\n` : stringify(shown, { lineWidth: 0 }));

@@ -10,7 +10,7 @@ import { describeOverlayProblem } from '../output/reason.js';
 import { stylerFor } from '../output/style.js';
 import { checkUnitNames, connectProject, loadProject } from '../project.js';
 
-const HELP = `Usage: compute plan [-f FILE]... [--json] [--exit-code] [NAME...]
+const HELP = `Usage: compute plan [-f FILE]... [--profile NAME]... [--json] [--exit-code] [NAME...]
 
 Shows what \`compute up\` would do, as a list of changes, without changing anything:
   + web     create
@@ -19,13 +19,16 @@ Shows what \`compute up\` would do, as a list of changes, without changing anyth
   > cache   start (status failed)                  unchanged but not running
   - old     remove
   ~ overlay app  sync (3 changed, 1 deleted)       files changed in the overlay's source
-With NAME..., only those units and what they need (nothing is removed).
+  + db      create (needed by api, profile debug not active)
+With NAME..., only those units and what they need (nothing is removed); a NAME's profiles are activated.
 When the project's daemon is not running, everything is to be created.
 
 Options:
   --json            print the plan as JSON
   --exit-code       exit 0 when there is nothing to do, 3 when changes are pending (for drift checks in CI)
-  -f, --file FILE   a compose file (repeatable; default ./compute.yaml, then ./compute.yml)
+  -f, --file FILE   a compose file (repeatable; default ./compute.yaml, then ./compute.yml,
+                    with compute.override.yaml beside it merged over it)
+  --profile NAME    activate the units of profile NAME (repeatable; also COMPUTE_PROFILES=a,b; '*' for all)
   --state-dir DIR   where the project's sandbox lives (default .compute/ beside the first file)
   -h, --help        show this help
 
@@ -41,7 +44,7 @@ export const run: Command = async (args, io) => {
     io.stdout(HELP);
     return EXIT.ok;
   }
-  const project = await loadProject(values, io);
+  const project = await loadProject(values, io, positionals);
   checkUnitNames(project.spec, positionals);
   const client = await connectProject(project, false);
   let actual: ActualState = { units: [], overlays: [] };

@@ -8,7 +8,7 @@ import type { Command } from '../io.js';
 
 const DEFAULT_TIMEOUT_MS = 300_000;
 
-const HELP = `Usage: compute up [-f FILE]... [-d|--wait] [--watch] [--json] [--timeout MS] [--abort-on-exit] [--exit-code-from NAME] [NAME...]
+const HELP = `Usage: compute up [-f FILE]... [--profile NAME]... [-d|--wait] [--watch] [--json] [--timeout MS] [--abort-on-exit] [--exit-code-from NAME] [NAME...]
 
 Makes the project's sandbox match compute.yaml: plans against what runs, applies only the difference (units
 start as soon as their own needs are met), and waits until every unit is ready or completed.
@@ -26,8 +26,12 @@ start as soon as their own needs are met), and waits until every unit is ready o
   --exit-code-from NAME
                  stop the stack once NAME has exited, and exit with NAME's exit code (a test suite run
                  against the stack in CI); implies --abort-on-exit
-  NAME...        only these units and what they need
-  -f, --file     a compose file (repeatable; default ./compute.yaml, then ./compute.yml)
+  NAME...        only these units and what they need (a NAME's profiles are activated)
+  -f, --file     a compose file (repeatable; default ./compute.yaml, then ./compute.yml, with
+                 compute.override.yaml beside it merged over it)
+  --profile NAME also start the units of profile NAME (repeatable; also COMPUTE_PROFILES=a,b; '*' for
+                 all); a unit another needs starts with it. Units of other profiles are not created, and
+                 left alone if they run
   --state-dir    where the project's sandbox lives (default .compute/ beside the first file)
 
 Exit codes: 0 done; 1 a unit failed or the timeout passed; 2 config or usage error; 130 interrupted.
@@ -47,6 +51,8 @@ const OPTIONS = {
 /** What `up` was asked to do. */
 export interface UpOptions {
   files: string[];
+  /** `--profile` names (COMPUTE_PROFILES is added when the config is read). */
+  profiles: string[];
   only: string[];
   timeoutMs: number;
   json: boolean;
@@ -66,6 +72,7 @@ export const run: Command = async (args, io) => {
   }
   const options: UpOptions = {
     files: values.file ?? [],
+    profiles: values.profile ?? [],
     only: positionals,
     timeoutMs: parseNonNegativeInt('timeout', values.timeout) ?? DEFAULT_TIMEOUT_MS,
     json: values.json ?? false,

@@ -79,6 +79,8 @@ export function describeCause(cause: ChangeCause | OverlayCause): string {
       return `${cause.changed} changed, ${cause.deleted} deleted`;
     case 'overlay_synced':
       return cause.action === 'install' ? `overlay ${cause.overlay} changed: install again` : `overlay ${cause.overlay} changed`;
+    case 'needed_by':
+      return `needed by ${cause.by.join(', ')}, ${cause.profiles.length === 1 ? 'profile' : 'profiles'} ${cause.profiles.join(', ')} not active`;
   }
 }
 
