@@ -18,7 +18,7 @@ describe('the Spec', () => {
     const { spec, errors } = await fixture('valid-design-example');
     expect(errors).toEqual([]);
     expect(spec?.name).toBe('shop');
-    expect(spec?.sandbox).toEqual({ provider: 'local', envs: {}, metadata: {} });
+    expect(spec?.sandbox).toEqual({ provider: 'local', envs: {}, metadata: {}, options: {}, create: {} });
     expect(spec?.overlays).toEqual([
       { id: 'app', source: `${dir}/templates/api`, target: '/app', strategy: 'smart', ignore: ['node_modules', '.git'], labels: { [PROJECT_LABEL]: 'shop' } },
     ]);

@@ -46,7 +46,7 @@ async function openProject(values: ProjectOptions, io: CliIO, only: string[], ea
     const project = await loadProject(values, io);
     checkUnitNames(project.spec, only);
     if (exitCodeFrom !== undefined) checkUnitNames(project.spec, [exitCodeFrom]);
-    const client = await connectProject(project, true, await earlyDaemonFor(early, project));
+    const client = await connectProject(project, true, await earlyDaemonFor(early, project), io);
     return { project, client };
   } catch (error) {
     await early?.cancel();

@@ -43,7 +43,7 @@ export const run: Command = async (args, io) => {
   }
   const project = await loadProject(values, io);
   checkUnitNames(project.spec, positionals);
-  const client = await connectProject(project, false);
+  const client = await connectProject(project, false, undefined, io);
   let actual: ActualState = { units: [], overlays: [] };
   try {
     if (client) actual = await observe(client, project.spec);
