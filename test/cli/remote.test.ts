@@ -1,0 +1,143 @@
+// `sandbox.provider: bwrap` end to end: the built CLI, spawned as a user runs it, puts compute's agent into a real
+// bubblewrap sandbox through the same host code every ComputeSDK 4.x provider goes through, then up, ps, down and
+// down --destroy act on it. Each test's sandboxes live under their own root and are destroyed after it.
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { leftovers, native, pidNamespaceOf, skipBwrap, useBwrap } from '../providers/bwrap-harness.js';
+import { waitFor } from '../helpers/wait.js';
+import { runCli, writeProject } from './project-harness.js';
+
+const BWRAP_PROVIDER = fileURLToPath(new URL('../../dist/providers/bwrap/index.js', import.meta.url));
+
+const SERVER = `servers:
+  web:
+    start: node -e "require('http').createServer((q, s) => s.end('hello from ' + require('os').hostname())).listen(process.env.PORT)"
+    port: 3000
+`;
+
+const bw = useBwrap();
+
+function project(sandbox: string, units = SERVER): { dir: string; compute: (...args: string[]) => ReturnType<typeof runCli> } {
+  const dir = writeProject(`name: remote\nsandbox: ${sandbox}\n${units}`);
+  return { dir, compute: (...args) => runCli(dir, args, { COMPUTE_BWRAP_ROOT: bw.root }) };
+}
+
+function recorded(dir: string): { id: string; agent?: { sha256: string } }[] {
+  return (JSON.parse(readFileSync(join(dir, '.compute', 'state', 'sandbox.json'), 'utf8')) as { sandboxes: { id: string }[] }).sandboxes;
+}
+
+async function urlOf(compute: (...args: string[]) => ReturnType<typeof runCli>): Promise<string> {
+  const ps = await compute('ps', '--json');
+  expect(ps.code).toBe(0);
+  return (JSON.parse(ps.stdout) as { url: string }[])[0]?.url as string;
+}
+
+async function reply(url: string): Promise<string> {
+  return waitFor(async () => (await fetch(url, { signal: AbortSignal.timeout(2_000) })).text(), { what: `${url} to answer` });
+}
+
+describe.skipIf(skipBwrap)('sandbox.provider: bwrap', () => {
+  it('up -d puts the agent into a new sandbox; up again, down and up find the same one; down --destroy leaves nothing', async () => {
+    const { dir, compute } = project('{ provider: bwrap }');
+    const first = await compute('up', '-d');
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/web\s+create\s+ready/);
+    expect(first.stderr).toMatch(/^compute: created sandbox bw-[0-9a-f]{16} \(provider bwrap\)$/m);
+    expect(first.stderr).toMatch(/^compute: uploaded the agent \(\d+ KiB\) into sandbox bw-/m);
+    const [entry] = recorded(dir);
+    expect(entry?.id).toMatch(/^bw-/);
+    for (const file of ['sandbox.json', 'agent.token']) expect(statMode(join(dir, '.compute', 'state', file))).toBe(0o600);
+    expect(first.stdout + first.stderr).not.toContain(readFileSync(join(dir, '.compute', 'state', 'agent.token'), 'utf8').trim());
+
+    // The URL ps shows is the provider's (getUrl), reached from the host; the server runs inside the sandbox.
+    const url = await urlOf(compute);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(await reply(url)).toBe(`hello from ${entry?.id}`);
+    const ps = await compute('ps');
+    expect(ps.stdout).toMatch(/web\s+server\s+ready/);
+
+    const again = await compute('up', '-d');
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/web\s+unchanged\s+ready/);
+    expect(again.stderr).not.toMatch(/created|uploaded/);
+    expect(recorded(dir)).toEqual([entry]);
+
+    const down = await compute('down');
+    expect(down.code, down.stderr).toBe(0);
+    expect(down.stdout).toContain('removed: web');
+    expect(down.stdout).toContain('the bwrap sandbox keeps running');
+    const up = await compute('up', '-d');
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout).toMatch(/web\s+create\s+ready/);
+    expect(up.stderr).not.toMatch(/created|uploaded/);
+    expect(recorded(dir)).toEqual([entry]);
+
+    const sandbox = await bw.sdk.sandbox.getById(entry?.id as string);
+    const instance = native(sandbox as object);
+    const ns = pidNamespaceOf(instance.record.init.pid);
+    const destroy = await compute('down', '--destroy');
+    expect(destroy.code, destroy.stderr).toBe(0);
+    expect(destroy.stdout).toContain(`destroyed sandbox ${entry?.id}`);
+    expect(recorded(dir)).toEqual([]);
+    expect(leftovers(instance, ns)).toEqual([]);
+    expect(await bw.sdk.sandbox.getById(entry?.id as string)).toBeNull();
+  });
+
+  it('creates a new sandbox, and says so, when the recorded one was destroyed behind its back', async () => {
+    const { dir, compute } = project('{ provider: bwrap }');
+    expect((await compute('up', '-d')).code).toBe(0);
+    const [before] = recorded(dir);
+    await bw.sdk.sandbox.destroy(before?.id as string);
+    const up = await compute('up', '-d');
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stderr).toContain(`compute: sandbox ${before?.id} (provider bwrap) is gone; creating a new one`);
+    const [after] = recorded(dir);
+    expect(after?.id).not.toBe(before?.id);
+    expect(await reply(await urlOf(compute))).toBe(`hello from ${after?.id}`);
+  });
+
+  it('refuses a wrong token with one clear line (exit 1)', async () => {
+    const { dir, compute } = project('{ provider: bwrap }');
+    expect((await compute('up', '-d')).code).toBe(0);
+    writeFileSync(join(dir, '.compute', 'state', 'agent.token'), 'not-the-token-the-agent-has\n', { mode: 0o600 });
+    const ps = await compute('ps');
+    expect(ps.code).toBe(1);
+    expect(ps.stderr).toMatch(/^compute: the agent in sandbox bw-[0-9a-f]+ \(http:\/\/127\.0\.0\.1:\d+\) refused the project's token: .*\n$/);
+  });
+
+  it('loads a provider from a module path in the project, through the same code', async () => {
+    const { dir, compute } = project('{ provider: ./my-provider.mjs }');
+    writeFileSync(join(dir, 'my-provider.mjs'), `export { bwrap as default } from ${JSON.stringify(BWRAP_PROVIDER)};\n`);
+    const up = await compute('up', '-d');
+    expect(up.code, up.stderr).toBe(0);
+    const [entry] = recorded(dir);
+    expect(await reply(await urlOf(compute))).toBe(`hello from ${entry?.id}`);
+    expect((await compute('down', '--destroy')).code).toBe(0);
+  });
+
+  it('refuses overlays with a provider sandbox (exit 2) before creating anything', async () => {
+    const { dir, compute } = project('{ provider: bwrap }\noverlays:\n  - { source: ., target: /app }\n');
+    const up = await compute('up', '-d');
+    expect(up.code).toBe(2);
+    expect(up.stderr).toBe('compute: overlays are not yet supported with provider bwrap (this file has app); remove them or use provider: local\n');
+    expect(() => recorded(dir)).toThrow();
+  });
+});
+
+describe('sandbox.provider: a ComputeSDK provider that is not installed', () => {
+  it('exits 2 with the npm i line to run', async () => {
+    const { compute } = project('{ provider: e2b, options: { apiKey: k-123 } }');
+    const up = await compute('up', '-d');
+    expect(up.code).toBe(2);
+    expect(up.stderr).toMatch(/^compute: provider e2b is not installed in .+: run npm i @computesdk\/e2b\n$/);
+    const config = await compute('config');
+    expect(config.stdout).toContain('apiKey: "***"');
+    expect(config.stdout).not.toContain('k-123');
+  });
+});
+
+function statMode(path: string): number {
+  return statSync(path).mode & 0o777;
+}
