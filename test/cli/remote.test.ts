@@ -13,7 +13,7 @@ const BWRAP_PROVIDER = fileURLToPath(new URL('../../dist/providers/bwrap/index.j
 
 const SERVER = `servers:
   web:
-    start: node -e "require('http').createServer((q, s) => s.end('hello from ' + require('os').hostname())).listen(process.env.PORT)"
+    start: node -e "require('http').createServer((q, s) => s.end('hello from ' + require('os').hostname())).listen(process.env.PORT, () => console.log('listening'))"
     port: 3000
 `;
 
@@ -57,6 +57,13 @@ describe.skipIf(skipBwrap)('sandbox.provider: bwrap', () => {
     expect(await reply(url)).toBe(`hello from ${entry?.id}`);
     const ps = await compute('ps');
     expect(ps.stdout).toMatch(/web\s+server\s+ready/);
+    // The other commands take the same client: logs, exec (inside the sandbox: its own hostname), restart.
+    expect((await compute('logs', 'web')).stdout).toContain('web | listening');
+    const exec = await compute('exec', 'web', '--', 'sh', '-c', 'hostname; echo $PORT');
+    expect(exec).toMatchObject({ code: 0, stdout: `${entry?.id}\n3000\n` });
+    const restart = await compute('restart', 'web');
+    expect(restart.code, restart.stderr).toBe(0);
+    expect(await reply(await urlOf(compute))).toBe(`hello from ${entry?.id}`);
 
     const again = await compute('up', '-d');
     expect(again.code, again.stderr).toBe(0);
@@ -96,6 +103,25 @@ describe.skipIf(skipBwrap)('sandbox.provider: bwrap', () => {
     const [after] = recorded(dir);
     expect(after?.id).not.toBe(before?.id);
     expect(await reply(await urlOf(compute))).toBe(`hello from ${after?.id}`);
+  });
+
+  it('replaces an agent of another version and the new one adopts the running unit', async () => {
+    const { dir, compute } = project('{ provider: bwrap }');
+    expect((await compute('up', '-d')).code).toBe(0);
+    const pidOf = async () => (JSON.parse((await compute('ps', '--json')).stdout) as { pid: number }[])[0]?.pid;
+    const before = await pidOf();
+    // What an older compute would have recorded: the agent that answers is not this version's.
+    const path = join(dir, '.compute', 'state', 'sandbox.json');
+    writeFileSync(path, readFileSync(path, 'utf8').replace(/"sha256": "[0-9a-f]+"/, `"sha256": "${'0'.repeat(64)}"`), { mode: 0o600 });
+    const up = await compute('up', '-d');
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout).toMatch(/web\s+unchanged\s+ready/);
+    expect(recorded(dir)[0]?.agent?.sha256).not.toBe('0'.repeat(64));
+    expect(await pidOf()).toBe(before);
+    const [entry] = recorded(dir);
+    const count = await compute('exec', 'web', '--', 'sh', '-c', 'for p in /proc/[0-9]*; do tr "\\0" " " < $p/cmdline; echo; done | grep -c "^node compute-daemon.mjs"');
+    expect(count.stdout.trim()).toBe('1');
+    expect(await reply(await urlOf(compute))).toBe(`hello from ${entry?.id}`);
   });
 
   it('refuses a wrong token with one clear line (exit 1)', async () => {
