@@ -10,6 +10,7 @@ import { waitFor } from '../helpers/wait.js';
 import { runCli, writeProject } from './project-harness.js';
 
 const BWRAP_PROVIDER = fileURLToPath(new URL('../../dist/providers/bwrap/index.js', import.meta.url));
+const E2B_LIKE = fileURLToPath(new URL('../fixtures/procs/e2b-like-provider.mjs', import.meta.url));
 
 const SERVER = `servers:
   web:
@@ -136,6 +137,15 @@ describe.skipIf(skipBwrap)('sandbox.provider: bwrap', () => {
   it('loads a provider from a module path in the project, through the same code', async () => {
     const { dir, compute } = project('{ provider: ./my-provider.mjs }');
     writeFileSync(join(dir, 'my-provider.mjs'), `export { bwrap as default } from ${JSON.stringify(BWRAP_PROVIDER)};\n`);
+    const up = await compute('up', '-d');
+    expect(up.code, up.stderr).toBe(0);
+    const [entry] = recorded(dir);
+    expect(await reply(await urlOf(compute))).toBe(`hello from ${entry?.id}`);
+    expect((await compute('down', '--destroy')).code).toBe(0);
+  });
+
+  it('starts the agent through a provider that composes background commands like @computesdk/e2b', async () => {
+    const { dir, compute } = project(`{ provider: ${JSON.stringify(E2B_LIKE)} }`);
     const up = await compute('up', '-d');
     expect(up.code, up.stderr).toBe(0);
     const [entry] = recorded(dir);
