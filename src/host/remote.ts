@@ -3,7 +3,7 @@
 import { connect, SandboxApiError, type SandboxClient } from '../sdk/index.js';
 import { AgentError, agentBundle, agentOutput, installAgent } from './agent.js';
 import { loadProvider, type SandboxManager } from './provider.js';
-import { agentToken, findEntry, recordFiles, saveEntry, type SandboxEntry, type SandboxKey } from './record.js';
+import { agentToken, findEntry, saveEntry, type SandboxEntry, type SandboxKey } from './record.js';
 import type { Sandbox } from './sandbox.js';
 import { withSandboxUrls } from './urls.js';
 
@@ -125,4 +125,3 @@ async function waitForAgent(sandbox: Sandbox, record: SandboxEntry, token: strin
   }
 }
 
-export { recordFiles };

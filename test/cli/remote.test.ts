@@ -153,6 +153,13 @@ describe.skipIf(skipBwrap)('sandbox.provider: bwrap', () => {
     expect((await compute('down', '--destroy')).code).toBe(0);
   });
 
+  it('says in one line that the sandbox has no node for the agent (exit 1)', async () => {
+    const { compute } = project(`{ provider: ${JSON.stringify(E2B_LIKE)}, options: { hideNode: true } }`);
+    const up = await compute('up', '-d');
+    expect(up.code).toBe(1);
+    expect(up.stderr).toMatch(/^compute: sandbox bw-[0-9a-f]+ \(provider e2b-like\) has no node on its PATH; compute's agent needs node >= 20: pick a template or image with node \(sandbox\.create\)\n$/m);
+  });
+
   it('refuses overlays with a provider sandbox (exit 2) before creating anything', async () => {
     const { dir, compute } = project('{ provider: bwrap }\noverlays:\n  - { source: ., target: /app }\n');
     const up = await compute('up', '-d');
