@@ -56,10 +56,12 @@ export async function destroyHost(target: HostTarget): Promise<string | undefine
   return destroyRemote(remoteTarget(target, provider));
 }
 
+// Without a readable config, the one sandbox the state folder records is the target (providerOf picked its provider).
 function remoteTarget(target: HostTarget, provider: string): RemoteTarget {
   const sandbox = target.sandbox;
+  const named = sandbox ?? readEntries(target.stateDir)[0];
   return {
-    key: { provider, ...(sandbox?.namespace === undefined ? {} : { namespace: sandbox.namespace }), ...(sandbox?.name === undefined ? {} : { name: sandbox.name }) },
+    key: { provider, ...(named?.namespace === undefined ? {} : { namespace: named.namespace }), ...(named?.name === undefined ? {} : { name: named.name }) },
     options: sandbox?.options ?? {},
     create: sandbox?.create ?? {},
     ...(sandbox?.timeoutMs === undefined ? {} : { timeoutMs: sandbox.timeoutMs }),

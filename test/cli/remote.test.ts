@@ -125,6 +125,17 @@ describe.skipIf(skipBwrap)('sandbox.provider: bwrap', () => {
     expect(await reply(await urlOf(compute))).toBe(`hello from ${entry?.id}`);
   });
 
+  it('takes the units down in the recorded sandbox when the file is broken', async () => {
+    const { dir, compute } = project('{ provider: bwrap, name: pr-7 }');
+    expect((await compute('up', '-d')).code).toBe(0);
+    writeFileSync(join(dir, 'compute.yaml'), `${readFileSync(join(dir, 'compute.yaml'), 'utf8')}  broken: [\n`);
+    const down = await compute('down');
+    expect(down.code, down.stderr).toBe(0);
+    expect(down.stderr).toContain('warning');
+    expect(down.stdout).toContain('removed: web');
+    expect(recorded(dir)).toHaveLength(1);
+  });
+
   it('refuses a wrong token with one clear line (exit 1)', async () => {
     const { dir, compute } = project('{ provider: bwrap }');
     expect((await compute('up', '-d')).code).toBe(0);
