@@ -4,6 +4,7 @@ import type { Spec } from '../config/index.js';
 import { AgentError, connectHost, destroyHost, providerOf, ProviderLoadError, type HostTarget, type RemoteStart } from '../host/index.js';
 import type { SandboxClient, StartedDaemon } from '../sdk/index.js';
 import { SandboxApiError } from '../sdk/index.js';
+import { remoteOverlaySpec, withRemoteOverlays } from '../reconcile/remote-overlays.js';
 import { CLIError, EXIT } from './errors.js';
 import type { CliIO } from './io.js';
 
@@ -13,7 +14,9 @@ export { providerOf, type HostTarget };
 export async function openHost(target: HostTarget, start: RemoteStart, io: Pick<CliIO, 'stderr'>, early?: StartedDaemon): Promise<SandboxClient | undefined> {
   const provider = providerOf(target);
   try {
-    return await connectHost(target, start, { say: (line) => io.stderr(`${line}\n`) }, early);
+    const client = await connectHost(target, start, { say: (line) => io.stderr(`${line}\n`) }, early);
+    // A provider sandbox gets its overlays by upload (reconcile/remote-overlays.ts); the local daemon copies them itself.
+    return client && provider !== 'local' ? withRemoteOverlays(client) : client;
   } catch (error) {
     throw hostError(error, provider);
   }
@@ -28,14 +31,9 @@ export async function destroyHostSandbox(target: HostTarget): Promise<string | u
   }
 }
 
-// Overlays copy host folders, which a daemon in a provider's sandbox cannot read: until they are uploaded through the
-// sync engine, such a config is refused (exit 2) before anything is created.
-/** The usage error for a config whose overlays a provider sandbox cannot take yet. */
-export function checkRemoteOverlays(spec: Pick<Spec, 'sandbox' | 'overlays'>): void {
-  const { provider } = spec.sandbox;
-  if (provider === 'local' || spec.overlays.length === 0) return;
-  const ids = spec.overlays.map((overlay) => overlay.id).join(', ');
-  throw new CLIError(`overlays are not yet supported with provider ${provider} (this file has ${ids}); remove them or use provider: local`, EXIT.usage);
+/** The Spec as the target's provider takes it: the same for `local`; overlays without symlinked package folders else. */
+export function specFor(spec: Spec): Spec {
+  return spec.sandbox.provider === 'local' ? spec : remoteOverlaySpec(spec);
 }
 
 function hostError(error: unknown, provider: string): unknown {

@@ -3,7 +3,7 @@ import type { Spec } from '../config/index.js';
 import type { SandboxClient, StartedDaemon } from '../sdk/index.js';
 import { loadChecked } from './commands/validate.js';
 import { CLIError, EXIT } from './errors.js';
-import { checkRemoteOverlays, openHost } from './host.js';
+import { openHost } from './host.js';
 import type { CliIO } from './io.js';
 import { sandboxPaths, type ProjectPaths } from './paths.js';
 
@@ -39,7 +39,6 @@ export function projectPaths(spec: Spec, stateDirOption: string | undefined, io:
 export async function connectProject(project: ProjectPaths & { spec?: Spec }, start: true, early?: StartedDaemon, io?: Pick<CliIO, 'stderr'>): Promise<SandboxClient>;
 export async function connectProject(project: ProjectPaths & { spec?: Spec }, start: false, early?: undefined, io?: Pick<CliIO, 'stderr'>): Promise<SandboxClient | undefined>;
 export async function connectProject(project: ProjectPaths & { spec?: Spec }, start: boolean, early?: StartedDaemon, io: Pick<CliIO, 'stderr'> = STDERR): Promise<SandboxClient | undefined> {
-  if (project.spec) checkRemoteOverlays(project.spec);
   const target = { ...(project.spec ? { sandbox: project.spec.sandbox } : {}), projectDir: project.spec?.projectDir ?? project.dir, dir: project.dir, stateDir: project.stateDir, root: project.root };
   return openHost(target, start ? 'sandbox' : 'find', io, early);
 }

@@ -1,7 +1,8 @@
 // `sandbox.provider: bwrap` end to end: the built CLI, spawned as a user runs it, puts compute's agent into a real
 // bubblewrap sandbox through the same host code every ComputeSDK 4.x provider goes through, then up, ps, down and
 // down --destroy act on it. Each test's sandboxes live under their own root and are destroyed after it.
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -171,12 +172,41 @@ describe.skipIf(skipBwrap)('sandbox.provider: bwrap', () => {
     expect(up.stderr).toMatch(/^compute: sandbox bw-[0-9a-f]+ \(provider e2b-like\) has no node on its PATH; compute's agent needs node >= 20: pick a template or image with node \(sandbox\.create\)\n$/m);
   });
 
-  it('refuses overlays with a provider sandbox (exit 2) before creating anything', async () => {
-    const { dir, compute } = project('{ provider: bwrap }\noverlays:\n  - { source: ., target: /app }\n');
+  it('uploads overlays through the sync engine: the first copy, then only what changed; smart package folders stay out', async () => {
+    const units = `overlays:
+  - { source: ./src, target: /app, strategy: smart }
+servers:
+  web:
+    path: /app
+    start: node -e "const fs = require('fs'); require('http').createServer((q, s) => s.end(fs.readFileSync('msg.txt', 'utf8').trim() + ' ' + require('crypto').createHash('sha256').update(fs.readFileSync('bin.dat')).digest('hex'))).listen(process.env.PORT)"
+    port: 3000
+`;
+    const { dir, compute } = project('{ provider: bwrap }', units);
+    const bytes = randomBytes(70_000);
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    mkdirSync(join(dir, 'src', 'node_modules', 'dep'), { recursive: true });
+    writeFileSync(join(dir, 'src', 'node_modules', 'dep', 'index.js'), 'module.exports = 1;\n');
+    writeFileSync(join(dir, 'src', 'msg.txt'), 'v1\n');
+    writeFileSync(join(dir, 'src', 'old.txt'), 'to be deleted\n');
+    writeFileSync(join(dir, 'src', 'bin.dat'), bytes);
     const up = await compute('up', '-d');
-    expect(up.code).toBe(2);
-    expect(up.stderr).toBe('compute: overlays are not yet supported with provider bwrap (this file has app); remove them or use provider: local\n');
-    expect(() => recorded(dir)).toThrow();
+    expect(up.code, up.stderr).toBe(0);
+    const url = await urlOf(compute);
+    expect(await reply(url)).toBe(`v1 ${sha}`);
+    const ls = await compute('exec', 'web', '--', 'sh', '-c', 'ls -A /app');
+    expect(ls.stdout.split('\n').filter(Boolean).sort()).toEqual(['bin.dat', 'msg.txt', 'old.txt']);
+    expect((await compute('plan')).stdout).toContain('No changes');
+
+    writeFileSync(join(dir, 'src', 'msg.txt'), 'v2\n');
+    rmSync(join(dir, 'src', 'old.txt'));
+    const plan = await compute('plan');
+    expect(plan.stdout).toContain('overlay app  sync (1 changed, 1 deleted)');
+    const again = await compute('up', '-d');
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain('overlay app synced (1 changed, 1 deleted)');
+    expect(await reply(url)).toBe(`v2 ${sha}`);
+    expect((await compute('exec', 'web', '--', 'ls', '-A', '/app')).stdout.split('\n').filter(Boolean).sort()).toEqual(['bin.dat', 'msg.txt']);
+    expect((await compute('plan')).stdout).toContain('No changes');
   });
 });
 
