@@ -182,7 +182,8 @@ servers:
     port: 3000
 `;
     const { dir, compute } = project('{ provider: bwrap }', units);
-    const bytes = randomBytes(70_000);
+    // Over one upload batch (3 MiB of base64): the file travels in two parts.
+    const bytes = randomBytes(3_500_000);
     const sha = createHash('sha256').update(bytes).digest('hex');
     mkdirSync(join(dir, 'src', 'node_modules', 'dep'), { recursive: true });
     writeFileSync(join(dir, 'src', 'node_modules', 'dep', 'index.js'), 'module.exports = 1;\n');
