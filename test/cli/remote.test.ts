@@ -126,6 +126,25 @@ describe.skipIf(skipBwrap)('sandbox.provider: bwrap', () => {
     expect(await reply(await urlOf(compute))).toBe(`hello from ${entry?.id}`);
   });
 
+  it('starts the agent again after it was SIGKILLed in the sandbox; the new one adopts the unit, no upload, no duplicate', async () => {
+    const { dir, compute } = project('{ provider: bwrap }');
+    expect((await compute('up', '-d')).code).toBe(0);
+    const pidOf = async () => (JSON.parse((await compute('ps', '--json')).stdout) as { pid: number }[])[0]?.pid;
+    const before = await pidOf();
+    const [entry] = recorded(dir);
+    const sandbox = await bw.sdk.sandbox.getById(entry?.id as string);
+    const killed = await sandbox?.runCommand('kill -9 "$(cat /home/.compute-agent/state/daemon.pid)"');
+    expect(killed?.exitCode).toBe(0);
+    const up = await compute('up', '-d');
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout).toMatch(/web\s+unchanged\s+ready/);
+    expect(up.stderr).not.toMatch(/created|uploaded/);
+    expect(await pidOf()).toBe(before);
+    const servers = await sandbox?.runCommand('for p in /proc/[0-9]*; do tr "\\0" " " < $p/cmdline; echo; done | grep -c "^node -e"');
+    expect(servers?.stdout.trim()).toBe('1');
+    expect(await reply(await urlOf(compute))).toBe(`hello from ${entry?.id}`);
+  });
+
   it('takes the units down in the recorded sandbox when the file is broken', async () => {
     const { dir, compute } = project('{ provider: bwrap, name: pr-7 }');
     expect((await compute('up', '-d')).code).toBe(0);
