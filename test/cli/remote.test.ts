@@ -2,15 +2,17 @@
 // bubblewrap sandbox through the same host code every ComputeSDK 4.x provider goes through, then up, ps, down and
 // down --destroy act on it. Each test's sandboxes live under their own root and are destroyed after it.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { leftovers, native, pidNamespaceOf, skipBwrap, useBwrap } from '../providers/bwrap-harness.js';
+import { tempDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
 import { runCli, writeProject } from './project-harness.js';
 
 const BWRAP_PROVIDER = fileURLToPath(new URL('../../dist/providers/bwrap/index.js', import.meta.url));
+const QUICKSTART = fileURLToPath(new URL('../../examples/quickstart/', import.meta.url));
 const E2B_LIKE = fileURLToPath(new URL('../fixtures/procs/e2b-like-provider.mjs', import.meta.url));
 
 const SERVER = `servers:
@@ -92,6 +94,24 @@ describe.skipIf(skipBwrap)('sandbox.provider: bwrap', () => {
     expect(recorded(dir)).toEqual([]);
     expect(leftovers(instance, ns)).toEqual([]);
     expect(await bw.sdk.sandbox.getById(entry?.id as string)).toBeNull();
+  });
+
+  it('runs the quickstart example with a one-line override file: overlay, health check, needs', async () => {
+    const dir = tempDir('compute-remote-quickstart-');
+    cpSync(QUICKSTART, join(dir, 'quickstart'), { recursive: true });
+    writeFileSync(join(dir, 'bwrap.yaml'), 'sandbox: { provider: bwrap }\n');
+    const compute = (...args: string[]) => runCli(dir, ['-f', 'quickstart/compute.yaml', '-f', 'bwrap.yaml', ...args], { COMPUTE_BWRAP_ROOT: bw.root });
+    const up = await compute('up', '-d');
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout).toMatch(/api\s+create\s+ready/);
+    const ps = JSON.parse((await compute('ps', '--json')).stdout) as { name: string; url?: string; healthy: boolean | null }[];
+    const api = ps.find((unit) => unit.name === 'api');
+    expect(api?.healthy).toBe(true);
+    expect(JSON.parse(await reply(`${api?.url}/health`))).toEqual({ status: 'ok' });
+    await waitFor(async () => (await compute('logs', 'worker')).stdout.includes('accepted'), { what: 'the worker to reach the api' });
+    const down = await compute('down', '--destroy');
+    expect(down.code, down.stderr).toBe(0);
+    expect(down.stdout).toMatch(/destroyed sandbox bw-/);
   });
 
   it('creates a new sandbox, and says so, when the recorded one was destroyed behind its back', async () => {

@@ -65,6 +65,7 @@ export const run: Command = async (args, io) => {
       await client.close();
     }
   }
+  if (!remote && values.destroy && code === EXIT.ok) io.stdout('--destroy: the local provider has no sandbox to destroy (its files stay in .compute/)\n');
   if (!remote || code !== EXIT.ok) return code;
   if (!values.destroy) {
     io.stdout(`the ${providerOf(host)} sandbox keeps running for the next compute up (compute down --destroy removes it)\n`);
