@@ -1,9 +1,9 @@
 // A project as the commands see it: its validated Spec, where its sandbox lives, and its daemon.
 import type { Spec } from '../config/index.js';
-import { privateDir } from '../contract/persist.js';
-import { ensureLocalDaemon, findLocalDaemon, type SandboxClient, type StartedDaemon } from '../sdk/index.js';
+import type { SandboxClient, StartedDaemon } from '../sdk/index.js';
 import { loadChecked } from './commands/validate.js';
 import { CLIError, EXIT } from './errors.js';
+import { openHost } from './host.js';
 import type { CliIO } from './io.js';
 import { sandboxPaths, type ProjectPaths } from './paths.js';
 
@@ -38,21 +38,17 @@ export function projectPaths(spec: Spec, stateDirOption: string | undefined, io:
 }
 
 /**
- * Connects to the project's daemon, starting it when `start` is set (or waiting for `early`, one already started for
- * it); undefined when it is not running and not started.
+ * Connects to the project's daemon (local, or the agent in its provider sandbox), starting it when `start` is set (or
+ * waiting for `early`, a local one already started for it); undefined when it is not running and not started.
  */
-export async function connectProject(project: ProjectPaths & { spec?: Spec }, start: true, early?: StartedDaemon): Promise<SandboxClient>;
-export async function connectProject(project: ProjectPaths & { spec?: Spec }, start: false): Promise<SandboxClient | undefined>;
-export async function connectProject(project: ProjectPaths & { spec?: Spec }, start: boolean, early?: StartedDaemon): Promise<SandboxClient | undefined> {
-  const provider = project.spec?.sandbox.provider ?? 'local';
-  if (provider !== 'local') throw new CLIError(`sandbox provider "${provider}" is not supported yet; use provider: local`, EXIT.usage);
-  if (!start) return findLocalDaemon(project.stateDir, project.root);
-  const { mkdir } = await import('node:fs/promises');
-  // `.compute/` holds the state folder (the units' secrets): owner only, also when an older version made it 0755.
-  await privateDir(project.dir, ['state', 'root', 'apply.lock']);
-  await mkdir(project.root, { recursive: true });
-  return ensureLocalDaemon({ root: project.root, stateDir: project.stateDir }, early);
+export async function connectProject(project: ProjectPaths & { spec?: Spec }, start: true, early?: StartedDaemon, io?: Pick<CliIO, 'stderr'>): Promise<SandboxClient>;
+export async function connectProject(project: ProjectPaths & { spec?: Spec }, start: false, early?: undefined, io?: Pick<CliIO, 'stderr'>): Promise<SandboxClient | undefined>;
+export async function connectProject(project: ProjectPaths & { spec?: Spec }, start: boolean, early?: StartedDaemon, io: Pick<CliIO, 'stderr'> = STDERR): Promise<SandboxClient | undefined> {
+  const target = { ...(project.spec ? { sandbox: project.spec.sandbox } : {}), projectDir: project.spec?.projectDir ?? project.dir, dir: project.dir, stateDir: project.stateDir, root: project.root };
+  return openHost(target, start ? 'sandbox' : 'find', io, early);
 }
+
+const STDERR = { stderr: (text: string) => void process.stderr.write(text) };
 
 /** Throws a usage error naming every unit in `names` that the project does not define. */
 export function checkUnitNames(spec: Spec, names: string[]): void {

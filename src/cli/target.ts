@@ -7,6 +7,7 @@ import { PROJECT_LABEL, type UnitState } from '../contract/unit.js';
 import { readDaemonInfo, stateFilePath, stateFileRecordsRunningUnits } from '../contract/discovery.js';
 import { ensureLocalDaemon, findLocalDaemon, SandboxApiError, type SandboxClient } from '../sdk/index.js';
 import { CLIError, EXIT } from './errors.js';
+import { openHost, providerOf, type HostTarget } from './host.js';
 import type { CliIO } from './io.js';
 import { sandboxPaths } from './paths.js';
 import { loadProject, projectPaths, unknownUnitsError, type ProjectOptions } from './project.js';
@@ -21,6 +22,9 @@ export interface ProjectTarget {
   /** The `name:` of a broken file, when it could be read: preferred among the projects the daemon holds. */
   nameHint?: string;
   stateDir: string;
+  /** The `.compute` folder (or --state-dir) and the folder of the first compose file (a provider is imported from it). */
+  dir: string;
+  projectDir: string;
   /** The sandbox root, when the config could be read (a daemon serving another root is then refused). */
   root?: string;
   /** Why no compose file could be read (lenient only): a usage error unless the project's daemon is found anyway. */
@@ -36,22 +40,22 @@ export async function findTarget(options: ProjectOptions, io: CliIO, lenient: bo
   } catch (error) {
     if (!(error instanceof ComposeFileError)) throw error;
     if (!lenient) throw new CLIError(error.message, EXIT.usage);
-    return { stateDir: fallbackStateDir(error.path, options, io), fileError: error.message };
+    return { ...fallbackPaths(error.path, options, io), fileError: error.message };
   }
   if (!lenient) {
     const project = await loadProject(options, io);
-    return { spec: project.spec, name: project.spec.name, stateDir: project.stateDir, root: project.root };
+    return { spec: project.spec, name: project.spec.name, stateDir: project.stateDir, dir: project.dir, projectDir: project.spec.projectDir, root: project.root };
   }
   const result = await loadConfig({ files, cwd: io.cwd, env: io.env, profiles: options.profile ?? [] });
   io.stderr(formatDiagnostics(result.warnings, io.cwd));
   if (result.spec) {
     const paths = projectPaths(result.spec, options['state-dir'], io);
-    return { spec: result.spec, name: result.spec.name, stateDir: paths.stateDir, root: paths.root };
+    return { spec: result.spec, name: result.spec.name, stateDir: paths.stateDir, dir: paths.dir, projectDir: result.spec.projectDir, root: paths.root };
   }
   io.stderr(`compute: warning: the config has errors; acting on the project's units as its daemon knows them\n`);
   io.stderr(formatDiagnostics(result.errors.map(asWarning), io.cwd));
   const declared = result.resolved?.name;
-  return { stateDir: fallbackStateDir(firstFile, options, io), ...(typeof declared === 'string' ? { nameHint: declared } : {}) };
+  return { ...fallbackPaths(firstFile, options, io), ...(typeof declared === 'string' ? { nameHint: declared } : {}) };
 }
 
 function asWarning(diagnostic: Diagnostic): Diagnostic {
@@ -59,8 +63,9 @@ function asWarning(diagnostic: Diagnostic): Diagnostic {
 }
 
 // The state folder projectPaths picks, without a Spec (a config with errors has no sandbox.root to read).
-function fallbackStateDir(firstFile: string, options: ProjectOptions, io: Pick<CliIO, 'env' | 'cwd'>): string {
-  return sandboxPaths(dirname(firstFile), undefined, options['state-dir'], io).stateDir;
+function fallbackPaths(firstFile: string, options: ProjectOptions, io: Pick<CliIO, 'env' | 'cwd'>): { stateDir: string; dir: string; projectDir: string } {
+  const { stateDir, dir } = sandboxPaths(dirname(firstFile), undefined, options['state-dir'], io);
+  return { stateDir, dir, projectDir: dirname(firstFile) };
 }
 
 /**
@@ -70,17 +75,28 @@ function fallbackStateDir(firstFile: string, options: ProjectOptions, io: Pick<C
  */
 export async function connectTarget(target: ProjectTarget, io: CliIO, takeOver = false): Promise<SandboxClient | undefined> {
   let client: SandboxClient | undefined;
-  try {
-    client = await findLocalDaemon(target.stateDir, target.root);
-    if (!client && takeOver) client = await startSuccessor(target, io);
-  } catch (error) {
-    throw asCLIError(error);
+  const host = hostTargetOf(target);
+  if (providerOf(host) !== 'local') {
+    // A provider sandbox: its agent is started again when it died (it adopts the units its state file records).
+    client = await openHost(host, takeOver ? 'agent' : 'find', io);
+  } else {
+    try {
+      client = await findLocalDaemon(target.stateDir, target.root);
+      if (!client && takeOver) client = await startSuccessor(target, io);
+    } catch (error) {
+      throw asCLIError(error);
+    }
   }
   if (target.fileError !== undefined) {
     if (!client) throw new CLIError(target.fileError, EXIT.usage);
     io.stderr(`compute: warning: ${target.fileError}; using the sandbox in ${target.stateDir}\n`);
   }
   return client;
+}
+
+/** The target as the host interface sees it. */
+export function hostTargetOf(target: ProjectTarget): HostTarget {
+  return { ...(target.spec ? { sandbox: target.spec.sandbox } : {}), projectDir: target.projectDir, dir: target.dir, stateDir: target.stateDir, root: target.root ?? '' };
 }
 
 /**
@@ -106,7 +122,7 @@ export function asCLIError(error: unknown): unknown {
  * daemon holds units of that project, else the one project the daemon holds units of. Several projects in one
  * daemon cannot be told apart: exit 2.
  */
-export function targetName(target: ProjectTarget, units: readonly UnitState[]): string | undefined {
+export function targetName(target: Pick<ProjectTarget, 'name' | 'nameHint' | 'stateDir'>, units: readonly UnitState[]): string | undefined {
   if (target.name !== undefined) return target.name;
   const projects = [...new Set(units.flatMap((unit) => unit.spec.labels[PROJECT_LABEL] ?? []))].sort();
   if (target.nameHint !== undefined && projects.includes(target.nameHint)) return target.nameHint;

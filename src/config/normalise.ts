@@ -54,16 +54,33 @@ export function projectSlug(folder: string): string {
 }
 
 function readSandbox(raw: ValueMap[string] | undefined, ctx: Context): SandboxSpec {
-  const sandbox: SandboxSpec = { provider: 'local', envs: {}, metadata: {} };
+  const sandbox: SandboxSpec = { provider: 'local', envs: {}, metadata: {}, options: {}, create: {} };
   if (!isMap(raw) || failedAt(ctx, ['sandbox'])) return sandbox;
-  if (typeof raw.provider === 'string') sandbox.provider = raw.provider as ProviderName;
+  if (typeof raw.provider === 'string') sandbox.provider = readProvider(raw.provider, ctx);
   if (typeof raw.name === 'string') sandbox.name = raw.name;
   if (typeof raw.namespace === 'string') sandbox.namespace = raw.namespace;
   if (typeof raw.root === 'string') sandbox.root = raw.root;
   if (typeof raw.timeout_ms === 'number') sandbox.timeoutMs = raw.timeout_ms;
   if (isMap(raw.envs)) sandbox.envs = record(Object.entries(raw.envs).map(([k, v]) => [k, envString(v)]));
   if (isMap(raw.metadata)) sandbox.metadata = record(Object.entries(raw.metadata).map(([k, v]) => [k, envString(v)]));
+  if (isMap(raw.options)) sandbox.options = plain(raw.options) as Record<string, unknown>;
+  if (isMap(raw.create)) sandbox.create = plain(raw.create) as Record<string, unknown>;
   return sandbox;
+}
+
+// `computesdk` passed the old enum and never worked: it is the client package, not a provider.
+function readProvider(provider: string, ctx: Context): ProviderName {
+  if (provider === 'computesdk') {
+    ctx.diags.error(at(ctx, ['sandbox', 'provider']), 'sandbox.provider: `computesdk` is the client, not a provider: name one, such as `e2b` (the package @computesdk/e2b), or use `bwrap` or `local`');
+  }
+  return provider;
+}
+
+// The document's maps and lists as plain JSON values (a provider gets them as they are written).
+function plain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(plain);
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, plain(child)]));
+  return value;
 }
 
 // Servers then services; a name may be used once across both. Units with schema errors are named but not read.

@@ -15,6 +15,8 @@ export function prepareFile(doc: Value, dir: string): void {
   const sandbox = doc.sandbox;
   if (isMap(sandbox)) {
     resolveKey(sandbox, 'root', dir);
+    // A provider given as a path is taken from the file that names it; a name is a package.
+    if (typeof sandbox.provider === 'string' && /^\.{0,2}\//.test(sandbox.provider)) resolveKey(sandbox, 'provider', dir);
     envListToMap(sandbox, 'envs');
   }
   if (Array.isArray(doc.overlays)) for (const overlay of doc.overlays) if (isMap(overlay)) resolveKey(overlay, 'source', dir);

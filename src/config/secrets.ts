@@ -1,13 +1,15 @@
 // Hiding values of secret-looking keys when a config is printed.
 
 const SECRET = /_KEY$|TOKEN|SECRET|PASSWORD/i;
+// camelCase keys as provider factories spell them (`apiKey`, `accessKey`): `sandbox.options` passes them through.
+const CAMEL_KEY = /[a-z0-9]Key$/;
 
 /** What a hidden value is printed as. */
 export const MASK = '***';
 
-/** True for keys that look like they hold a secret: `*_KEY`, `*TOKEN*`, `*SECRET*`, `*PASSWORD*`, any case. */
+/** True for keys that look like they hold a secret: `*_KEY`, `*TOKEN*`, `*SECRET*`, `*PASSWORD*` (any case), `*Key`. */
 export function isSecretKey(key: string): boolean {
-  return SECRET.test(key);
+  return SECRET.test(key) || CAMEL_KEY.test(key);
 }
 
 /** A copy of `value` where every scalar under a secret-looking key is `***`. The input is not changed. */

@@ -2,8 +2,11 @@
 import type { OverlaySpec } from '../contract/overlay.js';
 import type { UnitSpec } from '../contract/unit.js';
 
-/** Which provider runs the sandbox: `local` is the embedded daemon. */
-export type ProviderName = 'local' | 'computesdk';
+/**
+ * Which provider runs the sandbox: `local` (the embedded daemon), `bwrap` (ours, isolated, on this machine), a
+ * ComputeSDK provider name (the package `@computesdk/NAME`), or the absolute path of a module exporting one.
+ */
+export type ProviderName = string;
 
 /** The `sandbox:` section, normalised. */
 export interface SandboxSpec {
@@ -16,6 +19,10 @@ export interface SandboxSpec {
   /** Environment given to every unit, under env_file and inline environment. */
   envs: Record<string, string>;
   metadata: Record<string, string>;
+  /** Passed to the provider's factory (API keys and the like). */
+  options: Record<string, unknown>;
+  /** Passed to the provider's sandbox create call. */
+  create: Record<string, unknown>;
 }
 
 /** A validated compute.yaml (one or several merged files). */

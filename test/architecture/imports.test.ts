@@ -16,7 +16,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   daemon: ['contract', 'util'],
   providers: ['contract', 'util'],
   reconcile: ['contract', 'plan', 'sdk', 'util'],
-  cli: ['contract', 'util', 'config', 'convert', 'plan', 'reconcile', 'sdk'],
+  host: ['contract', 'util', 'sdk', 'providers'],
+  cli: ['contract', 'util', 'config', 'convert', 'plan', 'reconcile', 'sdk', 'host'],
 };
 
 /** The one file outside daemon/ that may import it: `compute daemon` runs the daemon in its own process. */

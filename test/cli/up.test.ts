@@ -135,13 +135,13 @@ describe('compute up -d', () => {
   });
 });
 
-describe('compute up on an unsupported provider', () => {
-  it('says so and exits 2 instead of running the stack locally', async () => {
+describe('compute up with provider: computesdk (the client, not a provider)', () => {
+  it('says so at its file:line:col and exits 2 instead of running the stack locally', async () => {
     const { compute, edit } = await stackProject();
     edit((yaml) => yaml.replace('sandbox: { root: . }', 'sandbox: { root: ., provider: computesdk }'));
     const up = await compute('up', '-d');
     expect(up.code).toBe(2);
-    expect(up.stderr).toBe('compute: sandbox provider "computesdk" is not supported yet; use provider: local\n');
+    expect(up.stderr).toMatch(/^compute\.yaml:\d+:\d+: sandbox\.provider: `computesdk` is the client, not a provider: name one, such as `e2b`/);
   });
 });
 

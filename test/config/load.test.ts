@@ -18,7 +18,7 @@ describe('the Spec', () => {
     const { spec, errors } = await fixture('valid-design-example');
     expect(errors).toEqual([]);
     expect(spec?.name).toBe('shop');
-    expect(spec?.sandbox).toEqual({ provider: 'local', envs: {}, metadata: {} });
+    expect(spec?.sandbox).toEqual({ provider: 'local', envs: {}, metadata: {}, options: {}, create: {} });
     expect(spec?.overlays).toEqual([
       { id: 'app', source: `${dir}/templates/api`, target: '/app', strategy: 'smart', ignore: ['node_modules', '.git'], labels: { [PROJECT_LABEL]: 'shop' } },
     ]);
@@ -171,5 +171,31 @@ describe('resolveComposeFiles', () => {
     expect(resolveComposeFiles([], dir)).toEqual([`${dir}/compute.yaml`]);
     expect(resolveComposeFiles(['sub/x.yaml', `${dir}/compute.yml`], dir)).toEqual([`${dir}/sub/x.yaml`, `${dir}/compute.yml`]);
     expect(() => resolveComposeFiles(['nope.yaml', 'sub/x.yaml', 'gone.yaml'], dir)).toThrow('no such file: nope.yaml, gone.yaml');
+  });
+});
+
+describe('sandbox.provider', () => {
+  const load = (yaml: string, env: Record<string, string> = {}) => {
+    const dir = writeFiles(tempDir('compute-provider-'), { 'compute.yaml': yaml });
+    return { dir, result: loadConfig({ files: [], cwd: dir, env }) };
+  };
+
+  it('passes options and create through as written, ${VAR}s replaced', async () => {
+    const { result } = load('sandbox:\n  provider: e2b\n  name: shop-${PR}\n  options: { apiKey: "${E2B_API_KEY}", retries: 2 }\n  create: { templateId: node, resources: { cpu: 2 } }\n', { PR: '7', E2B_API_KEY: 'k' });
+    const { spec, errors } = await result;
+    expect(errors).toEqual([]);
+    expect(spec?.sandbox).toMatchObject({ provider: 'e2b', name: 'shop-7', options: { apiKey: 'k', retries: 2 }, create: { templateId: 'node', resources: { cpu: 2 } } });
+  });
+
+  it('takes a module path from the file that names it', async () => {
+    const { dir, result } = load('sandbox: { provider: ./providers/mine.mjs }\n');
+    expect((await result).spec?.sandbox.provider).toBe(join(dir, 'providers/mine.mjs'));
+  });
+
+  it('refuses `computesdk` and what is no provider name, at their file:line:col', async () => {
+    const { errors } = await load('sandbox:\n  provider: computesdk\n').result;
+    expect(errors.map((e) => `${e.line}:${e.col}: ${e.message}`)).toEqual([expect.stringMatching(/^2:13: sandbox\.provider: `computesdk` is the client, not a provider/)]);
+    const bad = await load('sandbox: { provider: E2B }\n').result;
+    expect(bad.errors[0]?.message).toMatch(/sandbox\.provider: "E2B" is not a provider/);
   });
 });

@@ -12,6 +12,7 @@ import { Coalescer, fingerprint, watchFiles, type FileWatch } from '../../reconc
 import type { SandboxClient } from '../../sdk/index.js';
 import { earlyDaemonFor, type EarlyDaemon } from '../early-daemon.js';
 import { CLIError, EXIT } from '../errors.js';
+import { specFor } from '../host.js';
 import type { CliIO } from '../io.js';
 import { followLogs } from '../output/logs.js';
 import { overlayWarnings, syncLines, WarnOnce } from '../output/overlays.js';
@@ -43,10 +44,11 @@ export async function up(values: ProjectOptions, options: UpOptions, io: CliIO, 
 // early daemon again.
 async function openProject(values: ProjectOptions, io: CliIO, only: string[], early: EarlyDaemon | undefined, exitCodeFrom?: string): Promise<{ project: Project; client: SandboxClient }> {
   try {
-    const project = await loadProject(values, io, only);
+    const loaded = await loadProject(values, io, only);
+    const project = { ...loaded, spec: specFor(loaded.spec) };
     checkUnitNames(project.spec, only);
     if (exitCodeFrom !== undefined) checkUnitNames(project.spec, [exitCodeFrom]);
-    const client = await connectProject(project, true, await earlyDaemonFor(early, project));
+    const client = await connectProject(project, true, await earlyDaemonFor(early, project), io);
     return { project, client };
   } catch (error) {
     await early?.cancel();
@@ -220,7 +222,7 @@ async function reload(options: UpOptions, inputs: string[], io: CliIO): Promise<
       io.stderr('the files changed while they were read; waiting for them to settle\n');
       return undefined;
     }
-    return result.spec;
+    return result.spec && specFor(result.spec);
   } catch (error) {
     io.stderr(`${error instanceof Error ? error.message : String(error)}; nothing was changed\n`);
     return undefined;

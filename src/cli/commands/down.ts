@@ -6,10 +6,11 @@ import type { SandboxClient } from '../../sdk/index.js';
 import { parseCommandArgs, parseNonNegativeInt, PROJECT_OPTIONS } from '../args.js';
 import { CLIError, EXIT } from '../errors.js';
 import type { CliIO, Command } from '../io.js';
-import { asCLIError, connectTarget, findTarget, readUnits, type ProjectTarget } from '../target.js';
+import { destroyHostSandbox, providerOf } from '../host.js';
+import { asCLIError, connectTarget, findTarget, hostTargetOf, readUnits, type ProjectTarget } from '../target.js';
 import { unitOrder } from '../output/units.js';
 
-const HELP = `Usage: compute down [-f FILE]... [--timeout MS]
+const HELP = `Usage: compute down [-f FILE]... [--timeout MS] [--destroy]
 
 Stops every unit of the project (dependents before what they need; each gets SIGTERM,
 then SIGKILL after its stop_timeout_ms) and removes them with their logs, including units
@@ -20,7 +21,11 @@ A broken compose file is reported as a warning and the project is taken down any
 When the daemon died leaving units running, a new daemon is started to take them over
 and end them (with every process they started, where the machine has cgroups).
 
+With a provider sandbox (sandbox.provider other than local), the sandbox and compute's
+agent in it keep running, so the next \`compute up\` is fast; --destroy also destroys it.
+
 Options:
+  --destroy         also destroy the project's provider sandbox (and forget it)
   --timeout MS      give up waiting after MS milliseconds and name the units still stopping
                     (the daemon goes on stopping them; default: wait as long as it takes)
   -f, --file FILE   a compose file (repeatable; default ./compute.yaml, then ./compute.yml)
@@ -31,7 +36,7 @@ Exit codes: 0 done (or nothing to do); 1 a unit did not stop in time, or the dae
 2 config or usage error.
 `;
 
-const OPTIONS = { ...PROJECT_OPTIONS, timeout: { type: 'string' } } as const;
+const OPTIONS = { ...PROJECT_OPTIONS, timeout: { type: 'string' }, destroy: { type: 'boolean' } } as const;
 
 // How long the daemon may take to exit after it answered the shutdown (its units are stopped by then).
 const DAEMON_EXIT_MS = 15_000;
@@ -45,21 +50,33 @@ export const run: Command = async (args, io) => {
   }
   const timeoutMs = parseNonNegativeInt('timeout', values.timeout);
   const target = await findTarget(values, io, true);
+  const host = hostTargetOf(target);
+  const remote = providerOf(host) !== 'local';
   const client = await connectTarget(target, io, true);
+  let code: number = EXIT.ok;
   if (!client) {
     io.stdout("nothing to do: the project's sandbox daemon is not running\n");
-    return EXIT.ok;
+  } else {
+    try {
+      code = await takeDown(client, target, io, timeoutMs, remote);
+    } catch (error) {
+      throw asCLIError(error);
+    } finally {
+      await client.close();
+    }
   }
-  try {
-    return await takeDown(client, target, io, timeoutMs);
-  } catch (error) {
-    throw asCLIError(error);
-  } finally {
-    await client.close();
+  if (!remote && values.destroy && code === EXIT.ok) io.stdout('--destroy: the local provider has no sandbox to destroy (its files stay in .compute/)\n');
+  if (!remote || code !== EXIT.ok) return code;
+  if (!values.destroy) {
+    io.stdout(`the ${providerOf(host)} sandbox keeps running for the next compute up (compute down --destroy removes it)\n`);
+    return code;
   }
+  const destroyed = await destroyHostSandbox(host);
+  io.stdout(destroyed ? `destroyed sandbox ${destroyed}\n` : 'no sandbox to destroy\n');
+  return code;
 };
 
-async function takeDown(client: SandboxClient, target: ProjectTarget, io: CliIO, timeoutMs: number | undefined): Promise<number> {
+async function takeDown(client: SandboxClient, target: ProjectTarget, io: CliIO, timeoutMs: number | undefined, remote: boolean): Promise<number> {
   const { ours, name } = await readUnits(target, client);
   const names = unitOrder(target.spec, ours).filter((unit) => ours.some((state) => state.name === unit));
   if (names.length > 0) {
@@ -76,6 +93,8 @@ async function takeDown(client: SandboxClient, target: ProjectTarget, io: CliIO,
     io.stdout(`the sandbox daemon keeps running: it has units of ${projects.join(', ')}\n`);
     return EXIT.ok;
   }
+  // The agent in a provider sandbox stays: the sandbox is kept, or destroyed with it.
+  if (remote) return EXIT.ok;
   const pid = readDaemonInfo(target.stateDir)?.pid;
   await client.shutdown();
   if (pid !== undefined && !(await exited(pid, DAEMON_EXIT_MS))) {

@@ -8,6 +8,7 @@ import type { Command } from '../io.js';
 import { renderPlan } from '../output/plan.js';
 import { describeOverlayProblem } from '../output/reason.js';
 import { stylerFor } from '../output/style.js';
+import { specFor } from '../host.js';
 import { checkUnitNames, connectProject, loadProject } from '../project.js';
 
 const HELP = `Usage: compute plan [-f FILE]... [--profile NAME]... [--json] [--exit-code] [NAME...]
@@ -44,9 +45,10 @@ export const run: Command = async (args, io) => {
     io.stdout(HELP);
     return EXIT.ok;
   }
-  const project = await loadProject(values, io, positionals);
+  const loaded = await loadProject(values, io, positionals);
+  const project = { ...loaded, spec: specFor(loaded.spec) };
   checkUnitNames(project.spec, positionals);
-  const client = await connectProject(project, false);
+  const client = await connectProject(project, false, undefined, io);
   let actual: ActualState = { units: [], overlays: [] };
   try {
     if (client) actual = await observe(client, project.spec);
