@@ -2,14 +2,11 @@
 // validators are compiled beside them): dist/compute.mjs, the CLI that bin/compute.js runs, and dist/compute-daemon.mjs,
 // the daemon, which needs nothing but node beside it (the SDK starts the local daemon with it; a remote sandbox gets
 // this one file). Modules a command imports on demand stay lazy inside a bundle: esbuild evaluates them at first use.
-import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
-// Chunk names carry a content hash: the chunks of an earlier build would stay beside the new ones, and in the package.
-rmSync(`${dist}chunks`, { recursive: true, force: true });
 
 // Each precompiled.js loads its validators by URL at run time, from beside itself; in a bundle there is no such file
 // beside it, so the module is replaced with one that imports the file by name, and the bundle carries the validators.
@@ -44,16 +41,6 @@ const daemonCommand = {
 const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', banner, sourcemap: true, minify: true, keepNames: true, legalComments: 'linked', logLevel: 'warning' };
 
 await Promise.all([
-  // Split at the commands' dynamic imports: a command parses the entry and the chunks it needs, and loads only the
-  // Node modules those import (a single file hoists every node: import of every command to its top).
-  build({
-    ...common,
-    plugins: [precompiled, daemonCommand],
-    entryPoints: { compute: `${dist}cli/bin.js` },
-    outdir: dist,
-    splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
-    outExtension: { '.js': '.mjs' },
-  }),
+  build({ ...common, plugins: [precompiled, daemonCommand], entryPoints: [`${dist}cli/bin.js`], outfile: `${dist}compute.mjs` }),
   build({ ...common, plugins: [precompiled], entryPoints: [`${dist}cli/daemon-bin.js`], outfile: `${dist}compute-daemon.mjs` }),
 ]);
