@@ -36,7 +36,8 @@ export function specFor(spec: Spec): Spec {
   return spec.sandbox.provider === 'local' ? spec : remoteOverlaySpec(spec);
 }
 
-function hostError(error: unknown, provider: string): unknown {
+/** A host failure as a one-line CLI error: exit 2 for a provider that is not installed, 1 for the rest. */
+export function hostError(error: unknown, provider: string): unknown {
   if (error instanceof CLIError) return error;
   if (error instanceof ProviderLoadError) return new CLIError(error.message, EXIT.usage, { cause: error });
   if (error instanceof AgentError || error instanceof SandboxApiError) return new CLIError(error.message, EXIT.failed, { cause: error });

@@ -25,6 +25,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   config: { summary: 'Print the resolved config (merged, interpolated)', load: () => import('./commands/config.js') },
   exec: { summary: 'Run a command in a unit\'s folder with its environment', load: () => import('./commands/exec.js') },
   events: { summary: 'Print the state changes of the units as they happen', load: () => import('./commands/events.js'), interruptible: true },
+  sandbox: { summary: 'List (ls) or destroy the project\'s provider sandboxes', load: () => import('./commands/sandbox.js') },
   convert: { summary: 'Print a docker compose file, Procfile or process-compose.yaml as compute.yaml', load: () => import('./commands/convert.js') },
   daemon: { summary: 'Run the sandbox daemon in the foreground', load: () => import('./commands/daemon.js'), interruptible: true },
 };

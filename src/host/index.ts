@@ -10,6 +10,7 @@ import { connectRemote, destroyRemote, type RemoteLog, type RemoteStart, type Re
 export { AgentError } from './agent.js';
 export { ProviderLoadError } from './provider.js';
 export { recordFiles, readEntries, type SandboxEntry } from './record.js';
+export { listSandboxes, type SandboxListing } from './list.js';
 export type { RemoteLog, RemoteStart };
 
 /** A project's sandbox: its provider and settings (undefined when the config could not be read) and its folders. */

@@ -96,6 +96,39 @@ describe.skipIf(skipBwrap)('sandbox.provider: bwrap', () => {
     expect(await bw.sdk.sandbox.getById(entry?.id as string)).toBeNull();
   });
 
+  it('sandbox ls lists the recorded sandbox with its agent URL and units, gone once destroyed behind its back; sandbox destroy ends it', async () => {
+    const { dir, compute } = project('{ provider: bwrap, name: preview }');
+    const empty = await compute('sandbox', 'ls', '--json');
+    expect(empty).toMatchObject({ code: 0, stdout: '[]\n' });
+    expect((await compute('up', '-d')).code).toBe(0);
+    const [entry] = recorded(dir);
+    const ls = await compute('sandbox', 'ls', '--json');
+    expect(ls.code, ls.stderr).toBe(0);
+    const [row] = JSON.parse(ls.stdout) as { id: string; provider: string; name: string; status: string; url: string; units: number; age_ms: number }[];
+    expect(row).toMatchObject({ provider: 'bwrap', id: entry?.id, name: 'preview', status: 'running', units: 1 });
+    expect(row?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(row?.age_ms).toBeGreaterThanOrEqual(0);
+    const table = await compute('sandbox', 'ls');
+    expect(table.stdout).toMatch(new RegExp(`^PROVIDER\\s+ID\\s+NAME\\s+STATUS\\s+URL\\s+AGE\\s+UNITS\\nbwrap\\s+${entry?.id}\\s+preview\\s+running\\s+http://127\\.0\\.0\\.1:\\d+\\s+\\d+s\\s+1\\n$`));
+
+    const sandbox = await bw.sdk.sandbox.getById(entry?.id as string);
+    const instance = native(sandbox as object);
+    const ns = pidNamespaceOf(instance.record.init.pid);
+    const destroy = await compute('sandbox', 'destroy');
+    expect(destroy).toMatchObject({ code: 0, stdout: `destroyed sandbox ${entry?.id}\n` });
+    expect(recorded(dir)).toEqual([]);
+    expect(leftovers(instance, ns)).toEqual([]);
+    expect(await compute('sandbox', 'destroy')).toMatchObject({ code: 0, stdout: 'no sandbox to destroy\n' });
+
+    // A sandbox destroyed behind compute's back is listed as gone.
+    expect((await compute('up', '-d')).code).toBe(0);
+    const [second] = recorded(dir);
+    await bw.sdk.sandbox.destroy(second?.id as string);
+    const gone = JSON.parse((await compute('sandbox', 'ls', '--json')).stdout) as { id: string; status: string; url: string | null; units: number | null }[];
+    expect(gone).toEqual([expect.objectContaining({ id: second?.id, status: 'gone', url: null, units: null })]);
+    expect(await compute('sandbox', 'list')).toMatchObject({ code: 2, stderr: 'compute: usage: compute sandbox ls|destroy (got "list")\n' });
+  });
+
   it('runs the quickstart example with a one-line override file: overlay, health check, needs', async () => {
     const dir = tempDir('compute-remote-quickstart-');
     cpSync(QUICKSTART, join(dir, 'quickstart'), { recursive: true });
