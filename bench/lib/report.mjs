@@ -51,6 +51,7 @@ export function goals(results) {
     add('sync', 'one changed file synced under up --watch ≤ 100 ms', `${ms(sync.oneWatched)} (full scan as up does: ${ms(sync.oneChange)}; cp ${ms(sync.cp)})`, sync.oneWatched <= 100);
     add('sync', 'up with one changed file ≤ 1.5× no-op up', x(sync.upOneChange / sync.upNoop), sync.upOneChange <= 1.5 * sync.upNoop);
     add('sync', 'first copy ≤ 1.3× cp -a', x(sync.firstCopy / sync.cpA), sync.firstCopy <= 1.3 * sync.cpA);
+    if (sync.smart !== undefined) add('sync', 'smart with a node_modules ≤ 1.1× the copy without it', x2(sync.smart / sync.smartPlain), sync.smart <= 1.1 * sync.smartPlain);
   }
   for (const c of results.commands?.cases ?? []) {
     add('commands', `${c.name}: wall ≤ ${c.goal}× node -e 0`, `${x2(c.ratio)} (${ms(c.cliMs)} vs ${ms(c.nodeMs)})`, c.ratio <= c.goal);

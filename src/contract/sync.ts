@@ -4,8 +4,12 @@
 
 /** One entry of a manifest, by its posix path relative to the overlay's root. */
 export type SyncEntry =
-  /** `hash` (sha1 of the content) is there only where it was computed: size and mtime alone could not decide. */
-  | { kind: 'file'; size: number; mtimeMs: number; mode: number; hash?: string }
+  /**
+   * `hash` (sha1 of the content) is there only where it was computed: size and mtime alone could not decide. `racy`
+   * (in what an overlay wrote): the file was copied within RACY_MS of its mtime, so a rewrite of the same size in
+   * the same timestamp tick would keep both; its size and mtime prove nothing, and it is compared by content.
+   */
+  | { kind: 'file'; size: number; mtimeMs: number; mode: number; hash?: string; racy?: true }
   | { kind: 'dir'; mode: number }
   /** A symlink, with the text written in the target (a `smart` package folder links to its source folder). */
   | { kind: 'link'; text: string };
@@ -35,13 +39,27 @@ export interface SyncResult extends SyncCounts {
   unreadable: string[];
 }
 
-/** True when `written` already holds what `source` describes (a file: same size and mode, and same mtime or hash). */
+/**
+ * How close to its mtime a copy makes a file racy (git's "racy clean" problem): file timestamps tick coarsely (a
+ * kernel tick; 2 s on FAT), so a same-size save right after the copy may leave the mtime as it was.
+ */
+export const RACY_MS = 2000;
+
+/** True when a file whose mtime is `mtimeMs`, copied at `copiedAt`, is racy (see RACY_MS). */
+export function isRacy(mtimeMs: number, copiedAt: number): boolean {
+  return copiedAt - mtimeMs < RACY_MS;
+}
+
+/**
+ * True when `written` already holds what `source` describes (a file: same size and mode, and same mtime or hash; a
+ * racy one only by hash).
+ */
 export function sameEntry(source: SyncEntry, written: SyncEntry | undefined): boolean {
   if (!written || written.kind !== source.kind) return false;
   if (source.kind === 'link') return written.kind === 'link' && written.text === source.text;
   if (source.kind === 'dir') return written.kind === 'dir' && written.mode === source.mode;
   if (written.kind !== 'file' || written.size !== source.size || written.mode !== source.mode) return false;
-  if (Math.abs(written.mtimeMs - source.mtimeMs) < 1) return true;
+  if (Math.abs(written.mtimeMs - source.mtimeMs) < 1 && !written.racy) return true;
   return source.hash !== undefined && source.hash === written.hash;
 }
 

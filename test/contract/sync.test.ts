@@ -1,9 +1,16 @@
 // The sync engine's pure diff and the on_change rules, as tables.
 import { describe, expect, it } from 'vitest';
 import { actionFor } from '../../src/contract/overlay-rules.js';
-import { countOperations, sameEntry, syncOperations, type SyncManifest } from '../../src/contract/sync.js';
+import { countOperations, isRacy, RACY_MS, sameEntry, syncOperations, type SyncManifest } from '../../src/contract/sync.js';
 
-const file = (size: number, mtimeMs = 1000, extra: { mode?: number; hash?: string } = {}) => ({ kind: 'file' as const, size, mtimeMs, mode: extra.mode ?? 0o644, ...(extra.hash ? { hash: extra.hash } : {}) });
+const file = (size: number, mtimeMs = 1000, extra: { mode?: number; hash?: string; racy?: true } = {}) => ({
+  kind: 'file' as const,
+  size,
+  mtimeMs,
+  mode: extra.mode ?? 0o644,
+  ...(extra.hash ? { hash: extra.hash } : {}),
+  ...(extra.racy ? { racy: extra.racy } : {}),
+});
 const dir = { kind: 'dir' as const, mode: 0o755 };
 
 describe('syncOperations', () => {
@@ -53,11 +60,25 @@ describe('sameEntry', () => {
     ['a new mtime but the same content hash (a touch)', file(3, 2000, { hash: 'h' }), file(3, 1000, { hash: 'h' }), true],
     ['a new mtime and another hash', file(3, 2000, { hash: 'h2' }), file(3, 1000, { hash: 'h' }), false],
     ['another size', file(4), file(3), false],
+    ['written racy: the same size and mtime prove nothing, the same hash does', file(3, 1000, { hash: 'h' }), file(3, 1000, { hash: 'h', racy: true }), true],
+    ['written racy, another hash under the same mtime (a same-size save in the same tick)', file(3, 1000, { hash: 'h2' }), file(3, 1000, { hash: 'h', racy: true }), false],
+    ['written racy without a hash', file(3), file(3, 1000, { racy: true }), false],
     ['another mode', file(3, 1000, { mode: 0o755 }), file(3), false],
     ['a folder with another mode', { kind: 'dir', mode: 0o700 }, dir, false],
     ['another link text', { kind: 'link', text: 'a' }, { kind: 'link', text: 'b' }, false],
   ] as const)('%s → %s', (_name, source, written, same) => {
     expect(sameEntry(source, written)).toBe(same);
+  });
+});
+
+describe('isRacy', () => {
+  it.each([
+    [10_000, 10_000, true],
+    [10_000, 10_000 + RACY_MS - 1, true],
+    [10_000, 10_000 + RACY_MS, false],
+    [20_000, 10_000, true],
+  ])('a file of mtime %d copied at %d → %s', (mtimeMs, copiedAt, racy) => {
+    expect(isRacy(mtimeMs, copiedAt)).toBe(racy);
   });
 });
 

@@ -4,7 +4,7 @@ import { readlink, realpath } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 import type { OverlayStrategy } from '../../contract/overlay.js';
 import { rewriteLink, SMART_SYMLINK_DIRS } from '../../contract/overlay-rules.js';
-import type { SyncEntry, SyncManifest, SyncOp, SyncResult } from '../../contract/sync.js';
+import { isRacy, type SyncEntry, type SyncManifest, type SyncOp, type SyncResult } from '../../contract/sync.js';
 import { badRequest } from '../errors.js';
 import type { Limiter } from './limit.js';
 import { removeEntries } from './remove.js';
@@ -83,7 +83,8 @@ async function placeLeaf(opts: ApplyOpsOptions, rel: string, result: ApplyOpsRes
     if (stat.isFile()) {
       const copied = await copyFileAtomic(src, dst, { hash: true });
       const mode = copied.stat.mode & 0o7777;
-      opts.owned[rel] = { kind: 'file', size: copied.stat.size, mtimeMs: copied.stat.mtimeMs, mode, ...(copied.hash ? { hash: copied.hash } : {}) };
+      const racy = isRacy(copied.stat.mtimeMs, Date.now()) ? { racy: true as const } : {};
+      opts.owned[rel] = { kind: 'file', size: copied.stat.size, mtimeMs: copied.stat.mtimeMs, mode, ...(copied.hash ? { hash: copied.hash } : {}), ...racy };
     } else {
       const text = linkText(opts, rel, stat.isDirectory(), stat.isSymbolicLink() ? await readlink(src) : undefined);
       if (text === null) return;

@@ -1,14 +1,15 @@
 // The copy engine: makes a target folder mirror a source folder, entry by entry, without following links out of it.
 import type { Dirent, Stats } from 'node:fs';
-import { constants } from 'node:fs';
-import { chmod, lstat, mkdir, readdir, readlink, rm } from 'node:fs/promises';
+import { lstatSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmod, lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { OverlayStats, OverlayStrategy } from '../../contract/overlay.js';
-import type { SyncEntry, SyncManifest } from '../../contract/sync.js';
+import { isRacy, type SyncEntry, type SyncManifest } from '../../contract/sync.js';
 import { classifyEntry, compileIgnore, rewriteLink, SMART_SYMLINK_DIRS } from '../../contract/overlay-rules.js';
 import type { IgnoreMatcher } from '../../contract/overlay-rules.js';
 import type { Limiter } from './limit.js';
-import { copyFileAtomic, ensureDir, lstatOrNull, placeLink } from './write.js';
+import { copyFileAtomic, copySmallFileSync, ensureDir, HASH_LIMIT, lstatOrNull, placeLink, SYNC_COPY_LIMIT } from './write.js';
 
 /** What an overlay put at a target path. */
 export type EntryKind = SyncEntry['kind'];
@@ -44,6 +45,8 @@ interface Context extends SyncOptions {
   stats: OverlayStats;
   /** Records the first failure and stops every other entry of the sync. */
   fail: (error: unknown) => void;
+  /** Files synced since the event loop last had a turn. */
+  sinceYield: number;
   failure?: unknown;
 }
 
@@ -65,6 +68,7 @@ export async function syncTree(opts: SyncOptions): Promise<OverlayStats> {
     ignored: compileIgnore(opts.ignore),
     linkDirs: new Set([...SMART_SYMLINK_DIRS, ...(opts.symlinkDirs ?? [])]),
     stats: emptyStats(),
+    sinceYield: 0,
     fail: (error) => {
       if (ctx.failure !== undefined) return;
       ctx.failure = error;
@@ -123,9 +127,20 @@ async function syncEntry(ctx: Context, rel: string, entry: Dirent): Promise<void
   if (entry.isSymbolicLink()) return syncLink(ctx, rel, src, dst);
   // Sockets, fifos and devices have no meaningful copy; listing them beats failing the whole overlay.
   if (!entry.isFile()) return skip(ctx, rel);
-  const copied = await run(ctx, () => syncFile(src, dst));
+  const { stat: copied, racy } = await run(ctx, async () => {
+    const stat = await syncFile(ctx, src, dst);
+    return { stat, racy: isRacy(stat.mtimeMs, Date.now()) ? await racyFacts(dst, stat) : {} };
+  });
   ctx.stats.copied_files += 1;
-  record(ctx, rel, { kind: 'file', size: copied.size, mtimeMs: copied.mtimeMs, mode: copied.mode & 0o7777 });
+  record(ctx, rel, { kind: 'file', size: copied.size, mtimeMs: copied.mtimeMs, mode: copied.mode & 0o7777, ...racy });
+}
+
+// A file copied right after it changed is compared by content later (see RACY_MS): the hash of what was written, so
+// that an unchanged source is not copied again.
+async function racyFacts(dst: string, copied: Stats): Promise<{ racy: true; hash?: string }> {
+  if (copied.size > HASH_LIMIT) return { racy: true };
+  const bytes = copied.size <= SYNC_COPY_LIMIT ? readFileSync(dst) : await readFile(dst);
+  return { racy: true, hash: createHash('sha1').update(bytes).digest('hex') };
 }
 
 // Links that leave the source are skipped (and listed), never followed: following one would copy host files
@@ -147,12 +162,32 @@ function skip(ctx: Context, rel: string): void {
   if (ctx.stats.skipped.length < MAX_SKIPPED) ctx.stats.skipped.push(rel);
 }
 
-// Up-to-date files (same size and mtime) are left as they are; the others are copied by temp name and rename.
-async function syncFile(src: string, dst: string): Promise<Stats> {
-  const [srcStat, dstStat] = await Promise.all([lstat(src), lstatOrNull(dst)]);
+// Up-to-date files (same size and mtime) are left as they are; the others are copied by temp name and rename. The
+// metadata calls and small copies are synchronous (see SYNC_COPY_LIMIT); every SYNC_BATCH of them, the event loop
+// gets a turn, so the daemon keeps answering during a large first copy.
+async function syncFile(ctx: Context, src: string, dst: string): Promise<Stats> {
+  if (++ctx.sinceYield >= SYNC_BATCH) {
+    ctx.sinceYield = 0;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const srcStat = lstatSync(src);
+  const dstStat = lstatOrNullSync(dst);
   if (dstStat?.isFile() && dstStat.size === srcStat.size && Math.abs(dstStat.mtimeMs - srcStat.mtimeMs) < 1) {
     if ((dstStat.mode & 0o7777) !== (srcStat.mode & 0o7777)) await chmod(dst, srcStat.mode & 0o7777);
     return srcStat;
   }
-  return (await copyFileAtomic(src, dst)).stat;
+  if (srcStat.isFile() && srcStat.size <= SYNC_COPY_LIMIT) return copySmallFileSync(src, dst, srcStat);
+  return (await copyFileAtomic(src, dst, { known: srcStat })).stat;
+}
+
+// How many files are synced synchronously between two turns of the event loop (~10 ms of small copies).
+const SYNC_BATCH = 64;
+
+function lstatOrNullSync(path: string): Stats | null {
+  try {
+    return lstatSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
 }

@@ -1,7 +1,7 @@
 // How an overlay writes one entry into its target: never through a link, never half-written.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
-import { constants } from 'node:fs';
+import { constants, copyFileSync, lstatSync, renameSync, rmSync, utimesSync } from 'node:fs';
 import { chmod, copyFile, lstat, mkdir, readFile, readlink, rename, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -10,6 +10,12 @@ export const COPY_ATTEMPTS = 5;
 
 /** Files up to this size are read, hashed and written in one go; larger ones are copied by the kernel, unhashed. */
 export const HASH_LIMIT = 4 * 1024 * 1024;
+
+/**
+ * Files up to this size are copied with the synchronous calls (copySmallFileSync): a first copy of 10,000 files of
+ * 20 KB made ~60,000 trips through libuv's 4-thread pool, and was 1.4-1.9x `cp -a`, which copies in one thread.
+ */
+export const SYNC_COPY_LIMIT = 256 * 1024;
 
 /** The source file changed during every attempt to copy it. */
 export class KeptChangingError extends Error {
@@ -47,10 +53,11 @@ export async function ensureDir(path: string, recursive: boolean): Promise<void>
  * the copy (same size, mtime and ctime before and after); otherwise it is copied again (KeptChangingError after
  * COPY_ATTEMPTS). A folder at `dst` is removed first: the source wins. Mode and mtime follow the source, so a later
  * sync can tell the file is up to date. Returns the source's stat as copied, and a sha1 when `hash` is asked.
+ * `known` is the source's stat when the caller just took it (one lstat less per file of a first copy).
  */
-export async function copyFileAtomic(src: string, dst: string, options: { hash?: boolean } = {}): Promise<{ stat: Stats; hash?: string }> {
+export async function copyFileAtomic(src: string, dst: string, options: { hash?: boolean; known?: Stats } = {}): Promise<{ stat: Stats; hash?: string }> {
   for (let attempt = 0; attempt < COPY_ATTEMPTS; attempt++) {
-    const before = await lstat(src);
+    const before = attempt === 0 && options.known ? options.known : await lstat(src);
     const temp = join(dirname(dst), `.${basename(dst)}.compute-${randomBytes(4).toString('hex')}`);
     let hash: string | undefined;
     let renamed = false;
@@ -58,16 +65,15 @@ export async function copyFileAtomic(src: string, dst: string, options: { hash?:
       if (options.hash && before.size <= HASH_LIMIT) {
         const bytes = await readFile(src);
         hash = createHash('sha1').update(bytes).digest('hex');
-        await writeFile(temp, bytes, { flag: 'wx' });
+        await writeFile(temp, bytes, { flag: 'wx', mode: before.mode & 0o7777 });
+        await chmod(temp, before.mode & 0o7777);
       } else {
+        // libuv's copyfile gives the copy the source's mode itself (an fchmod after the open), umask or not.
         await copyFile(src, temp, constants.COPYFILE_EXCL);
       }
-      await chmod(temp, before.mode & 0o7777);
       await utimes(temp, before.atime, before.mtime);
       if (!unchanged(before, await lstat(src))) continue;
-      const existing = await lstatOrNull(dst);
-      if (existing?.isDirectory()) await rm(dst, { recursive: true, force: true });
-      await rename(temp, dst);
+      await renameOver(temp, dst);
       renamed = true;
       return hash === undefined ? { stat: before } : { stat: before, hash };
     } finally {
@@ -76,6 +82,46 @@ export async function copyFileAtomic(src: string, dst: string, options: { hash?:
   }
   throw new KeptChangingError(src);
 }
+
+// A rename onto `dst`; a folder there (the source now has a file where it had one) is removed first.
+async function renameOver(temp: string, dst: string): Promise<void> {
+  try {
+    await rename(temp, dst);
+  } catch (error) {
+    if (!RENAME_ONTO_FOLDER.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    await rm(dst, { recursive: true, force: true });
+    await rename(temp, dst);
+  }
+}
+
+/** copyFileAtomic for a file of at most SYNC_COPY_LIMIT bytes, synchronously (same temp name, checks and rename). */
+export function copySmallFileSync(src: string, dst: string, known: Stats): Stats {
+  for (let attempt = 0; attempt < COPY_ATTEMPTS; attempt++) {
+    const before = attempt === 0 ? known : lstatSync(src);
+    const temp = join(dirname(dst), `.${basename(dst)}.compute-${randomBytes(4).toString('hex')}`);
+    let renamed = false;
+    try {
+      copyFileSync(src, temp, constants.COPYFILE_EXCL);
+      utimesSync(temp, before.atime, before.mtime);
+      if (!unchanged(before, lstatSync(src))) continue;
+      try {
+        renameSync(temp, dst);
+      } catch (error) {
+        if (!RENAME_ONTO_FOLDER.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+        rmSync(dst, { recursive: true, force: true });
+        renameSync(temp, dst);
+      }
+      renamed = true;
+      return before;
+    } finally {
+      if (!renamed) rmSync(temp, { force: true });
+    }
+  }
+  throw new KeptChangingError(src);
+}
+
+// What rename says when a folder is where the file goes.
+const RENAME_ONTO_FOLDER = new Set(['EISDIR', 'ENOTEMPTY', 'EEXIST']);
 
 function unchanged(a: Stats, b: Stats): boolean {
   return a.isFile() && b.isFile() && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;

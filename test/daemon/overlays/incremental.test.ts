@@ -1,6 +1,6 @@
 // Incremental sync on real files: the source scanned, diffed against the overlay's manifest, applied by the daemon's
 // manager; ownership, ignore, links out of the source, unreadable files, and files that change while copied.
-import { appendFileSync, chmodSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,6 +61,24 @@ describe('incremental overlay sync', () => {
     const { ops, scan } = await opsOf(manager, overlay);
     expect(scan.status === 'ok' && scan.manifest['a.txt']).toMatchObject({ hash: expect.any(String) });
     expect(ops).toEqual([]);
+  });
+
+  it('syncs a same-size save that kept the mtime of the copy (the same timestamp tick), and nothing for an unchanged file', async () => {
+    const source = tempDir();
+    writeTree(source, { 'a.txt': 'one', 'b.txt': 'two' });
+    const { manager, overlay, target } = await copied({ source });
+    // Copied just after they were written: racy, so compared by content from now on.
+    expect(manager.manifest(overlay.id)['a.txt']).toMatchObject({ racy: true, hash: expect.any(String) });
+    expect((await opsOf(manager, overlay)).ops).toEqual([]);
+    // The same tick, deterministically: the same size written, then the old mtime put back.
+    const { mtime, atime } = statSync(join(source, 'a.txt'));
+    writeFileSync(join(source, 'a.txt'), 'ONE');
+    utimesSync(join(source, 'a.txt'), atime, mtime);
+    const { ops } = await opsOf(manager, overlay);
+    expect(ops.map((op) => `${op.op} ${op.path}`)).toEqual(['write a.txt']);
+    await manager.sync(overlay.id, ops);
+    expect(readFileSync(join(target, 'a.txt'), 'utf8')).toBe('ONE');
+    expect((await opsOf(manager, overlay)).ops).toEqual([]);
   });
 
   it('refuses paths that climb out, and does not write through a source folder that became a symlink', async () => {
