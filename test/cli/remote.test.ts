@@ -244,6 +244,13 @@ describe.skipIf(skipBwrap)('sandbox.provider: bwrap', () => {
     expect(up.stderr).toMatch(/^compute: sandbox bw-[0-9a-f]+ \(provider e2b-like\) has no node on its PATH; compute's agent needs node >= 20: pick a template or image with node \(sandbox\.create\)\n$/m);
   });
 
+  it('says in one line that the sandbox\'s node is too old for the agent (exit 1)', async () => {
+    const { compute } = project(`{ provider: ${JSON.stringify(E2B_LIKE)}, options: { oldNode: true } }`);
+    const up = await compute('up', '-d');
+    expect(up.code).toBe(1);
+    expect(up.stderr).toMatch(/^compute: sandbox bw-[0-9a-f]+ \(provider e2b-like\) has node 18\.19\.0; compute's agent needs node >= 20: pick a template or image with a newer node \(sandbox\.create\)\n$/m);
+  });
+
   it('uploads overlays through the sync engine: the first copy, then only what changed; smart package folders stay out', async () => {
     const units = `overlays:
   - { source: ./src, target: /app, strategy: smart }
