@@ -9,7 +9,7 @@ import { isRacy, type SyncEntry, type SyncManifest } from '../../contract/sync.j
 import { classifyEntry, compileIgnore, rewriteLink, SMART_SYMLINK_DIRS } from '../../contract/overlay-rules.js';
 import type { IgnoreMatcher } from '../../contract/overlay-rules.js';
 import type { Limiter } from './limit.js';
-import { copyFileAtomic, copySmallFileSync, ensureDir, HASH_LIMIT, lstatOrNull, placeLink, SYNC_COPY_LIMIT } from './write.js';
+import { copyFileAtomic, copySmallFileSync, ensureDir, HASH_LIMIT, lstatOrNullSync, placeLink, SYNC_COPY_LIMIT } from './write.js';
 
 /** What an overlay put at a target path. */
 export type EntryKind = SyncEntry['kind'];
@@ -183,11 +183,3 @@ async function syncFile(ctx: Context, src: string, dst: string): Promise<Stats> 
 // How many files are synced synchronously between two turns of the event loop (~10 ms of small copies).
 const SYNC_BATCH = 64;
 
-function lstatOrNullSync(path: string): Stats | null {
-  try {
-    return lstatSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
-}

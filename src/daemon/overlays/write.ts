@@ -35,6 +35,21 @@ export async function lstatOrNull(path: string): Promise<Stats | null> {
   }
 }
 
+/** lstatOrNull, synchronously. */
+export function lstatOrNullSync(path: string): Stats | null {
+  try {
+    return lstatSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+// The name an entry is written under before it is renamed over `dst`.
+function tempBeside(dst: string): string {
+  return join(dirname(dst), `.${basename(dst)}.compute-${randomBytes(4).toString('hex')}`);
+}
+
 // A target folder may have been replaced by a file or a symlink (by a unit, or by a former `smart` sync); it is
 // removed rather than written through, so nothing is ever written outside the target.
 /** Makes `path` a real folder that the overlay can write into. */
@@ -58,14 +73,14 @@ export async function ensureDir(path: string, recursive: boolean): Promise<void>
 export async function copyFileAtomic(src: string, dst: string, options: { hash?: boolean; known?: Stats } = {}): Promise<{ stat: Stats; hash?: string }> {
   for (let attempt = 0; attempt < COPY_ATTEMPTS; attempt++) {
     const before = attempt === 0 && options.known ? options.known : await lstat(src);
-    const temp = join(dirname(dst), `.${basename(dst)}.compute-${randomBytes(4).toString('hex')}`);
+    const temp = tempBeside(dst);
     let hash: string | undefined;
     let renamed = false;
     try {
       if (options.hash && before.size <= HASH_LIMIT) {
         const bytes = await readFile(src);
         hash = createHash('sha1').update(bytes).digest('hex');
-        await writeFile(temp, bytes, { flag: 'wx', mode: before.mode & 0o7777 });
+        await writeFile(temp, bytes, { flag: 'wx' });
         await chmod(temp, before.mode & 0o7777);
       } else {
         // libuv's copyfile gives the copy the source's mode itself (an fchmod after the open), umask or not.
@@ -98,19 +113,13 @@ async function renameOver(temp: string, dst: string): Promise<void> {
 export function copySmallFileSync(src: string, dst: string, known: Stats): Stats {
   for (let attempt = 0; attempt < COPY_ATTEMPTS; attempt++) {
     const before = attempt === 0 ? known : lstatSync(src);
-    const temp = join(dirname(dst), `.${basename(dst)}.compute-${randomBytes(4).toString('hex')}`);
+    const temp = tempBeside(dst);
     let renamed = false;
     try {
       copyFileSync(src, temp, constants.COPYFILE_EXCL);
       utimesSync(temp, before.atime, before.mtime);
       if (!unchanged(before, lstatSync(src))) continue;
-      try {
-        renameSync(temp, dst);
-      } catch (error) {
-        if (!RENAME_ONTO_FOLDER.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
-        rmSync(dst, { recursive: true, force: true });
-        renameSync(temp, dst);
-      }
+      renameOverSync(temp, dst);
       renamed = true;
       return before;
     } finally {
@@ -118,6 +127,17 @@ export function copySmallFileSync(src: string, dst: string, known: Stats): Stats
     }
   }
   throw new KeptChangingError(src);
+}
+
+// renameOver, synchronously.
+function renameOverSync(temp: string, dst: string): void {
+  try {
+    renameSync(temp, dst);
+  } catch (error) {
+    if (!RENAME_ONTO_FOLDER.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    rmSync(dst, { recursive: true, force: true });
+    renameSync(temp, dst);
+  }
 }
 
 // What rename says when a folder is where the file goes.
@@ -132,7 +152,7 @@ export async function placeLink(dst: string, text: string): Promise<void> {
   const stat = await lstatOrNull(dst);
   if (stat?.isSymbolicLink() && (await readlink(dst)) === text) return;
   if (stat?.isDirectory()) await rm(dst, { recursive: true, force: true });
-  const temp = join(dirname(dst), `.${basename(dst)}.compute-${randomBytes(4).toString('hex')}`);
+  const temp = tempBeside(dst);
   await symlink(text, temp);
   try {
     await rename(temp, dst);
