@@ -130,8 +130,7 @@ function scanEntry(walk: Walk, rel: string, dirent: Pick<Dirent, 'isDirectory' |
   }
   const entry: SyncEntry = { kind: 'file', size: stat.size, mtimeMs: stat.mtimeMs, mode: stat.mode & 0o7777 };
   const before = walk.previous[rel];
-  const mtimeMoved = Math.abs((before?.kind === 'file' ? before.mtimeMs : 0) - entry.mtimeMs) >= 1;
-  if (before?.kind === 'file' && before.hash && before.size === entry.size && (mtimeMoved || before.racy)) {
+  if (before?.kind === 'file' && before.hash && before.size === entry.size && (before.racy || Math.abs(before.mtimeMs - entry.mtimeMs) >= 1)) {
     try {
       entry.hash = createHash('sha1').update(readFileSync(path)).digest('hex');
     } catch (error) {

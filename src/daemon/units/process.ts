@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { spawn } from 'node:child_process';
 import type { UnitCgroup } from './cgroup.js';
+import type { Phase } from './env.js';
 import { execForm } from './shell.js';
 
 /** What to run, where, with which environment and output files. */
@@ -60,7 +61,7 @@ const unreaped = new Map<number, Promise<unknown>>(); // settles (never rejects)
  * main process is spawned with node:child_process (issue 14: execa's spawn cost 423-494 ms per 100 units against
  * 292-309 ms, and its load 84-119 ms of the daemon's start, on the cold-up path); an install step goes through execa.
  */
-export async function spawnUnitProcess(request: SpawnRequest, phase: 'main' | 'install' = 'main'): Promise<UnitProcess> {
+export async function spawnUnitProcess(request: SpawnRequest, phase: Phase = 'main'): Promise<UnitProcess> {
   const [file, args] = typeof request.command === 'string' ? ['/bin/sh', ['-c', execForm(request.command)]] : [request.command[0] ?? '', request.command.slice(1)];
   const start = phase === 'install' ? await execaStarter() : startWithNode;
   // When the cgroup cannot be used (a write refused), the process group alone tracks the unit, as without cgroups.
