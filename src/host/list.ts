@@ -1,8 +1,8 @@
 // What `compute sandbox ls` shows: each provider sandbox the project's state folder records, asked of its provider
 // (is it still there, the agent's URL) and of its agent (how many units it runs).
-import { connect } from '../sdk/index.js';
 import { loadProvider } from './provider.js';
 import { readEntries, agentToken, type SandboxEntry } from './record.js';
+import { reach } from './remote.js';
 import type { HostTarget } from './index.js';
 
 /** One recorded sandbox as its provider and agent report it now. */
@@ -45,9 +45,10 @@ async function describe(entry: SandboxEntry, target: HostTarget, token: string):
   if (!sandbox) return { ...base, status: 'gone' };
   if (!entry.agent) return { ...base, status: 'running' };
   const url = await sandbox.getUrl({ port: entry.agent.port });
-  const client = connect({ url, token });
+  // An agent that does not answer, or refuses the token, runs an unknown number of units.
+  const client = await reach(sandbox, entry.agent.port, token, AGENT_MS).catch(() => undefined);
+  if (!client) return { ...base, status: 'running', url };
   try {
-    await client.health({ timeoutMs: AGENT_MS });
     return { ...base, status: 'running', url, units: (await client.units()).length };
   } catch {
     return { ...base, status: 'running', url };

@@ -92,8 +92,8 @@ async function findSandbox(manager: SandboxManager, target: RemoteTarget, entry:
   return { sandbox, record };
 }
 
-// A client of the agent if it answers with our token; undefined when nothing answers. A refused token throws.
-async function reach(sandbox: Sandbox, port: number, token: string, timeoutMs = PROBE_MS): Promise<SandboxClient | undefined> {
+/** A client of the agent if it answers with our token; undefined when nothing answers. A refused token throws. */
+export async function reach(sandbox: Sandbox, port: number, token: string, timeoutMs = PROBE_MS): Promise<SandboxClient | undefined> {
   const url = await sandbox.getUrl({ port });
   const client = connect({ url, token });
   try {
