@@ -20,6 +20,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   plan: { summary: 'Show what `up` would change, changing nothing', load: () => import('./commands/plan.js') },
   start: { summary: 'Start units that exist', load: () => import('./commands/start.js'), interruptible: true },
   stop: { summary: 'Stop units', load: () => import('./commands/stop.js') },
+  scale: { summary: 'Run N replicas of a unit, starting or stopping only the difference', load: () => import('./commands/scale.js'), interruptible: true },
   restart: { summary: 'Restart units', load: () => import('./commands/restart.js'), interruptible: true },
   validate: { summary: 'Check compute.yaml and print every error', load: () => import('./commands/validate.js') },
   config: { summary: 'Print the resolved config (merged, interpolated)', load: () => import('./commands/config.js') },

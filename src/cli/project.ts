@@ -1,5 +1,6 @@
 // A project as the commands see it: its validated Spec, where its sandbox lives, and its daemon.
 import type { Spec } from '../config/index.js';
+import { baseOf } from '../contract/replicas.js';
 import type { SandboxClient, StartedDaemon } from '../sdk/index.js';
 import { loadChecked } from './commands/validate.js';
 import { CLIError, EXIT } from './errors.js';
@@ -24,10 +25,10 @@ export interface ProjectOptions {
 
 /**
  * Loads and checks the compose files (errors are printed, then CLIError exit 2) and works out the project's paths.
- * `targets` are the units named on the command line: their profiles are active.
+ * `targets` are the units named on the command line: their profiles are active. `scale` overrides `replicas`.
  */
-export async function loadProject(options: ProjectOptions, io: CliIO, targets: string[] = []): Promise<Project> {
-  const result = await loadChecked(options.file ?? [], io, { profiles: options.profile ?? [], targets });
+export async function loadProject(options: ProjectOptions, io: CliIO, targets: string[] = [], scale?: Record<string, number>): Promise<Project> {
+  const result = await loadChecked(options.file ?? [], io, { profiles: options.profile ?? [], targets, ...(scale ? { scale } : {}) });
   if (!result.spec) throw new CLIError(`${result.errors.length} error${result.errors.length === 1 ? '' : 's'} in the config`, EXIT.usage);
   return { spec: result.spec, ...projectPaths(result.spec, options['state-dir'], io) };
 }
@@ -50,10 +51,12 @@ export async function connectProject(project: ProjectPaths & { spec?: Spec }, st
 
 const STDERR = { stderr: (text: string) => void process.stderr.write(text) };
 
-/** Throws a usage error naming every unit in `names` that the project does not define. */
+/** Throws a usage error naming every unit in `names` that the project does not define (`web` of web-1 … is defined). */
 export function checkUnitNames(spec: Spec, names: string[]): void {
-  const unknown = names.filter((name) => !(name in spec.units));
-  if (unknown.length > 0) throw unknownUnitsError(unknown, Object.keys(spec.units).sort());
+  const units = Object.values(spec.units);
+  const known = new Set([...units.map((unit) => unit.name), ...units.map(baseOf), ...Object.keys(spec.replicas ?? {})]);
+  const unknown = names.filter((name) => !known.has(name));
+  if (unknown.length > 0) throw unknownUnitsError(unknown, [...known].sort());
 }
 
 /** The usage error for unit names a project does not have, listing the ones it has. */

@@ -3,6 +3,7 @@
 import { dirname } from 'node:path';
 import { ComposeFileError, loadConfig, resolveComposeFiles, type Diagnostic, type Spec } from '../config/index.js';
 import { formatDiagnostics } from '../config/report.js';
+import { expandNames } from '../contract/replicas.js';
 import { PROJECT_LABEL, type UnitState } from '../contract/unit.js';
 import { readDaemonInfo, stateFilePath, stateFileRecordsRunningUnits } from '../contract/discovery.js';
 import { ensureLocalDaemon, findLocalDaemon, SandboxApiError, type SandboxClient } from '../sdk/index.js';
@@ -131,14 +132,16 @@ export function targetName(target: Pick<ProjectTarget, 'name' | 'nameHint' | 'st
 }
 
 /**
- * The units a command acts on, in start order: the named ones, or every unit of the project the daemon has when
- * none is named. A name neither the file nor the daemon knows is exit 2; so is one the daemon does not have yet,
+ * The units a command acts on, in start order: the named ones (a replicated unit's name: its replicas), or every unit
+ * of the project the daemon has when none is named. A name neither the file nor the daemon knows is exit 2; so is one the daemon does not have yet,
  * unless `skipMissing` (stop: a unit never created is already not running).
  */
-export function selectUnits(spec: Pick<Spec, 'units'> | undefined, ours: readonly UnitState[], names: readonly string[], skipMissing = false): string[] {
+export function selectUnits(spec: Pick<Spec, 'units'> | undefined, ours: readonly UnitState[], given: readonly string[], skipMissing = false): string[] {
   const existing = new Set(ours.map((unit) => unit.name));
   const order = unitOrder(spec, ours).filter((name) => existing.has(name));
-  if (names.length === 0) return order;
+  if (given.length === 0) return order;
+  // `web` stands for its replicas, those the file asks for and those that run (after `compute scale`).
+  const names = expandNames([...Object.values(spec?.units ?? {}), ...ours.map((unit) => unit.spec)], given);
   const unknown = names.filter((name) => !existing.has(name) && !(spec && name in spec.units));
   if (unknown.length > 0) throw unknownUnitsError(unknown, unitOrder(spec, ours));
   const missing = skipMissing ? [] : names.filter((name) => !existing.has(name));

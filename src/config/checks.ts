@@ -9,11 +9,13 @@ import { needLoc, type UnitDraft } from './units.js';
 // wholesale, and suggestions would make the check quadratic.
 const MAX_SUGGESTIONS = 50;
 
-/** Reports every problem between units. `names` holds every unit name in the file, also of units that failed. */
+/**
+ * Reports every problem between the units of the file (before replicas are expanded). `names` holds every unit name
+ * in the file, also of units that failed.
+ */
 export function checkUnits(drafts: Map<string, UnitDraft>, names: Set<string>, ctx: Context): void {
   checkNeedsExist(drafts, names, ctx);
   checkCycles(drafts, ctx);
-  checkStrictPorts(drafts, ctx);
   checkCompletedNeeds(drafts, ctx);
 }
 
@@ -38,8 +40,11 @@ function checkCycles(drafts: Map<string, UnitDraft>, ctx: Context): void {
   }
 }
 
-// A strict port fails when taken, so two units asking for one port conflict as soon as either of them is strict.
-function checkStrictPorts(drafts: Map<string, UnitDraft>, ctx: Context): void {
+/**
+ * A strict port fails when taken, so two units asking for one port conflict as soon as either of them is strict.
+ * Run on the units as they will run (replicas expanded, each with its own port).
+ */
+export function checkStrictPorts(drafts: Map<string, UnitDraft>, ctx: Context): void {
   const byPort = new Map<number, UnitDraft>();
   for (const draft of drafts.values()) {
     const { port, strictPort, name } = draft.spec;

@@ -16,6 +16,7 @@ import { PROFILES_ENV, profiledUnits, requestedProfiles, selectProfiles, without
 import { checkSchema } from './schema.js';
 import { Diagnostics, NO_POSITION, Source, sortDiagnostics } from './source.js';
 import type { LoadOptions, LoadResult } from './spec.js';
+import { baseOf } from '../contract/replicas.js';
 import type { Spec } from '../contract/spec.js';
 
 export { ComposeFileError, DEFAULT_FILES, OVERRIDE_FILES, resolveComposeFiles } from './files.js';
@@ -96,7 +97,7 @@ async function load(files: string[], options: LoadOptions, diags: Diagnostics, p
   const envPaths = envFilesOf(merged);
   inputs.push(...envPaths);
   const ctx: Context = { doc: merged, diags, failed, envFiles: await readEnvFiles(envPaths, diags) };
-  const spec = normalise(merged, { files, projectDir, inputs: [...new Set([...files, ...inputs])] }, ctx);
+  const spec = normalise(merged, { files, projectDir, inputs: [...new Set([...files, ...inputs])] }, ctx, options.scale ?? {});
   return { spec, resolved: applyProfiles(spec, merged, options, lookup(PROFILES_ENV)), inputs };
 }
 
@@ -106,7 +107,7 @@ function applyProfiles(spec: Spec, merged: ValueMap, options: LoadOptions, fromE
   const { active, selection } = selectProfiles(profiledUnits(merged), requested, options.targets);
   if (selection.defined.length === 0 && requested.length === 0) return merged;
   const activeSet = new Set(active);
-  spec.units = Object.fromEntries(Object.entries(spec.units).filter(([name]) => activeSet.has(name)));
+  spec.units = Object.fromEntries(Object.entries(spec.units).filter(([, unit]) => activeSet.has(baseOf(unit))));
   spec.profiles = selection;
   return withoutUnits(merged, new Set(Object.keys(selection.inactive)));
 }

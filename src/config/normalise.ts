@@ -1,7 +1,7 @@
 // The merged, schema-checked document → a typed Spec: defaults filled, env merged, overlays linked, hashes computed.
 import { basename } from 'node:path';
-import { PROJECT_LABEL, type UnitKind, type UnitSpec } from '../contract/unit.js';
-import { checkUnits } from './checks.js';
+import { PROJECT_LABEL, REPLICA_LABEL, type UnitKind, type UnitSpec } from '../contract/unit.js';
+import { checkStrictPorts, checkUnits } from './checks.js';
 import { at, atKey, envString, failedAt, record, type Context } from './context.js';
 import { restartHash } from '../contract/hash.js';
 import { isMap, type ValueMap } from './located.js';
@@ -9,6 +9,7 @@ import { OverlayIndex, readOverlays } from './overlays.js';
 import { dotted } from './schema.js';
 import type { ProviderName, SandboxSpec, Spec } from '../contract/spec.js';
 import { didYouMean } from './suggest.js';
+import { expandReplicas, replicaCounts } from './replicas.js';
 import { readUnit, type UnitDraft } from './units.js';
 
 /** Where the Spec's files are: compose files in merge order, and the other inputs read. */
@@ -18,28 +19,38 @@ export interface SpecFiles {
   inputs: string[];
 }
 
-/** Builds the Spec from a document whose shape was checked; reports every semantic error found on the way. */
-export function normalise(doc: ValueMap, files: SpecFiles, ctx: Context): Spec {
+/**
+ * Builds the Spec from a document whose shape was checked; reports every semantic error found on the way. `scale`
+ * (`--scale NAME=N`) overrides units' `replicas`.
+ */
+export function normalise(doc: ValueMap, files: SpecFiles, ctx: Context, scale: Readonly<Record<string, number>> = {}): Spec {
   const name = typeof doc.name === 'string' && !failedAt(ctx, ['name']) ? doc.name : projectSlug(basename(files.projectDir));
   const labels = { [PROJECT_LABEL]: name };
   const sandbox = readSandbox(doc.sandbox, ctx);
   const overlays = readOverlays(doc.overlays, labels, ctx);
   const { drafts, names } = readUnits(doc, sandbox.envs, ctx);
   checkUnits(drafts, names, ctx);
+  const overlayIds = overlays.ids;
+  for (const draft of drafts.values()) {
+    if (draft.overlay === undefined || overlayIds.has(draft.overlay)) continue;
+    const hint = didYouMean(draft.overlay, overlayIds);
+    ctx.diags.error(at(ctx, [...draft.keys, 'overlay']), `${dotted([...draft.keys, 'overlay'])}: overlay \`${draft.overlay}\` is not defined in \`overlays\`${hint}`);
+  }
+  const counts = replicaCounts(drafts, scale);
+  const running = expandReplicas(drafts, names, counts, ctx);
+  checkStrictPorts(running, ctx);
   const index = new OverlayIndex(overlays.specs);
   const units: Record<string, UnitSpec> = {};
-  for (const draft of drafts.values()) {
+  for (const draft of running.values()) {
     const spec = draft.spec;
-    if (draft.overlay !== undefined && !overlays.ids.has(draft.overlay)) {
-      const hint = didYouMean(draft.overlay, overlays.ids);
-      ctx.diags.error(at(ctx, [...draft.keys, 'overlay']), `${dotted([...draft.keys, 'overlay'])}: overlay \`${draft.overlay}\` is not defined in \`overlays\`${hint}`);
-    }
     spec.overlays = [...new Set([...(draft.overlay !== undefined ? [draft.overlay] : []), ...index.containing(spec.cwd)])];
-    spec.labels = { ...labels };
+    spec.labels = draft.replicaOf === undefined ? { ...labels } : { ...labels, [REPLICA_LABEL]: draft.replicaOf };
     spec.hash = restartHash(spec);
     units[spec.name] = spec;
   }
-  return { name, files: files.files, projectDir: files.projectDir, sandbox, overlays: overlays.specs, units, inputs: files.inputs };
+  const spec: Spec = { name, files: files.files, projectDir: files.projectDir, sandbox, overlays: overlays.specs, units, inputs: files.inputs };
+  if (counts.size > 0) spec.replicas = Object.fromEntries(counts);
+  return spec;
 }
 
 /** A folder name as a project name: lower case, runs of other characters as `-`, at most 63 characters. */

@@ -31,6 +31,8 @@ export interface LoadOptions {
   profiles?: string[];
   /** Units named on the command line: their profiles are activated (as `compose up NAME` does). */
   targets?: string[];
+  /** Replica counts from `--scale NAME=N` or `compute scale`, over the file's `replicas` (names the file has). */
+  scale?: Record<string, number>;
 }
 
 /** Formats a diagnostic as `file:line:col: message` (warnings prefixed with `warning: `). */

@@ -14,6 +14,10 @@ export interface UnitDraft {
   keys: string[];
   /** A server's `overlay:` id, checked once every overlay is known. */
   overlay?: string;
+  /** `replicas:` as written (see replicas.ts). */
+  replicas?: number;
+  /** For a replica: the unit of the file it was made from. */
+  replicaOf?: string;
 }
 
 /**
@@ -51,7 +55,12 @@ export function readUnit(kind: UnitKind, name: string, raw: ValueMap, sandboxEnv
   if (typeof raw.port === 'number') spec.port = raw.port;
   if (typeof raw.user === 'string') spec.user = raw.user;
   if (healthCheck) spec.healthCheck = healthCheck;
-  return { spec, keys, ...(typeof raw.overlay === 'string' ? { overlay: raw.overlay } : {}) };
+  return {
+    spec,
+    keys,
+    ...(typeof raw.overlay === 'string' ? { overlay: raw.overlay } : {}),
+    ...(typeof raw.replicas === 'number' ? { replicas: raw.replicas } : {}),
+  };
 }
 
 /** Normalises a sandbox path written at `keys` (default `/`); reports a path that climbs out of the sandbox. */

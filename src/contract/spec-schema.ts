@@ -51,7 +51,7 @@ export const NEEDS_SCHEMA = {
   additionalProperties: {
     type: 'object',
     required: ['condition', 'restart'],
-    properties: { condition: { enum: ['healthy', 'started', 'completed'] }, restart: { type: 'boolean' } },
+    properties: { condition: { enum: ['healthy', 'started', 'completed'] }, restart: { type: 'boolean' }, any: UNIT_NAME_SCHEMA },
     additionalProperties: false,
   },
 } as const;

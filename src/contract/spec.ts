@@ -39,6 +39,8 @@ export interface Spec {
   units: Record<string, UnitSpec>;
   /** Every host file the result depends on (compose files, env_files, the `.env` used for interpolation), for --watch. */
   inputs: string[];
+  /** How many replicas each replicated unit of the file runs (`replicas:` or `--scale`), by its name in the file. */
+  replicas?: Record<string, number>;
   /** Which profiles are active and what that leaves out; absent when no unit has `profiles` and none was asked for. */
   profiles?: ProfileSelection;
 }

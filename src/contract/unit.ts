@@ -16,6 +16,11 @@ export interface Need {
   condition: NeedCondition;
   /** Restart the dependent when this need is replaced. */
   restart: boolean;
+  /**
+   * The replicated unit this entry is one replica of, when the dependent waits for any one of them (`condition:
+   * started`): the needs sharing an `any` are met together as soon as one of them is. Absent: this need must be met.
+   */
+  any?: string;
 }
 
 /** Probe timing shared by every kind of health check, in milliseconds. */
@@ -146,3 +151,6 @@ export interface UnitEvent {
 
 /** The label that names the project a unit belongs to. */
 export const PROJECT_LABEL = 'compute.project';
+
+/** The label that names the unit of the file a replica (`web-2` of `replicas: 3`) was made from. */
+export const REPLICA_LABEL = 'compute.replica_of';

@@ -1,5 +1,6 @@
 // docker compose (`docker-compose.yml`, `compose.yaml`) → Draft. What compose does inside a container and compute
 // cannot do with a process on this machine (images, builds, volumes, networks) becomes a note.
+import { MAX_REPLICAS } from '../contract/replicas.js';
 import { parseDuration } from './duration.js';
 import { envEntries, isRecord, isServer, newUnit, type Draft, type DraftProbe, type DraftUnit, type NeedCondition } from './draft.js';
 import { parsePorts } from './ports.js';
@@ -20,12 +21,12 @@ const REASONS: Record<string, string> = {
   links: 'everything runs on localhost',
   extra_hosts: 'everything runs on localhost',
   hostname: 'everything runs on localhost',
-  deploy: 'compute runs one process per unit, with no resource limits',
+  deploy: 'compute sets no resource limits or placement',
   container_name: 'units are named by their key',
 };
 
 // Keys whose meaning is in the converted fields or that need no note (an image with a command gets its own).
-const HANDLED = new Set(['command', 'entrypoint', 'environment', 'env_file', 'ports', 'expose', 'working_dir', 'depends_on', 'healthcheck', 'restart', 'stop_grace_period', 'user', 'image', 'profiles']);
+const HANDLED = new Set(['command', 'entrypoint', 'environment', 'env_file', 'ports', 'expose', 'working_dir', 'depends_on', 'healthcheck', 'restart', 'stop_grace_period', 'user', 'image', 'profiles', 'scale', 'deploy']);
 
 // A profile name compute.yaml accepts (compose's own pattern is the same but for the length limit).
 const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
@@ -81,6 +82,7 @@ function serviceUnit(name: string, service: Record<string, unknown>, words: stri
   if (service.user !== undefined) unit.user = String(service.user);
   dependsOn(unit, service.depends_on);
   profiles(unit, service.profiles);
+  replicas(unit, service);
   if (isRecord(service.healthcheck)) healthcheck(unit, service.healthcheck);
   restart(unit, service.restart);
   const grace = parseDuration(service.stop_grace_period);
@@ -129,6 +131,16 @@ function dependsOn(unit: DraftUnit, value: unknown): void {
     unit.needs.set(name, options.restart === true ? { condition: condition ?? 'started', restart: true } : { condition: condition ?? 'started' });
     if (options.required === false) unit.notes.push(`depends_on ${name} required: false (compute needs it)`);
   }
+}
+
+// `deploy.replicas` (or the older `scale`) is compute's `replicas`; the rest of `deploy` (resources, placement) is a note.
+function replicas(unit: DraftUnit, service: Record<string, unknown>): void {
+  const deploy = isRecord(service.deploy) ? service.deploy : {};
+  const count = deploy.replicas ?? service.scale;
+  if (typeof count === 'number' && Number.isInteger(count) && count >= 0 && count <= MAX_REPLICAS) unit.replicas = count;
+  else if (count !== undefined) unit.notes.push(`replicas ${JSON.stringify(count)} (compute runs 0 to ${MAX_REPLICAS})`);
+  const rest = Object.keys(deploy).filter((key) => key !== 'replicas');
+  if (service.deploy !== undefined && (rest.length > 0 || !isRecord(service.deploy))) unit.notes.push(`deploy${rest.length > 0 ? ` ${rest.join(', ')}` : ''} (${REASONS.deploy})`);
 }
 
 function profiles(unit: DraftUnit, value: unknown): void {

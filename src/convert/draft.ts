@@ -42,6 +42,8 @@ export interface DraftUnit {
   needs: Map<string, { condition: NeedCondition; restart?: boolean }>;
   /** compose's `profiles`: the unit starts only when one is active. */
   profiles?: string[];
+  /** compose's `scale` / `deploy.replicas`, process-compose's `replicas`. */
+  replicas?: number;
   /** `not converted: ...` lines shown above the unit. */
   notes: string[];
 }

@@ -40,6 +40,7 @@ function serverFields(u: DraftUnit): Fields {
     ...restartFields(u),
     health_check: u.health,
     needs: needs(u),
+    replicas: u.replicas,
     profiles: u.profiles,
   });
 }
@@ -57,6 +58,7 @@ function serviceFields(u: DraftUnit): Fields {
     ...restartFields(u),
     health_check: u.health,
     needs: needs(u),
+    replicas: u.replicas,
     profiles: u.profiles,
   });
 }

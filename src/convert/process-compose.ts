@@ -1,6 +1,7 @@
 // process-compose (`process-compose.yaml`) → Draft. Its processes are shell commands on this machine, as ours are;
 // what it does beyond them (a liveness probe unlike the readiness one, thresholds, namespaces, its TUI and log settings)
 // becomes a note.
+import { MAX_REPLICAS } from '../contract/replicas.js';
 import { secondsToMs } from './duration.js';
 import { envEntries, isRecord, newUnit, type Draft, type DraftProbe, type DraftUnit, type NeedCondition } from './draft.js';
 
@@ -13,7 +14,7 @@ const CONDITIONS: Record<string, NeedCondition> = {
 
 const RESTARTS: Record<string, 'never' | 'on-failure' | 'always'> = { no: 'never', always: 'always', on_failure: 'on-failure' };
 
-const HANDLED = new Set(['command', 'entrypoint', 'working_dir', 'environment', 'depends_on', 'readiness_probe', 'liveness_probe', 'availability', 'shutdown', 'description', 'ready_log_line']);
+const HANDLED = new Set(['command', 'entrypoint', 'working_dir', 'environment', 'depends_on', 'readiness_probe', 'liveness_probe', 'availability', 'shutdown', 'description', 'ready_log_line', 'replicas']);
 
 /** Converts a parsed process-compose file. */
 export function fromProcessCompose(doc: Record<string, unknown>, from: string): Draft {
@@ -55,6 +56,8 @@ function processUnit(name: string, process: Record<string, unknown>, command: { 
   else if (process.liveness_probe !== undefined) unit.notes.push(`liveness_probe ${JSON.stringify(process.liveness_probe)}`);
   if (isRecord(process.availability)) availability(unit, process.availability);
   if (isRecord(process.shutdown)) shutdown(unit, process.shutdown);
+  if (typeof process.replicas === 'number' && Number.isInteger(process.replicas) && process.replicas >= 0 && process.replicas <= MAX_REPLICAS) unit.replicas = process.replicas;
+  else if (process.replicas !== undefined) unit.notes.push(`replicas ${JSON.stringify(process.replicas)} (compute runs 0 to ${MAX_REPLICAS})`);
   return unit;
 }
 

@@ -3,6 +3,7 @@
 import { buildGraph } from '../contract/graph.js';
 import { needsReplace } from '../contract/hash.js';
 import type { OverlayRecord } from '../contract/overlay.js';
+import { baseOf, expandNames } from '../contract/replicas.js';
 import type { Spec } from '../contract/spec.js';
 import { WANTED_STATUSES } from '../contract/status.js';
 import { PROJECT_LABEL, type UnitKind, type UnitSpec, type UnitState, type UnitStatus } from '../contract/unit.js';
@@ -65,12 +66,13 @@ export interface DiffOptions {
 }
 
 /**
- * Diffs the desired Spec against the actual state. With `only`, the plan covers those units and their transitive
- * needs and removes nothing (as `compose up NAME`).
+ * Diffs the desired Spec against the actual state. With `only` (names of the file: `web` stands for its replicas),
+ * the plan covers those units and their transitive needs and removes only their surplus replicas (as `compose up NAME`).
  */
 export function diff(desired: Spec, actual: ActualState, options: DiffOptions = {}): Plan {
   const graph = buildGraph(desired.units);
-  const scope = options.only ? graph.withNeeds(options.only) : graph.startOrder;
+  const only = options.only && expandNames(Object.values(desired.units), options.only);
+  const scope = only ? graph.withNeeds(only) : graph.startOrder;
   const actualByName = new Map(actual.units.map((unit) => [unit.name, unit]));
   const conflicts: string[] = [];
   const changes = new Map<string, UnitChange>();
@@ -78,28 +80,48 @@ export function diff(desired: Spec, actual: ActualState, options: DiffOptions = 
     const spec = desired.units[name] as UnitSpec;
     const current = actualByName.get(name);
     if (current && current.spec.labels[PROJECT_LABEL] !== desired.name) conflicts.push(name);
-    else changes.set(name, unitChange(spec, current, neededBy(desired, name)));
+    else changes.set(name, unitChange(spec, current, neededBy(desired, spec)));
   }
   cascadeRestarts(desired.units, changes);
-  if (!options.only) {
-    // A unit of an inactive profile that runs (an earlier `up --profile` started it) is left alone, as in compose.
-    const inactive = desired.profiles?.inactive ?? {};
-    for (const unit of actual.units) {
-      if (unit.spec.labels[PROJECT_LABEL] === desired.name && !(unit.name in desired.units) && !Object.hasOwn(inactive, unit.name)) {
-        changes.set(unit.name, { name: unit.name, kind: unit.kind, action: 'remove' });
-      }
-    }
-  }
+  for (const unit of removed(desired, actual, options.only)) changes.set(unit.name, { name: unit.name, kind: unit.kind, action: 'remove' });
+  if (options.only) for (const change of rescaledNeeds(desired, actualByName, changes)) changes.set(change.name, change);
   const overlays = diffOverlays(desired, actual.overlays, actual.sources ?? {}, !options.only, options.quiet ?? {});
   restartForOverlays(desired.units, overlays, changes);
   const units = [...changes.values()];
   return { project: desired.name, units, overlays, operations: operationsOf(units, overlays), conflicts };
 }
 
+// With `only`, units left out whose needs alone changed and name a unit the plan creates or removes: a unit that
+// needs web, when `compute scale web=2` makes web's replicas others. They take the new needs in place.
+function rescaledNeeds(desired: Spec, actual: ReadonlyMap<string, UnitState>, changes: ReadonlyMap<string, UnitChange>): UnitChange[] {
+  const touched = (name: string) => ['create', 'remove'].includes(changes.get(name)?.action ?? '');
+  return Object.values(desired.units).flatMap((spec): UnitChange[] => {
+    const current = actual.get(spec.name);
+    if (changes.has(spec.name) || !current || current.spec.labels[PROJECT_LABEL] !== desired.name) return [];
+    if (sameValue(spec.needs, current.spec.needs) || changedFields(spec, current.spec).some((field) => field !== 'needs')) return [];
+    if (![...Object.keys(spec.needs), ...Object.keys(current.spec.needs)].some(touched)) return [];
+    return [{ name: spec.name, kind: spec.kind, action: 'update', changed: ['needs'] }];
+  });
+}
+
+// The project's units the Spec no longer has. With `only`, just the replicas past the new count of the units named
+// (`compute scale web=2` stops web-3); else every one, but a unit of an inactive profile that runs (an earlier `up
+// --profile` started it) is left alone, as in compose.
+function removed(desired: Spec, actual: ActualState, only: readonly string[] | undefined): UnitState[] {
+  const inactive = desired.profiles?.inactive ?? {};
+  const named = new Set(only);
+  return actual.units.filter((unit) => {
+    if (unit.spec.labels[PROJECT_LABEL] !== desired.name || unit.name in desired.units) return false;
+    const base = baseOf(unit.spec);
+    return only ? named.has(base) : !Object.hasOwn(inactive, base);
+  });
+}
+
 // Why a unit of an inactive profile is in the plan, if it is one (own keys only: a unit may be named `constructor`).
-function neededBy(desired: Spec, name: string): { by: string[]; profiles: string[] } | undefined {
+function neededBy(desired: Spec, spec: UnitSpec): { by: string[]; profiles: string[] } | undefined {
   const needed = desired.profiles?.needed;
-  return needed && Object.hasOwn(needed, name) ? needed[name] : undefined;
+  const base = baseOf(spec);
+  return needed && Object.hasOwn(needed, base) ? needed[base] : undefined;
 }
 
 /** True when applying the plan would change nothing. */

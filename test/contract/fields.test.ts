@@ -30,8 +30,8 @@ function properties(kind: UnitKind): Record<string, SchemaNode> {
 
 const declared = Object.entries(UNIT_FIELDS) as [string, FieldDecl][];
 // Keys of the file that are about the unit but no field of its spec: shown to people only (description), or read
-// by config/ alone to choose the units (profiles) or to build them (extends).
-const NOT_A_FIELD = new Set(['description', 'profiles', 'extends']);
+// by config/ alone to choose the units (profiles) or to build them (extends, replicas: one unit of the file, N specs).
+const NOT_A_FIELD = new Set(['description', 'profiles', 'extends', 'replicas']);
 
 describe.each(['server', 'service'] as const)('the %s section', (kind) => {
   it('has a schema property for every YAML name the declarations give', () => {

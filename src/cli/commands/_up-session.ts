@@ -3,6 +3,7 @@
 import type { Spec } from '../../config/index.js';
 import { daemonFiles } from '../../contract/discovery.js';
 import { AT_REST_STATUSES } from '../../contract/status.js';
+import { expandNames } from '../../contract/replicas.js';
 import { PROJECT_LABEL } from '../../contract/unit.js';
 import { apply, PlanConflictError, type ApplyResult } from '../../reconcile/apply.js';
 import { acquireLock } from '../../reconcile/lock.js';
@@ -20,13 +21,14 @@ import { failureLogs, judge, movedPorts, outcomeJson, renderOutcome } from '../o
 import { progressPrinter } from '../output/progress.js';
 import { stylerFor } from '../output/style.js';
 import { checkUnitNames, connectProject, loadProject, type Project, type ProjectOptions } from '../project.js';
+import { checkScaleNames } from '../scale.js';
 import type { UpOptions } from './up.js';
 import { loadChecked } from './validate.js';
 import { followOverlays, type OverlayFollower } from './_watch-sources.js';
 
 /** Runs `up` once its arguments are parsed; `early` is a daemon already starting for the project, if any. */
 export async function up(values: ProjectOptions, options: UpOptions, io: CliIO, early: EarlyDaemon | undefined): Promise<number> {
-  const { project, client } = await openProject(values, io, options.only, early, options.exitCodeFrom);
+  const { project, client } = await openProject(values, io, options, early);
   try {
     const startedAt = Date.now();
     // Under --watch a source that stays gone is warned about once, not on every save.
@@ -42,12 +44,13 @@ export async function up(values: ProjectOptions, options: UpOptions, io: CliIO, 
 
 // Loads the project and connects to its daemon (the early one if it serves this project); a bad config stops the
 // early daemon again.
-async function openProject(values: ProjectOptions, io: CliIO, only: string[], early: EarlyDaemon | undefined, exitCodeFrom?: string): Promise<{ project: Project; client: SandboxClient }> {
+async function openProject(values: ProjectOptions, io: CliIO, options: UpOptions, early: EarlyDaemon | undefined): Promise<{ project: Project; client: SandboxClient }> {
   try {
-    const loaded = await loadProject(values, io, only);
+    const loaded = await loadProject(values, io, options.only, options.scale);
     const project = { ...loaded, spec: specFor(loaded.spec) };
-    checkUnitNames(project.spec, only);
-    if (exitCodeFrom !== undefined) checkUnitNames(project.spec, [exitCodeFrom]);
+    checkScaleNames(project.spec, options.scale);
+    checkUnitNames(project.spec, options.only);
+    if (options.exitCodeFrom !== undefined) checkUnitNames(project.spec, [options.exitCodeFrom]);
     const client = await connectProject(project, true, await earlyDaemonFor(early, project), io);
     return { project, client };
   } catch (error) {
@@ -111,7 +114,7 @@ async function stay(client: SandboxClient, project: Project, io: CliIO, options:
   const onAbort = () => stop.abort();
   io.signal?.addEventListener('abort', onAbort, { once: true });
   let spec = project.spec;
-  const scope = () => (options.only.length > 0 ? options.only : Object.keys(spec.units));
+  const scope = () => (options.only.length > 0 ? expandNames(Object.values(spec.units), options.only) : Object.keys(spec.units));
   const follower = options.detach ? undefined : followLogs(client, io, scope(), { stream: 'combined', since, signal: stop.signal, keepOpen: options.watch });
   let watch: FileWatch | undefined;
   let sources: OverlayFollower | undefined;
@@ -160,7 +163,8 @@ async function stay(client: SandboxClient, project: Project, io: CliIO, options:
       const overlays = spec.overlays.length > 0 ? ` and ${spec.overlays.length} overlay source${spec.overlays.length === 1 ? '' : 's'}` : '';
       io.stderr(`watching ${spec.inputs.length} file${spec.inputs.length === 1 ? '' : 's'}${overlays} for changes (Ctrl-C to stop)\n`);
     }
-    const exitedOnTheirOwn = await untilExited(client, () => scope(), options, stop.signal);
+    const watched = () => (options.exitCodeFrom ? expandNames(Object.values(spec.units), [options.exitCodeFrom]) : scope());
+    const exitedOnTheirOwn = await untilExited(client, () => scope(), watched, options, stop.signal);
     if (exitedOnTheirOwn?.stopStack) await stopStack(client, spec, io, `${exitedOnTheirOwn.unit} exited; gracefully stopping the stack...`);
     if (exitedOnTheirOwn) return exitedOnTheirOwn.code;
   } finally {
@@ -176,13 +180,12 @@ async function stay(client: SandboxClient, project: Project, io: CliIO, options:
 }
 
 // The foreground without --watch ends when every unit has exited (as compose does): 0 if all completed, else 1.
-// With --abort-on-exit it ends when any has (or, with --exit-code-from, that one), and the stack is stopped.
-async function untilExited(client: SandboxClient, scope: () => string[], options: UpOptions, signal: AbortSignal): Promise<{ code: number; unit: string; stopStack: boolean } | undefined> {
+// With --abort-on-exit it ends when any of `watched` has (all, or --exit-code-from's replicas), and the stack is stopped.
+async function untilExited(client: SandboxClient, scope: () => string[], watched: () => string[], options: UpOptions, signal: AbortSignal): Promise<{ code: number; unit: string; stopStack: boolean } | undefined> {
   const tracker = await UnitTracker.subscribe(client, signal);
   // With --watch (or -d --watch) it never ends on its own: only Ctrl-C, or the daemon's loss, end it.
   const never = options.watch || options.detach;
   const atRest = (name: string) => AT_REST_STATUSES.has(tracker.get(name)?.status ?? 'pending');
-  const watched = () => (options.exitCodeFrom ? [options.exitCodeFrom] : scope());
   const exited = () => (options.abortOnExit ? watched().find(atRest) : watched().every(atRest) ? watched()[0] : undefined);
   const waited = await tracker.until(() => !never && exited() !== undefined, undefined, signal);
   if (waited === 'lost') throw new CLIError(`lost the sandbox daemon (${tracker.lostBecause?.message ?? 'its event stream ended'})`, EXIT.failed);
@@ -216,7 +219,7 @@ async function interrupted(client: SandboxClient, spec: Spec, io: CliIO, options
 async function reload(options: UpOptions, inputs: string[], io: CliIO): Promise<Spec | undefined> {
   try {
     const before = await fingerprint(inputs);
-    const result = await loadChecked(options.files, io, { profiles: options.profiles, targets: options.only });
+    const result = await loadChecked(options.files, io, { profiles: options.profiles, targets: options.only, scale: options.scale });
     if (!result.spec) io.stderr('the config has errors; nothing was changed. Waiting for the next save.\n');
     else if ((await fingerprint(inputs)) !== before) {
       io.stderr('the files changed while they were read; waiting for them to settle\n');

@@ -4,11 +4,14 @@
 import { parseCommandArgs, parseNonNegativeInt, PROJECT_OPTIONS } from '../args.js';
 import { startEarlyDaemon } from '../early-daemon.js';
 import { CLIError, EXIT } from '../errors.js';
-import type { Command } from '../io.js';
+import { parseScale } from '../scale.js';
+import type { CliIO, Command } from '../io.js';
+import type { ProjectOptions } from '../project.js';
 
-const DEFAULT_TIMEOUT_MS = 300_000;
+/** How long `up` waits for the units to settle unless told (`--timeout`). */
+export const DEFAULT_TIMEOUT_MS = 300_000;
 
-const HELP = `Usage: compute up [-f FILE]... [--profile NAME]... [-d|--wait] [--watch] [--json] [--timeout MS] [--abort-on-exit] [--exit-code-from NAME] [NAME...]
+const HELP = `Usage: compute up [-f FILE]... [--profile NAME]... [-d|--wait] [--watch] [--json] [--timeout MS] [--abort-on-exit] [--exit-code-from NAME] [--scale NAME=N]... [NAME...]
 
 Makes the project's sandbox match compute.yaml: plans against what runs, applies only the difference (units
 start as soon as their own needs are met), and waits until every unit is ready or completed.
@@ -26,7 +29,9 @@ start as soon as their own needs are met), and waits until every unit is ready o
   --exit-code-from NAME
                  stop the stack once NAME has exited, and exit with NAME's exit code (a test suite run
                  against the stack in CI); implies --abort-on-exit
-  NAME...        only these units and what they need (a NAME's profiles are activated)
+  --scale NAME=N run N replicas of NAME (NAME-1 … NAME-N) instead of the file's \`replicas\` (repeatable)
+  NAME...        only these units and what they need (a NAME's profiles are activated; a replicated
+                 unit's name stands for all its replicas)
   -f, --file     a compose file (repeatable; default ./compute.yaml, then ./compute.yml, with
                  compute.override.yaml beside it merged over it)
   --profile NAME also start the units of profile NAME (repeatable; also COMPUTE_PROFILES=a,b; '*' for
@@ -46,6 +51,7 @@ const OPTIONS = {
   timeout: { type: 'string' },
   'abort-on-exit': { type: 'boolean' },
   'exit-code-from': { type: 'string' },
+  scale: { type: 'string', multiple: true },
 } as const;
 
 /** What `up` was asked to do. */
@@ -61,6 +67,8 @@ export interface UpOptions {
   /** Stop the stack once any unit (or, with exitCodeFrom, that unit) has exited, and exit with its code. */
   abortOnExit: boolean;
   exitCodeFrom?: string;
+  /** `--scale NAME=N`: replica counts over the file's `replicas`. */
+  scale: Record<string, number>;
 }
 
 /** Applies the config; see HELP. */
@@ -82,10 +90,16 @@ export const run: Command = async (args, io) => {
     // compose's --exit-code-from implies --abort-on-container-exit.
     abortOnExit: (values['abort-on-exit'] ?? false) || values['exit-code-from'] !== undefined,
     ...(values['exit-code-from'] === undefined ? {} : { exitCodeFrom: values['exit-code-from'] }),
+    scale: parseScale(values.scale ?? []),
   };
   if (options.abortOnExit && (options.detach || options.watch)) {
     throw new CLIError('--abort-on-exit and --exit-code-from run in the foreground: not with -d, --wait or --watch', EXIT.usage);
   }
+  return startUp(values, options, io);
+};
+
+/** Runs an `up` whose options are parsed (also `compute scale`'s): the daemon started early, then the session. */
+export async function startUp(values: ProjectOptions, options: UpOptions, io: CliIO): Promise<number> {
   const early = await startEarlyDaemon(values, io);
   let session: typeof import('./_up-session.js');
   try {
@@ -95,4 +109,4 @@ export const run: Command = async (args, io) => {
     throw error;
   }
   return session.up(values, options, io, early);
-};
+}

@@ -36,6 +36,8 @@ export const run: Command = async (args, io) => {
 export interface UnitSelection {
   profiles?: string[];
   targets?: string[];
+  /** `--scale NAME=N`: replica counts over the file's. */
+  scale?: Record<string, number>;
 }
 
 /**
@@ -49,7 +51,7 @@ export async function loadChecked(files: string[], io: CliIO, select: UnitSelect
     if (error instanceof ComposeFileError) throw new CLIError(error.message, EXIT.usage);
     throw error;
   }
-  const result = await loadConfig({ files, cwd: io.cwd, env: io.env, profiles: select.profiles ?? [], targets: select.targets ?? [] });
+  const result = await loadConfig({ files, cwd: io.cwd, env: io.env, profiles: select.profiles ?? [], targets: select.targets ?? [], ...(select.scale ? { scale: select.scale } : {}) });
   io.stderr(formatDiagnostics(result.warnings, io.cwd));
   io.stderr(formatDiagnostics(result.errors, io.cwd));
   for (const warning of profileWarnings(result.spec?.profiles)) io.stderr(`compute: warning: ${warning}\n`);

@@ -1,14 +1,14 @@
 // The units of one sandbox: a runner per unit, needs between them, events, and the state file.
 import { realpathSync } from 'node:fs';
 import type { UnitReason } from '../../contract/reason.js';
-import type { UnitEvent, UnitSpec, UnitState } from '../../contract/unit.js';
+import type { Need, UnitEvent, UnitSpec, UnitState } from '../../contract/unit.js';
 import type { DaemonProblem } from '../../contract/wire.js';
 import { buildGraph } from '../../contract/graph.js';
 import { notFound } from '../errors.js';
 import type { Supervisor, UnitListener, UnitProcessRoots } from '../supervisor-api.js';
 import { adoptedProcess, findMarkedLeaders, withLiveProcess, type MarkedLeader } from './adopt.js';
 import { DependencyError, silentLog, type Log, type RunnerDeps, type UnitLogs } from './deps.js';
-import { evaluateNeed } from './needs.js';
+import { evaluateNeed, needGroups } from './needs.js';
 import { createPortBook } from './port-book.js';
 import { openSandboxCgroups } from './cgroup.js';
 import { descendsFrom, terminateGroup } from './process.js';
@@ -261,7 +261,26 @@ class LocalSupervisor implements Supervisor {
     const needs = Object.entries(spec.needs);
     if (needs.length === 0) return;
     onWait({ kind: 'waiting', on: needs.map(([name]) => name) });
-    await Promise.all(needs.map(([name, need]) => this.waitForNeed(name, need.condition, signal)));
+    await Promise.all(needGroups(needs).map((group) => this.waitForAny(group, signal)));
+  }
+
+  // Met when one need of the group is (a group of one: that need); fails with the last failure when none can be.
+  private async waitForAny(group: [string, Need][], signal: AbortSignal): Promise<void> {
+    if (group.length === 1) {
+      const [name, need] = group[0] as [string, Need];
+      return this.waitForNeed(name, need.condition, signal);
+    }
+    const inner = new AbortController();
+    const onAbort = () => inner.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      await Promise.any(group.map(([name, need]) => this.waitForNeed(name, need.condition, inner.signal)));
+    } catch (error) {
+      throw (error as AggregateError).errors.at(-1);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      inner.abort();
+    }
   }
 
   private waitForNeed(name: string, condition: UnitSpec['needs'][string]['condition'], signal: AbortSignal): Promise<void> {

@@ -76,6 +76,35 @@ describe('needs', () => {
     expect(supervisor.get('slow')?.status).toBe('running');
   });
 
+  it('starts a dependent that needs any replica (condition started) once one runs, while another has failed', async () => {
+    const { supervisor } = await harness();
+    const any = { condition: 'started' as const, restart: false, any: 'web' };
+    await supervisor.upsert([
+      unit('web-1', { command: 'exec sleep 60', cwd: '/no/such/folder' }),
+      unit('web-2', { command: 'exec sleep 60', minUptimeMs: 0 }),
+      unit('api', { command: 'exec sleep 60', minUptimeMs: 0, needs: { 'web-1': any, 'web-2': any } }),
+    ], new Set());
+    await supervisor.start(['api']);
+    await waitForStatus(supervisor, 'api', 'ready');
+    await waitForStatus(supervisor, 'web-1', 'failed');
+  });
+
+  it('fails a dependent that needs every replica when one fails, and one that needs any when all fail', async () => {
+    const { supervisor } = await harness();
+    const any = { condition: 'started' as const, restart: false, any: 'web' };
+    const each = { condition: 'healthy' as const, restart: false };
+    // Their folder does not exist: they fail before their process runs, so `started` is never met for a moment.
+    await supervisor.upsert([
+      unit('web-1', { command: 'exec sleep 60', cwd: '/no/such/folder' }),
+      unit('web-2', { command: 'exec sleep 60', cwd: '/no/such/folder' }),
+      unit('all', { command: 'exec sleep 60', needs: { 'web-1': each, 'web-2': each } }),
+      unit('one', { command: 'exec sleep 60', needs: { 'web-1': any, 'web-2': any } }),
+    ], new Set());
+    await supervisor.start(['all', 'one']);
+    expect((await waitForStatus(supervisor, 'all', 'failed')).reason).toMatchObject({ kind: 'need_failed', how: 'failed' });
+    expect((await waitForStatus(supervisor, 'one', 'failed')).reason).toEqual({ kind: 'need_failed', need: 'web-2', how: 'failed' });
+  });
+
   it('rejects needs on unknown units and cycles with a 400', async () => {
     const { supervisor } = await harness();
     await expect(supervisor.upsert([unit('api', { command: 'true', needs: { ghost: { condition: 'healthy', restart: false } } })], new Set())).rejects.toMatchObject({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { NeedCondition, UnitStatus } from '../../../src/contract/unit.js';
-import { evaluateNeed, type NeedVerdict } from '../../../src/daemon/units/needs.js';
+import type { Need, NeedCondition, UnitStatus } from '../../../src/contract/unit.js';
+import { evaluateNeed, needGroups, type NeedVerdict } from '../../../src/daemon/units/needs.js';
 
 describe('evaluateNeed', () => {
   it.each<[UnitStatus, NeedCondition, boolean, NeedVerdict]>([
@@ -24,5 +24,19 @@ describe('evaluateNeed', () => {
     ['stopped', 'healthy', false, 'stopped'],
   ])('%s need, condition %s, wanted running %s → %s', (status, condition, wanted, verdict) => {
     expect(evaluateNeed(status, condition, wanted)).toBe(verdict);
+  });
+});
+
+describe('needGroups', () => {
+  const each: Need = { condition: 'healthy', restart: false };
+  const anyWeb: Need = { condition: 'started', restart: false, any: 'web' };
+  const anyApi: Need = { condition: 'started', restart: false, any: 'api' };
+  it.each<[string, [string, Need][], string[][]]>([
+    ['every need its own group', [['db', each], ['cache', each]], [['db'], ['cache']]],
+    ['replicas of one unit, any of them: one group', [['web-1', anyWeb], ['web-2', anyWeb], ['db', each]], [['web-1', 'web-2'], ['db']]],
+    ['replicas of two units: two groups', [['web-1', anyWeb], ['api-1', anyApi], ['web-2', anyWeb], ['api-2', anyApi]], [['web-1', 'web-2'], ['api-1', 'api-2']]],
+    ['no needs', [], []],
+  ])('%s', (_, needs, groups) => {
+    expect(needGroups(needs).map((group) => group.map(([name]) => name))).toEqual(groups);
   });
 });
