@@ -4,8 +4,8 @@ import { NO_POSITION, type Loc } from './source.js';
 /** A parsed YAML value: scalars, arrays and plain objects, as JSON has. */
 export type Value = string | number | boolean | null | Value[] | { [key: string]: Value };
 
-/** Maps whose keys are data (variable names), where `x-` keys are kept rather than dropped as extensions. */
-export const FREE_FORM: ReadonlySet<string> = new Set(['environment', 'env', 'envs', 'metadata']);
+/** Maps whose keys are data (variable or header names), where `x-` keys are kept rather than dropped as extensions. */
+export const FREE_FORM: ReadonlySet<string> = new Set(['environment', 'env', 'envs', 'metadata', 'headers']);
 
 /** A plain object of parsed values. */
 export type ValueMap = { [key: string]: Value };

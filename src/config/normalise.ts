@@ -65,7 +65,7 @@ export function projectSlug(folder: string): string {
 }
 
 function readSandbox(raw: ValueMap[string] | undefined, ctx: Context): SandboxSpec {
-  const sandbox: SandboxSpec = { provider: 'local', envs: {}, metadata: {}, options: {}, create: {} };
+  const sandbox: SandboxSpec = { provider: 'local', envs: {}, metadata: {}, headers: {}, options: {}, create: {} };
   if (!isMap(raw) || failedAt(ctx, ['sandbox'])) return sandbox;
   if (typeof raw.provider === 'string') sandbox.provider = readProvider(raw.provider, ctx);
   if (typeof raw.name === 'string') sandbox.name = raw.name;
@@ -74,6 +74,7 @@ function readSandbox(raw: ValueMap[string] | undefined, ctx: Context): SandboxSp
   if (typeof raw.timeout_ms === 'number') sandbox.timeoutMs = raw.timeout_ms;
   if (isMap(raw.envs)) sandbox.envs = record(Object.entries(raw.envs).map(([k, v]) => [k, envString(v)]));
   if (isMap(raw.metadata)) sandbox.metadata = record(Object.entries(raw.metadata).map(([k, v]) => [k, envString(v)]));
+  if (isMap(raw.headers)) sandbox.headers = record(Object.entries(raw.headers).map(([k, v]) => [k, envString(v)]));
   if (isMap(raw.options)) sandbox.options = plain(raw.options) as Record<string, unknown>;
   if (isMap(raw.create)) sandbox.create = plain(raw.create) as Record<string, unknown>;
   return sandbox;

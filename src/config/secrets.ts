@@ -1,13 +1,14 @@
 // Hiding values of secret-looking keys when a config is printed.
 
-const SECRET = /_KEY$|TOKEN|SECRET|PASSWORD/i;
+// `headers` (sandbox.headers) carry preview tokens and the like, whatever their names.
+const SECRET = /_KEY$|TOKEN|SECRET|PASSWORD|^headers$/i;
 // camelCase keys as provider factories spell them (`apiKey`, `accessKey`): `sandbox.options` passes them through.
 const CAMEL_KEY = /[a-z0-9]Key$/;
 
 /** What a hidden value is printed as. */
 export const MASK = '***';
 
-/** True for keys that look like they hold a secret: `*_KEY`, `*TOKEN*`, `*SECRET*`, `*PASSWORD*` (any case), `*Key`. */
+/** True for keys that look like they hold a secret: `*_KEY`, `*TOKEN*`, `*SECRET*`, `*PASSWORD*` (any case), `*Key`, `headers`. */
 export function isSecretKey(key: string): boolean {
   return SECRET.test(key) || CAMEL_KEY.test(key);
 }

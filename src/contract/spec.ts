@@ -19,6 +19,8 @@ export interface SandboxSpec {
   /** Environment given to every unit, under env_file and inline environment. */
   envs: Record<string, string>;
   metadata: Record<string, string>;
+  /** Sent with every request to the agent at the provider's URL (a preview token some providers' URLs need). */
+  headers: Record<string, string>;
   /** Passed to the provider's factory (API keys and the like). */
   options: Record<string, unknown>;
   /** Passed to the provider's sandbox create call. */

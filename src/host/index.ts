@@ -67,6 +67,7 @@ function remoteTarget(target: HostTarget, provider: string): RemoteTarget {
     create: sandbox?.create ?? {},
     ...(sandbox?.timeoutMs === undefined ? {} : { timeoutMs: sandbox.timeoutMs }),
     ...(sandbox?.metadata ? { metadata: sandbox.metadata } : {}),
+    ...(sandbox?.headers ? { headers: sandbox.headers } : {}),
     projectDir: target.projectDir,
     stateDir: target.stateDir,
   };

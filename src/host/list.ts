@@ -46,7 +46,8 @@ async function describe(entry: SandboxEntry, target: HostTarget, token: string):
   if (!entry.agent) return { ...base, status: 'running' };
   const url = await sandbox.getUrl({ port: entry.agent.port });
   // An agent that does not answer, or refuses the token, runs an unknown number of units.
-  const client = await reach(sandbox, entry.agent.port, token, AGENT_MS).catch(() => undefined);
+  const headers = target.sandbox?.provider === entry.provider ? target.sandbox.headers : {};
+  const client = await reach(sandbox, entry.agent.port, token, AGENT_MS, headers).catch(() => undefined);
   if (!client) return { ...base, status: 'running', url };
   try {
     return { ...base, status: 'running', url, units: (await client.units()).length };

@@ -4,6 +4,7 @@ import { connect, SandboxApiError, type SandboxClient } from '../sdk/index.js';
 import { AgentError, agentBundle, agentOutput, installAgent } from './agent.js';
 import { loadProvider, type SandboxManager } from './provider.js';
 import { agentToken, findEntry, saveEntry, type SandboxEntry, type SandboxKey } from './record.js';
+import { keepAliveOf } from './keepalive.js';
 import type { Sandbox } from './sandbox.js';
 import { withSandboxUrls } from './urls.js';
 
@@ -14,6 +15,8 @@ export interface RemoteTarget {
   create: Record<string, unknown>;
   timeoutMs?: number;
   metadata?: Record<string, string>;
+  /** Sent with every request to the agent (sandbox.headers). */
+  headers?: Record<string, string>;
   projectDir: string;
   stateDir: string;
 }
@@ -42,9 +45,9 @@ export async function connectRemote(target: RemoteTarget, start: RemoteStart, lo
   const { sha256 } = agentBundle();
   let answering = false;
   if (record.agent) {
-    const client = await reach(sandbox, record.agent.port, token);
+    const client = await reach(sandbox, record.agent.port, token, PROBE_MS, target.headers);
     // An agent of another compute version is replaced (its units adopted), except by commands that only look.
-    if (client && (record.agent.sha256 === sha256 || start === 'find')) return client;
+    if (client && (record.agent.sha256 === sha256 || start === 'find')) return keptAlive(client, sandbox, target, log);
     answering = client !== undefined;
     await client?.close();
   }
@@ -53,7 +56,16 @@ export async function connectRemote(target: RemoteTarget, start: RemoteStart, lo
   const updated: SandboxEntry = { ...record, agent: report.agent };
   await saveEntry(target.stateDir, target.key, updated);
   if (report.uploaded) log.say(`compute: uploaded the agent (${Math.round(report.bytes / 1024)} KiB) into sandbox ${sandbox.sandboxId} in ${report.uploadMs} ms`);
-  return waitForAgent(sandbox, updated, token);
+  return keptAlive(await waitForAgent(sandbox, updated, token, target.headers), sandbox, target, log);
+}
+
+// The sandbox lives timeout_ms after the last command (where the provider can extend it): every command that reaches
+// the agent extends it, and the client carries the keep-alive for `up --watch`. A failed extension is a warning.
+async function keptAlive(client: SandboxClient, sandbox: Sandbox, target: RemoteTarget, log: RemoteLog): Promise<SandboxClient> {
+  const keepAlive = keepAliveOf(sandbox, target.timeoutMs);
+  if (!keepAlive) return client;
+  await keepAlive.extend().catch((error: unknown) => log.say(`compute: warning: could not extend sandbox ${sandbox.sandboxId}'s life (${keepAlive.call}): ${error instanceof Error ? error.message : String(error)}`));
+  return { ...client, keepAlive };
 }
 
 /** Destroys the target's recorded sandbox and forgets it; the id destroyed, or undefined when none was recorded. */
@@ -92,10 +104,13 @@ async function findSandbox(manager: SandboxManager, target: RemoteTarget, entry:
   return { sandbox, record };
 }
 
-/** A client of the agent if it answers with our token; undefined when nothing answers. A refused token throws. */
-export async function reach(sandbox: Sandbox, port: number, token: string, timeoutMs = PROBE_MS): Promise<SandboxClient | undefined> {
+/**
+ * A client of the agent if it answers with our token (and `headers`, the provider's); undefined when nothing answers.
+ * A refused token throws.
+ */
+export async function reach(sandbox: Sandbox, port: number, token: string, timeoutMs = PROBE_MS, headers: Record<string, string> = {}): Promise<SandboxClient | undefined> {
   const url = await sandbox.getUrl({ port });
-  const client = connect({ url, token });
+  const client = connect({ url, token, headers });
   try {
     await client.health({ timeoutMs });
     await client.ready();
@@ -111,11 +126,11 @@ function refused(sandbox: Sandbox, url: string): SandboxApiError {
   return new SandboxApiError(401, `the agent in sandbox ${sandbox.sandboxId} (${url}) refused the project's token: another project's agent, or a changed .compute/state/agent.token; compute down --destroy starts afresh`, 'connect');
 }
 
-async function waitForAgent(sandbox: Sandbox, record: SandboxEntry, token: string): Promise<SandboxClient> {
+async function waitForAgent(sandbox: Sandbox, record: SandboxEntry, token: string, headers?: Record<string, string>): Promise<SandboxClient> {
   const agent = record.agent as NonNullable<SandboxEntry['agent']>;
   const deadline = Date.now() + AGENT_START_MS;
   for (;;) {
-    const client = await reach(sandbox, agent.port, token, 1_000);
+    const client = await reach(sandbox, agent.port, token, 1_000, headers);
     if (client) return client;
     if (Date.now() > deadline) {
       const output = await agentOutput(sandbox, agent);

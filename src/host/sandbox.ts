@@ -17,4 +17,6 @@ export interface Sandbox {
   };
   getUrl(options: { port: number; protocol?: string }): Promise<string>;
   destroy(): Promise<void>;
+  /** The provider's own sandbox object, for calls ComputeSDK does not have (keeping it alive). */
+  getInstance?(): unknown;
 }

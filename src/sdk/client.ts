@@ -48,6 +48,8 @@ export interface RunCommandOptions {
 
 /** A connected daemon. Every failed call throws SandboxApiError (status 0 when the daemon is unreachable). */
 export interface SandboxClient {
+  /** Set for a provider sandbox whose provider can be kept from timing out: the call that extends its life, and how often. */
+  keepAlive?: { call: string; everyMs: number; extend(): Promise<void> };
   server: {
     start(options: ServerStartOptions): Promise<ServerInfo>;
     list(): Promise<ServerInfo[]>;

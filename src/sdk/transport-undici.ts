@@ -1,7 +1,7 @@
 // HTTP to a remote daemon with undici, over TCP with a bearer token: JSON calls and NDJSON streams. (The local unix
 // socket is served by node:http, in transport-socket.ts.)
 import { createRequire } from 'node:module';
-import type { Pool as PoolType } from 'undici';
+import type { Pool as PoolType, RetryAgent as RetryAgentType } from 'undici';
 
 // undici's Pool and request API on their own: the package's index also loads fetch, WebSocket, caches and mocks
 // (~70 ms of every CLI command's start, against ~26 ms for these two). The index only puts the API on the
@@ -11,25 +11,45 @@ import type { Pool as PoolType } from 'undici';
 /** The module paths of undici's Pool class and of its request API. */
 export const UNDICI_POOL_MODULE = 'undici/lib/dispatcher/pool.js';
 export const UNDICI_API_MODULE = 'undici/lib/api/index.js';
+export const UNDICI_RETRY_AGENT_MODULE = 'undici/lib/dispatcher/retry-agent.js';
 // Required at run time, not imported: the CLI bundle then leaves undici out (~300 KB that every command would parse,
 // for remote daemons only), and loads it from the package's node_modules at the first TCP call.
 const requireUndici = createRequire(import.meta.url);
 const Pool = requireUndici(UNDICI_POOL_MODULE) as typeof PoolType;
 const { request } = requireUndici(UNDICI_API_MODULE) as { request: PoolType['request'] };
+const RetryAgent = requireUndici(UNDICI_RETRY_AGENT_MODULE) as typeof RetryAgentType;
 type Pool = PoolType;
+
+/**
+ * Retries of idempotent calls (GET, PUT, DELETE: never a POST, which may run a command twice) when the connection
+ * fails or a proxy in front of the agent answers 502/503/504 (a cloud sandbox's URL while the agent restarts): up
+ * to 4 tries, 200 ms apart and doubling, so a blip costs at most ~1.4 s before the call fails with one line.
+ */
+export const RETRY_OPTIONS = {
+  maxRetries: 3,
+  minTimeout: 200,
+  maxTimeout: 1_000,
+  timeoutFactor: 2,
+  methods: ['GET', 'HEAD', 'PUT', 'DELETE'],
+  statusCodes: [502, 503, 504],
+  errorCodes: ['ECONNRESET', 'ECONNREFUSED', 'ENOTFOUND', 'ENETDOWN', 'ENETUNREACH', 'EHOSTDOWN', 'EHOSTUNREACH', 'EPIPE', 'UND_ERR_SOCKET'],
+} as const;
 import type { SandboxApiError } from './errors.js';
 import { errorFromReply, ndjson, unreachableError } from './reply.js';
-import type { CallOptions, Transport } from './transport.js';
+import type { CallOptions, RemoteEndpoint, Transport } from './transport.js';
 
 /** JSON calls and NDJSON streams to a daemon on TCP, over a pool of keep-alive connections. */
 export class UndiciTransport implements Transport {
   private readonly pool: Pool;
+  private readonly retrying: RetryAgentType;
   private readonly headers: Record<string, string>;
   readonly where: string;
 
-  constructor(endpoint: { url: string; token: string }) {
+  constructor(endpoint: RemoteEndpoint) {
     this.pool = new Pool(endpoint.url);
-    this.headers = { authorization: `Bearer ${endpoint.token}` };
+    this.retrying = new RetryAgent(this.pool, { ...RETRY_OPTIONS, methods: [...RETRY_OPTIONS.methods], statusCodes: [...RETRY_OPTIONS.statusCodes], errorCodes: [...RETRY_OPTIONS.errorCodes] });
+    // The provider's own headers (a preview token its URLs need), then ours, which they may not replace.
+    this.headers = { ...lowerCased(endpoint.headers ?? {}), authorization: `Bearer ${endpoint.token}` };
     this.where = endpoint.url;
   }
 
@@ -38,7 +58,7 @@ export class UndiciTransport implements Transport {
     const what = `${method} ${path}`;
     let res: Awaited<ReturnType<Pool['request']>>;
     try {
-      res = await request.call(this.pool, {
+      res = await request.call(this.retrying, {
         method: method as 'GET',
         path,
         headers: body === undefined ? this.headers : { ...this.headers, 'content-type': 'application/json' },
@@ -84,6 +104,12 @@ export class UndiciTransport implements Transport {
   }
 
   private unreachable(what: string, error: unknown): SandboxApiError {
+    const { code, statusCode } = error as { code?: string; statusCode?: number };
+    if (code === 'UND_ERR_REQ_RETRY') return unreachableError(this.where, what, new Error(`HTTP ${statusCode} after ${RETRY_OPTIONS.maxRetries + 1} tries`));
     return unreachableError(this.where, what, error);
   }
+}
+
+function lowerCased(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
 }

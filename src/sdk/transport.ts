@@ -3,8 +3,15 @@
 // call, so that a CLI command talking to the local daemon never loads undici (issue 14: ~40 % of `compute ps`).
 import { SocketTransport } from './transport-socket.js';
 
+/** A daemon reached over TCP: its URL, its token, and headers the provider's URLs need (sent on every request). */
+export interface RemoteEndpoint {
+  url: string;
+  token: string;
+  headers?: Record<string, string>;
+}
+
 /** Where a daemon is: its unix socket, or its TCP URL and token. */
-export type Endpoint = { socketPath: string } | { url: string; token: string };
+export type Endpoint = { socketPath: string } | RemoteEndpoint;
 
 /** Per-call options. */
 export interface CallOptions {
@@ -30,7 +37,7 @@ export function openTransport(endpoint: Endpoint): Transport {
   return 'socketPath' in endpoint ? new SocketTransport(endpoint.socketPath) : lazyUndici(endpoint);
 }
 
-function lazyUndici(endpoint: { url: string; token: string }): Transport {
+function lazyUndici(endpoint: RemoteEndpoint): Transport {
   let loaded: Promise<Transport> | undefined;
   let closed = false;
   const get = () => (loaded ??= import('./transport-undici.js').then((module) => new module.UndiciTransport(endpoint)));

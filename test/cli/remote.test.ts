@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { leftovers, native, pidNamespaceOf, skipBwrap, useBwrap } from '../providers/bwrap-harness.js';
 import { tempDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
-import { runCli, writeProject } from './project-harness.js';
+import { runCli, spawnCli, writeProject } from './project-harness.js';
 
 const BWRAP_PROVIDER = fileURLToPath(new URL('../../dist/providers/bwrap/index.js', import.meta.url));
 const QUICKSTART = fileURLToPath(new URL('../../examples/quickstart/', import.meta.url));
@@ -242,6 +242,24 @@ describe.skipIf(skipBwrap)('sandbox.provider: bwrap', () => {
     const up = await compute('up', '-d');
     expect(up.code).toBe(1);
     expect(up.stderr).toMatch(/^compute: sandbox bw-[0-9a-f]+ \(provider e2b-like\) has no node on its PATH; compute's agent needs node >= 20: pick a template or image with node \(sandbox\.create\)\n$/m);
+  });
+
+  it('extends the sandbox\'s life by timeout_ms on each command (E2B\'s setTimeout), and keeps extending it under up --watch', async () => {
+    const log = join(tempDir('compute-keepalive-'), 'calls');
+    const { dir, compute } = project(`{ provider: ${JSON.stringify(E2B_LIKE)}, timeout_ms: 2000, options: { keepAliveLog: ${JSON.stringify(log)} } }`);
+    const calls = () => readFileSync(log, 'utf8').trim().split('\n');
+    const up = await compute('up', '-d');
+    expect(up.code, up.stderr).toBe(0);
+    expect(calls()).toEqual(['2000']);
+    expect((await compute('ps')).code).toBe(0);
+    expect(calls()).toEqual(['2000', '2000']); // it lives timeout_ms after the last command, whichever it was
+    // Under --watch, every timeout_ms / 2 (here 1 s) while it runs.
+    const watch = spawnCli(dir, ['up', '-d', '--watch'], { COMPUTE_BWRAP_ROOT: bw.root });
+    await waitFor(() => calls().length >= 5, { what: 'the watch to extend the sandbox twice', timeoutMs: 30_000 });
+    watch.child.kill('SIGINT');
+    expect((await watch.exited).code).toBe(130);
+    expect(new Set(calls())).toEqual(new Set(['2000']));
+    expect((await compute('down', '--destroy')).code).toBe(0);
   });
 
   it('says in one line that the sandbox\'s node is too old for the agent (exit 1)', async () => {

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig, resolveComposeFiles } from '../../src/config/index.js';
 import { PROJECT_LABEL } from '../../src/contract/unit.js';
 import { tempDir } from '../helpers/tmp.js';
-import { writeFiles } from './helpers.js';
+import { main } from '../../src/cli/main.js';
+import { captureIO, writeFiles } from './helpers.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/config/', import.meta.url));
 const fixture = (name: string, env: Record<string, string> = {}) => loadConfig({ files: [], cwd: join(FIXTURES, name), env });
@@ -18,7 +19,7 @@ describe('the Spec', () => {
     const { spec, errors } = await fixture('valid-design-example');
     expect(errors).toEqual([]);
     expect(spec?.name).toBe('shop');
-    expect(spec?.sandbox).toEqual({ provider: 'local', envs: {}, metadata: {}, options: {}, create: {} });
+    expect(spec?.sandbox).toEqual({ provider: 'local', envs: {}, metadata: {}, headers: {}, options: {}, create: {} });
     expect(spec?.overlays).toEqual([
       { id: 'app', source: `${dir}/templates/api`, target: '/app', strategy: 'smart', ignore: ['node_modules', '.git'], labels: { [PROJECT_LABEL]: 'shop' } },
     ]);
@@ -185,6 +186,14 @@ describe('sandbox.provider', () => {
     const { spec, errors } = await result;
     expect(errors).toEqual([]);
     expect(spec?.sandbox).toMatchObject({ provider: 'e2b', name: 'shop-7', options: { apiKey: 'k', retries: 2 }, create: { templateId: 'node', resources: { cpu: 2 } } });
+  });
+
+  it('reads sandbox.headers as strings, ${VAR}s replaced, and compute config hides their values', async () => {
+    const { dir, result } = load('sandbox:\n  provider: e2b\n  headers: { x-preview-token: "${PREVIEW}", x-port: 80 }\n', { PREVIEW: 'p' });
+    expect((await result).spec?.sandbox.headers).toEqual({ 'x-preview-token': 'p', 'x-port': '80' });
+    const io = captureIO(dir, { PREVIEW: 'p' });
+    expect(await main(['config', '--json'], io)).toBe(0);
+    expect((JSON.parse(io.out()) as { sandbox: { headers: unknown } }).sandbox.headers).toEqual({ 'x-preview-token': '***', 'x-port': '***' });
   });
 
   it('takes a module path from the file that names it', async () => {

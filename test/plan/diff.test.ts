@@ -18,7 +18,7 @@ function unit(name: string, fields: Partial<UnitSpec> = {}): UnitSpec {
 }
 
 function spec(...units: UnitSpec[]): Spec {
-  return { name: PROJECT, files: ['/p/compute.yaml'], projectDir: '/p', sandbox: { provider: 'local', envs: {}, metadata: {}, options: {}, create: {} }, overlays: [], units: Object.fromEntries(units.map((u) => [u.name, u])), inputs: [] };
+  return { name: PROJECT, files: ['/p/compute.yaml'], projectDir: '/p', sandbox: { provider: 'local', envs: {}, metadata: {}, headers: {}, options: {}, create: {} }, overlays: [], units: Object.fromEntries(units.map((u) => [u.name, u])), inputs: [] };
 }
 
 function running(spec: UnitSpec, status: UnitStatus = 'ready'): UnitState {

@@ -29,7 +29,7 @@ function state(spec: UnitSpec): UnitState {
 
 function planFor(onChange: OnChangeRule[] | undefined, source: OverlaySource | SyncManifest, quiet?: Record<string, string[]>) {
   const units = [unit('api', ['app']), unit('db', [])];
-  const spec: Spec = { name: 'shop', files: [], projectDir: '/p', sandbox: { provider: 'local', envs: {}, metadata: {}, options: {}, create: {} }, overlays: [overlay(onChange)], units: Object.fromEntries(units.map((u) => [u.name, u])), inputs: [] };
+  const spec: Spec = { name: 'shop', files: [], projectDir: '/p', sandbox: { provider: 'local', envs: {}, metadata: {}, headers: {}, options: {}, create: {} }, overlays: [overlay(onChange)], units: Object.fromEntries(units.map((u) => [u.name, u])), inputs: [] };
   const written: SyncManifest = { 'api.mjs': file(1), 'old.txt': file(1) };
   const sources = { app: 'scan' in source ? (source as OverlaySource) : { scan: { status: 'ok' as const, manifest: source as SyncManifest, unreadable: [] }, written } };
   return diff(spec, { units: units.map(state), overlays: [record()], sources }, quiet ? { quiet } : {});

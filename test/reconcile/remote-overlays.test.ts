@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Spec } from '../../src/contract/spec.js';
 import { remoteOverlaySpec } from '../../src/reconcile/remote-overlays.js';
 
-const base = { name: 'p', files: [], projectDir: '/p', sandbox: { provider: 'bwrap', envs: {}, metadata: {}, options: {}, create: {} }, units: {}, inputs: [] } satisfies Omit<Spec, 'overlays'>;
+const base = { name: 'p', files: [], projectDir: '/p', sandbox: { provider: 'bwrap', envs: {}, metadata: {}, headers: {}, options: {}, create: {} }, units: {}, inputs: [] } satisfies Omit<Spec, 'overlays'>;
 
 describe('remoteOverlaySpec', () => {
   it('turns smart into copy with the package folders ignored, once each; copy overlays stay as they are', () => {

@@ -11,6 +11,7 @@ import { REMOVAL_HOLD_MS, RemovalHold } from '../../reconcile/removal-hold.js';
 import { UnitTracker } from '../../reconcile/track.js';
 import { Coalescer, fingerprint, watchFiles, type FileWatch } from '../../reconcile/watch.js';
 import type { SandboxClient } from '../../sdk/index.js';
+import { keepAliveWhile } from '../../host/keepalive.js';
 import { earlyDaemonFor, type EarlyDaemon } from '../early-daemon.js';
 import { CLIError, EXIT } from '../errors.js';
 import { specFor } from '../host.js';
@@ -160,6 +161,8 @@ async function stay(client: SandboxClient, project: Project, io: CliIO, options:
         reapply.trigger();
       });
       sources = await followOverlays(spec, io, () => reapply.trigger());
+      // A provider sandbox would time out under a long watch: its life is extended while the watch runs.
+      if (client.keepAlive) keepAliveWhile(client.keepAlive, stop.signal, (line) => io.stderr(`${line}\n`));
       const overlays = spec.overlays.length > 0 ? ` and ${spec.overlays.length} overlay source${spec.overlays.length === 1 ? '' : 's'}` : '';
       io.stderr(`watching ${spec.inputs.length} file${spec.inputs.length === 1 ? '' : 's'}${overlays} for changes (Ctrl-C to stop)\n`);
     }
