@@ -46,9 +46,10 @@ function cliEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 const running: RunningCli[] = [];
 const projects: string[] = [];
 
-/** Starts `compute ARGS` in `cwd` with no stdin, as a user would. */
-export function spawnCli(cwd: string, args: string[], env: Record<string, string> = {}): RunningCli {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: cliEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `compute ARGS` in `cwd` as a user would: with no stdin, or with `input` piped into it. */
+export function spawnCli(cwd: string, args: string[], env: Record<string, string> = {}, input?: string): RunningCli {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: cliEnv(env), stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  if (input !== undefined) child.stdin?.end(input);
   let stdout = '';
   let stderr = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -59,6 +60,16 @@ export function spawnCli(cwd: string, args: string[], env: Record<string, string
   const handle = { child, stdout: () => stdout, stderr: () => stderr, exited };
   running.push(handle);
   return handle;
+}
+
+/** Runs `compute ARGS` under script(1), which gives it a pseudo-terminal as stdin and stdout (as a user's shell). */
+export function runCliUnderTerminal(cwd: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
+  const line = [process.execPath, BIN, ...args].map((word) => `'${word.replaceAll("'", `'\\''`)}'`).join(' ');
+  const child = spawn('script', ['-qec', line, '/dev/null'], { cwd, env: cliEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  running.push({ child, stdout: () => '', stderr: () => '', exited: new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal, stdout: '', stderr: '' }))) });
+  let output = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, output })));
 }
 
 /** Runs `compute ARGS` in `cwd` to its end. */

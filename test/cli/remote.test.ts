@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { leftovers, native, pidNamespaceOf, skipBwrap, useBwrap } from '../providers/bwrap-harness.js';
 import { tempDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
-import { runCli, spawnCli, writeProject } from './project-harness.js';
+import { runCli, runCliUnderTerminal, spawnCli, writeProject } from './project-harness.js';
 
 const BWRAP_PROVIDER = fileURLToPath(new URL('../../dist/providers/bwrap/index.js', import.meta.url));
 const QUICKSTART = fileURLToPath(new URL('../../examples/quickstart/', import.meta.url));
@@ -65,6 +65,10 @@ describe.skipIf(skipBwrap)('sandbox.provider: bwrap', () => {
     expect((await compute('logs', 'web')).stdout).toContain('web | listening');
     const exec = await compute('exec', 'web', '--', 'sh', '-c', 'hostname; echo $PORT');
     expect(exec).toMatchObject({ code: 0, stdout: `${entry?.id}\n3000\n` });
+    // With a terminal, the command gets it inside the sandbox too (through nsenter), and its exit code comes back.
+    const tty = await runCliUnderTerminal(dir, ['exec', 'web', '--', 'sh', '-c', 'test -t 0 && echo "tty in $(hostname)"; exit 4'], { COMPUTE_BWRAP_ROOT: bw.root });
+    expect(tty.output).toContain(`tty in ${entry?.id}`);
+    expect(tty.code).toBe(4);
     const restart = await compute('restart', 'web');
     expect(restart.code, restart.stderr).toBe(0);
     expect(await reply(await urlOf(compute))).toBe(`hello from ${entry?.id}`);

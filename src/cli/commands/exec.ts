@@ -2,22 +2,30 @@
 import { parseCommandArgs, PROJECT_OPTIONS } from '../args.js';
 import { CLIError, EXIT } from '../errors.js';
 import type { Command } from '../io.js';
-import { asCLIError, connectTarget, findTarget, readUnits, selectUnits } from '../target.js';
+import { directCommand, NoDirectWay } from '../../host/direct.js';
+import { runDirect } from '../direct.js';
+import { asCLIError, connectTarget, findTarget, hostTargetOf, readUnits, selectUnits } from '../target.js';
 
 const HELP = `Usage: compute exec [-f FILE]... NAME -- CMD [ARG...]
 
-Runs CMD once in the sandbox, in unit NAME's folder (its path or working_dir), with the unit's
-environment (the sandbox's envs, env_file and environment, and PORT when it has one), and
-exits with CMD's exit code. Its output is printed when it ends (not interactive: no TTY).
+Runs CMD in unit NAME's place: in its folder (its path or working_dir), with its environment (the
+sandbox's envs, env_file and environment, its PORT and, for a replica, REPLICA), as its user, and
+exits with CMD's exit code (128 + N when signal N ended it). On this machine (provider local) and in a
+bwrap sandbox, CMD gets this terminal: a TTY stays a TTY (an interactive shell works), piped input is
+read, Ctrl-C goes to CMD. In a cloud provider's sandbox CMD runs through its command API instead: no
+input, and its output is printed when it ends. A replicated unit's name means its first replica
+(exec web-2 for another). CMD is not one of the unit's processes: stop and restart leave it alone.
   compute exec api -- npm test
   compute exec db -- redis-cli -p 6390 ping
+  compute exec web -- sh
 
 Options:
   -f, --file FILE   a compose file (repeatable; default ./compute.yaml, then ./compute.yml)
   --state-dir DIR   where the project's sandbox lives (default .compute/ beside the first file)
   -h, --help        show this help
 
-Exit codes: CMD's own; 1 the daemon failed; 2 config or usage error (an unknown unit).
+Exit codes: CMD's own (127 when it cannot be found); 1 the daemon failed; 2 config or usage error
+(an unknown unit).
 `;
 
 // One argument for /bin/sh -c, quoted so that the shell sees exactly that word.
@@ -39,9 +47,16 @@ export const run: Command = async (args, io) => {
   if (!client) throw new CLIError("the project's daemon is not running (compute up starts it)", EXIT.failed);
   try {
     const { ours } = await readUnits(target, client);
-    selectUnits(target.spec, ours, [name]);
-    const unit = ours.find((state) => state.name === name);
+    // `web` of replicas web-1 … is its first replica.
+    const [selected] = selectUnits(target.spec, ours, [name]);
+    const unit = ours.find((state) => state.name === selected);
     if (!unit) throw new CLIError(`unit ${name} does not exist yet: run compute up`, EXIT.usage);
+    const direct = await directCommand(hostTargetOf(target), unit, command).catch((error: unknown) => {
+      if (error instanceof NoDirectWay) return undefined;
+      throw new CLIError(error instanceof Error ? error.message : String(error), EXIT.failed);
+    });
+    if (direct) return await runDirect(direct, command[0] as string, io);
+    if (process.stdin.isTTY) io.stderr(`compute: no terminal in this sandbox (provider ${target.spec?.sandbox.provider ?? 'unknown'}): the command gets no input, and its output is printed when it ends\n`);
     const env = { ...unit.spec.env, ...(unit.port === undefined ? {} : { PORT: String(unit.port) }) };
     const result = await client.runCommand(command.map(shellWord).join(' '), { cwd: unit.spec.cwd, env });
     io.stdout(result.stdout);

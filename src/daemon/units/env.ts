@@ -23,6 +23,18 @@ export interface EnvLayers {
 
 /** Builds a unit's environment: inherited < env_file < spec, plus the user's HOME and the sandbox markers. */
 export function unitEnvironment(layers: EnvLayers): Record<string, string> {
+  const env = commandEnvironmentOf(layers);
+  env[SANDBOX_MARKER] = layers.sandboxId;
+  env[UNIT_MARKER] = layers.unit;
+  env[HASH_MARKER] = layers.hash;
+  return env;
+}
+
+/**
+ * A unit's environment without the markers that make a process one of the unit's (so the daemon would adopt or end
+ * it): what `compute exec` gives a command run in the unit's place.
+ */
+export function commandEnvironmentOf(layers: Omit<EnvLayers, 'sandboxId' | 'unit' | 'hash'>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(layers.inherited)) {
     // PORT and our own variables belong to the daemon's invoker, not to the unit.
@@ -34,9 +46,6 @@ export function unitEnvironment(layers: EnvLayers): Record<string, string> {
     env.LOGNAME = layers.user.name;
   }
   Object.assign(env, layers.envFile, layers.spec);
-  env[SANDBOX_MARKER] = layers.sandboxId;
-  env[UNIT_MARKER] = layers.unit;
-  env[HASH_MARKER] = layers.hash;
   return env;
 }
 
