@@ -2,11 +2,11 @@
 // its environment without the markers that would make it one of the unit's processes), with stdin, stdout and stderr
 // inherited, so a TTY stays a TTY and a pipe a pipe. Where the units run decides how: on this machine (`local`), or
 // inside a bwrap sandbox through nsenter. A cloud sandbox has no such way in: there exec goes through its API.
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
+import { isInside, sandboxToHost } from '../contract/paths.js';
 import { readDaemonInfo } from '../contract/discovery.js';
 import type { UnitState } from '../contract/unit.js';
-import { resolveConfined } from '../daemon/paths.js';
-import { commandEnvironmentOf, lookupUser } from '../daemon/units/env.js';
+import { commandEnvironmentOf, lookupUser } from '../contract/environment.js';
 import type { HostTarget } from './index.js';
 import { providerOf } from './index.js';
 import { loadProvider } from './provider.js';
@@ -41,8 +41,10 @@ function unitVariables(unit: UnitState): Record<string, string> {
 async function onThisMachine(target: HostTarget, unit: UnitState, argv: string[]): Promise<DirectCommand> {
   const root = target.root || readDaemonInfo(target.stateDir)?.root;
   if (!root) throw new NoDirectWay('the sandbox root is unknown');
-  const cwd = await resolveConfined(root, unit.spec.cwd);
-  if (!(await stat(cwd).catch(() => undefined))?.isDirectory()) throw new Error(`unit ${unit.name}'s folder ${unit.spec.cwd} does not exist in the sandbox (${cwd})`);
+  const cwd = await realpath(sandboxToHost(root, unit.spec.cwd)).catch(() => undefined);
+  // The local sandbox runs its units as you, unisolated: a check of where the folder really is suffices here.
+  if (!cwd || !(await stat(cwd)).isDirectory()) throw new Error(`unit ${unit.name}'s folder ${unit.spec.cwd} does not exist in the sandbox`);
+  if (!isInside(await realpath(root), cwd)) throw new Error(`unit ${unit.name}'s folder ${unit.spec.cwd} leads out of the sandbox root`);
   const user = unit.spec.user === undefined ? undefined : lookupUser(unit.spec.user);
   if (unit.spec.user !== undefined && !user) throw new Error(`unit ${unit.name}'s user "${unit.spec.user}" does not exist`);
   const env = commandEnvironmentOf({ inherited: process.env, envFile: {}, spec: unitVariables(unit), ...(user ? { user } : {}) });

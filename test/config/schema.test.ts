@@ -43,7 +43,7 @@ describe('schema/compute.schema.json', () => {
   it('has every field of DESIGN.md §1 and §3', () => {
     const defs = schema.definitions ?? {};
     expect(Object.keys(schema.properties ?? {})).toEqual(['name', 'sandbox', 'overlays', 'servers', 'services', 'include']);
-    expect(Object.keys(defs.sandbox?.properties ?? {})).toEqual(['provider', 'name', 'namespace', 'root', 'timeout_ms', 'envs', 'metadata', 'options', 'create']);
+    expect(Object.keys(defs.sandbox?.properties ?? {})).toEqual(['provider', 'name', 'namespace', 'root', 'timeout_ms', 'envs', 'metadata', 'headers', 'options', 'create']);
     expect(Object.keys(defs.overlay?.properties ?? {})).toEqual(['id', 'source', 'target', 'strategy', 'ignore', 'on_change']);
     expect(Object.keys(defs.server?.properties ?? {})).toEqual(
       expect.arrayContaining(['install', 'start', 'path', 'port', 'strict_port', 'environment', 'env_file', 'restart_policy', 'max_restarts', 'restart_delay_ms', 'stop_timeout_ms', 'health_check', 'overlay', 'needs']),

@@ -1,21 +1,16 @@
 // The environment and identity a unit's process runs with.
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parseEnv } from 'node:util';
+import { commandEnvironmentOf, type CommandEnvLayers } from '../../contract/environment.js';
 import { HASH_MARKER, PHASE_MARKER, SANDBOX_MARKER, UNIT_MARKER } from '../../contract/markers.js';
+
+export { lookupUser, type PasswdEntry } from '../../contract/environment.js';
 
 /** What a unit's process is doing: running its install command, or being the unit. */
 export type Phase = 'install' | 'main';
 
-/** The parts a unit's environment is built from, lowest precedence first. */
-export interface EnvLayers {
-  /** The daemon's own environment (PATH, HOME, ...), so programs are found as in the user's shell. */
-  inherited: Record<string, string | undefined>;
-  /** Variables from the unit's env_file, when the daemon reads it (2.x clients). */
-  envFile: Record<string, string>;
-  /** The unit's merged environment from its spec. */
-  spec: Record<string, string>;
-  user?: PasswdEntry;
+/** The parts a unit's environment is built from, lowest precedence first, and the markers that make it the unit's. */
+export interface EnvLayers extends CommandEnvLayers {
   sandboxId: string;
   unit: string;
   hash: string;
@@ -30,44 +25,7 @@ export function unitEnvironment(layers: EnvLayers): Record<string, string> {
   return env;
 }
 
-/**
- * A unit's environment without the markers that make a process one of the unit's (so the daemon would adopt or end
- * it): what `compute exec` gives a command run in the unit's place.
- */
-export function commandEnvironmentOf(layers: Omit<EnvLayers, 'sandboxId' | 'unit' | 'hash'>): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(layers.inherited)) {
-    // PORT and our own variables belong to the daemon's invoker, not to the unit.
-    if (value !== undefined && key !== 'PORT' && !key.startsWith('COMPUTE_')) env[key] = value;
-  }
-  if (layers.user) {
-    env.HOME = layers.user.home;
-    env.USER = layers.user.name;
-    env.LOGNAME = layers.user.name;
-  }
-  Object.assign(env, layers.envFile, layers.spec);
-  return env;
-}
-
 /** Reads a .env file into variables (node:util parseEnv: KEY=value, quotes, comments, `export`). */
 export async function readEnvFile(hostPath: string): Promise<Record<string, string>> {
   return parseEnv(await readFile(hostPath, 'utf8')) as Record<string, string>;
-}
-
-/** A line of /etc/passwd. */
-export interface PasswdEntry {
-  name: string;
-  uid: number;
-  gid: number;
-  home: string;
-}
-
-/** Finds a Unix user by name or numeric id in a passwd file; undefined when there is none. */
-export function lookupUser(user: string, passwdText: string = readFileSync('/etc/passwd', 'utf8')): PasswdEntry | undefined {
-  for (const line of passwdText.split('\n')) {
-    const [name, , uid, gid, , home] = line.split(':');
-    if (name === undefined || uid === undefined || gid === undefined) continue;
-    if (name === user || uid === user) return { name, uid: Number(uid), gid: Number(gid), home: home ?? '/' };
-  }
-  return undefined;
 }
