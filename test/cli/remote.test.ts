@@ -13,6 +13,7 @@ import { runCli, runCliUnderTerminal, spawnCli, writeProject } from './project-h
 
 const BWRAP_PROVIDER = fileURLToPath(new URL('../../dist/providers/bwrap/index.js', import.meta.url));
 const QUICKSTART = fileURLToPath(new URL('../../examples/quickstart/', import.meta.url));
+const WEB_REDIS = fileURLToPath(new URL('../../examples/web-redis/', import.meta.url));
 const E2B_LIKE = fileURLToPath(new URL('../fixtures/procs/e2b-like-provider.mjs', import.meta.url));
 
 const SERVER = `servers:
@@ -149,6 +150,24 @@ describe.skipIf(skipBwrap)('sandbox.provider: bwrap', () => {
     const down = await compute('down', '--destroy');
     expect(down.code, down.stderr).toBe(0);
     expect(down.stdout).toMatch(/destroyed sandbox bw-/);
+  });
+
+  it('runs the web-redis example in a sandbox: a real Redis inside, a one-shot migration, the api counting visits', async () => {
+    const dir = tempDir('compute-remote-web-redis-');
+    cpSync(WEB_REDIS, join(dir, 'web-redis'), { recursive: true });
+    writeFileSync(join(dir, 'bwrap.yaml'), 'sandbox: { provider: bwrap }\n');
+    const compute = (...args: string[]) => runCli(dir, ['-f', 'web-redis/compute.yaml', '-f', 'bwrap.yaml', ...args], { COMPUTE_BWRAP_ROOT: bw.root });
+    const up = await compute('up', '-d');
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout).toMatch(/migrate\s+create\s+completed/);
+    const ps = JSON.parse((await compute('ps', '--json')).stdout) as { name: string; url?: string }[];
+    const api = ps.find((unit) => unit.name === 'api')?.url as string;
+    const first = (JSON.parse(await reply(`${api}/`)) as { visits: number }).visits;
+    expect((JSON.parse(await reply(`${api}/`)) as { visits: number }).visits).toBe(first + 1);
+    // The Redis it counts in runs inside the sandbox, where exec finds it.
+    expect((await compute('exec', 'redis', '--', 'redis-cli', '-p', '6390', 'ping')).stdout.trim()).toBe('PONG');
+    const down = await compute('down', '--destroy');
+    expect(down.code, down.stderr).toBe(0);
   });
 
   it('creates a new sandbox, and says so, when the recorded one was destroyed behind its back', async () => {
