@@ -170,6 +170,26 @@ describe.skipIf(skipBwrap)('sandbox.provider: bwrap', () => {
     expect(down.code, down.stderr).toBe(0);
   });
 
+  it('the forwarder cut mid-apply: up exits 1 with one line; the next up starts a new forwarder and converges', async () => {
+    // The server listens only after 2 s: the cut comes while up waits for it to be ready.
+    const slow = `servers:\n  web:\n    start: node -e "setTimeout(() => require('http').createServer((q, s) => s.end('late')).listen(process.env.PORT), 2000)"\n    port: 3000\n    health_check: { path: /, interval_ms: 100 }\n`;
+    const { dir, compute } = project('{ provider: bwrap }', slow);
+    const up = spawnCli(dir, ['up', '-d'], { COMPUTE_BWRAP_ROOT: bw.root });
+    await waitFor(() => /web\s+(starting|running)/.test(up.stdout() + up.stderr()), { what: 'web to be starting', timeoutMs: 30_000 });
+    const [entry] = recorded(dir);
+    const forwarder = native((await bw.sdk.sandbox.getById(entry?.id as string)) as object).record.forwarder.pid;
+    process.kill(forwarder, 'SIGKILL');
+    const cut = await up.exited;
+    expect(cut.code).toBe(1);
+    const lines = cut.stderr.trim().split('\n');
+    expect(lines.at(-1)).toMatch(/^compute: .*(cannot reach the sandbox daemon|lost the sandbox daemon)/);
+    const again = await compute('up', '-d');
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/web\s+(unchanged|start)\s+ready/);
+    expect(await reply(await urlOf(compute))).toBe('late');
+    expect(recorded(dir).map((sandbox) => sandbox.id)).toEqual([entry?.id]);
+  });
+
   it('creates a new sandbox, and says so, when the recorded one was destroyed behind its back', async () => {
     const { dir, compute } = project('{ provider: bwrap }');
     expect((await compute('up', '-d')).code).toBe(0);

@@ -2,7 +2,7 @@
 // IPC and UTS namespaces) and a slirp4netns forwarder that gives the network namespace a link and forwards host
 // ports into it. Both run in their own sessions, detached, so the sandbox outlives the process that made it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, lstatSync, openSync, readFileSync, readlinkSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, openSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { refOf, waitUntil, type ProcessRef } from './proc.js';
@@ -47,16 +47,30 @@ export function apiSocket(folder: string): string {
 export async function startHolder(folder: string, hostname: string): Promise<Holder> {
   const userns = process.getuid?.() !== 0;
   const { init, bwrap } = await startInitWithRetries(folder, hostname, userns);
-  const forwarderArgs = ['--configure', '--mtu=65520', '--disable-host-loopback', '--api-socket', apiSocket(folder), '--ready-fd', '3'];
+  try {
+    return { init, bwrap, forwarder: await startForwarder(folder, init, userns), userns };
+  } catch (error) {
+    process.kill(init.pid, 'SIGKILL');
+    throw error;
+  }
+}
+
+/**
+ * Starts the slirp4netns forwarder that links the sandbox's network namespace (its init's) to the host and forwards
+ * host ports into it: at the start, and again when it died (its forwards are made anew on demand, on new host ports).
+ */
+export async function startForwarder(folder: string, init: ProcessRef, userns: boolean): Promise<ProcessRef> {
+  const socket = apiSocket(folder);
+  rmSync(socket, { force: true });
+  const forwarderArgs = ['--configure', '--mtu=65520', '--disable-host-loopback', '--api-socket', socket, '--ready-fd', '3'];
   if (userns) forwarderArgs.push('--userns-path', `/proc/${init.pid}/ns/user`);
   const forwarderLog = join(folder, 'forwarder.log');
   const slirp = spawnDetached('slirp4netns', [...forwarderArgs, String(init.pid), 'tap0'], forwarderLog);
   try {
     await readFd3(slirp, forwarderLog, (text) => text.includes('1'), 'slirp4netns to be ready');
-    return { init, bwrap, forwarder: refOf(slirp.pid as number), userns };
+    return refOf(slirp.pid as number);
   } catch (error) {
     slirp.kill('SIGKILL');
-    process.kill(init.pid, 'SIGKILL');
     throw error;
   }
 }

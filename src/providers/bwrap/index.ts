@@ -5,7 +5,7 @@ import { rmSync } from 'node:fs';
 import { defineProvider, type CreateSandboxOptions, type SandboxInfo } from '@computesdk/provider';
 import { runCommandInside, type Target } from './enter.js';
 import * as files from './files.js';
-import { apiSocket, startHolder } from './holder.js';
+import { apiSocket, startForwarder, startHolder } from './holder.js';
 import { hostPortFor } from './ports.js';
 import { endAll, isRunning, signalRef, waitUntil } from './proc.js';
 import { listIds, makeFolders, newId, readRecord, rootFolder, sandboxFolder, writeRecord, type SandboxRecord } from './store.js';
@@ -59,13 +59,22 @@ async function teardown(root: string, record: SandboxRecord): Promise<void> {
   rmSync(sandboxFolder(root, record.id), { recursive: true, force: true });
 }
 
-// The sandbox if its init still runs; a sandbox whose init died is gone, and what it left is cleared away.
+// The sandbox if its init still runs; a sandbox whose init died is gone, and what it left is cleared away. A
+// forwarder that died (killed, or crashed) is started again, so the sandbox's ports can be reached again.
 async function find(root: string, id: string): Promise<{ sandbox: BwrapSandbox; sandboxId: string } | null> {
   const record = readRecord(root, id);
   if (!record) return null;
-  if (isRunning(record.init)) return { sandbox: toSandbox(root, record), sandboxId: id };
-  await teardown(root, record);
-  return null;
+  if (!isRunning(record.init)) {
+    await teardown(root, record);
+    return null;
+  }
+  if (!isRunning(record.forwarder)) {
+    const folder = sandboxFolder(root, id);
+    const restarted: SandboxRecord = { ...record, forwarder: await startForwarder(folder, record.init, record.userns) };
+    writeRecord(folder, restarted);
+    return { sandbox: toSandbox(root, restarted), sandboxId: id };
+  }
+  return { sandbox: toSandbox(root, record), sandboxId: id };
 }
 
 function info(sandbox: BwrapSandbox): SandboxInfo {
