@@ -190,6 +190,20 @@ describe.skipIf(skipBwrap)('sandbox.provider: bwrap', () => {
     expect(recorded(dir).map((sandbox) => sandbox.id)).toEqual([entry?.id]);
   });
 
+  it('up --watch re-applies a saved compose file in the sandbox', async () => {
+    const greeting = (word: string) => `servers:\n  web:\n    start: node -e "require('http').createServer((q, s) => s.end(process.env.WORD)).listen(process.env.PORT)"\n    port: 3000\n    environment: { WORD: ${word} }\n    health_check: { path: / }\n`;
+    const { dir } = project('{ provider: bwrap }', greeting('first'));
+    const compute = (...args: string[]) => runCli(dir, args, { COMPUTE_BWRAP_ROOT: bw.root });
+    const watch = spawnCli(dir, ['up', '-d', '--watch'], { COMPUTE_BWRAP_ROOT: bw.root });
+    await waitFor(() => watch.stderr().includes('watching'), { what: 'the watch to start', timeoutMs: 30_000 });
+    expect(await reply(await urlOf(compute))).toBe('first');
+    writeFileSync(join(dir, 'compute.yaml'), `name: remote\nsandbox: { provider: bwrap }\n${greeting('second')}`);
+    await waitFor(() => /web\s+replace\s+ready/.test(watch.stdout()), { what: 'the save to be applied', timeoutMs: 30_000 });
+    expect(await reply(await urlOf(compute))).toBe('second');
+    watch.child.kill('SIGINT');
+    expect((await watch.exited).code).toBe(130);
+  });
+
   it('creates a new sandbox, and says so, when the recorded one was destroyed behind its back', async () => {
     const { dir, compute } = project('{ provider: bwrap }');
     expect((await compute('up', '-d')).code).toBe(0);
