@@ -1,6 +1,5 @@
 // The environment and identity a unit's process runs with.
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { parseEnv } from 'node:util';
 import { HASH_MARKER, PHASE_MARKER, SANDBOX_MARKER, UNIT_MARKER } from '../../contract/markers.js';
 
@@ -40,9 +39,9 @@ export function unitEnvironment(layers: EnvLayers): Record<string, string> {
   return env;
 }
 
-/** Reads a .env file into variables (node:util parseEnv: KEY=value, quotes, comments, `export`). */
-export async function readEnvFile(hostPath: string): Promise<Record<string, string>> {
-  return parseEnv(await readFile(hostPath, 'utf8')) as Record<string, string>;
+/** The variables of a .env file's text (node:util parseEnv: KEY=value, quotes, comments, `export`). */
+export function parseEnvText(text: string): Record<string, string> {
+  return parseEnv(text) as Record<string, string>;
 }
 
 /** A line of /etc/passwd. */
