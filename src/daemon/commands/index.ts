@@ -1,11 +1,10 @@
 // One-off commands of a sandbox (POST /run/command): run to their end, or in the background and waited for later.
 import { randomBytes } from 'node:crypto';
-import { stat } from 'node:fs/promises';
 import type { CommandResult } from '../../contract/wire.js';
 import { DaemonError, badRequest } from '../errors.js';
 import { makeFolder, pathExists } from '../files/ops.js';
 import { fileError } from '../files/confine.js';
-import { resolveConfined } from '../paths.js';
+import { openFolder, type HeldFolder } from '../files/folder.js';
 import { normaliseSandboxPath } from '../../contract/paths.js';
 import { groupAlive, SpawnError, terminateGroup } from '../units/process.js';
 import { commandPath, parseFileCommand, type FileCommand } from './builtins.js';
@@ -118,8 +117,14 @@ export class CommandRunner implements CommandStore {
     const cwd = normaliseSandboxPath(options.cwd ?? '/');
     const builtin = options.shell === undefined ? parseFileCommand(options.command) : undefined;
     if (builtin) return { id, execution: await this.builtin(builtin, cwd), started };
-    const execution = await this.spawn(options, await this.hostCwd(cwd), id, signal);
-    return { id, execution, started };
+    // The command starts in the folder that was checked: it is given the folder's fd path as cwd and chdir()s
+    // through the fd before its exec, so a folder swapped for a symlink meanwhile cannot start it outside (issue 13).
+    const folder = await this.openCwd(cwd);
+    try {
+      return { id, execution: await this.spawn(options, folder.path, id, signal), started };
+    } finally {
+      folder.close();
+    }
   }
 
   private async spawn(options: RunOptions, cwd: string, id: string, signal: AbortSignal | undefined): Promise<Execution> {
@@ -143,12 +148,15 @@ export class CommandRunner implements CommandStore {
     }
   }
 
-  private async hostCwd(cwd: string): Promise<string> {
-    const host = await resolveConfined(this.options.root, cwd).catch((error: unknown) => Promise.reject(fileError(error, cwd)));
-    const stats = await stat(host).catch(() => undefined);
-    if (!stats) throw badRequest(`run/command: "cwd" ${cwd} does not exist in the sandbox`);
-    if (!stats.isDirectory()) throw badRequest(`run/command: "cwd" ${cwd} is not a folder`);
-    return host;
+  private async openCwd(cwd: string): Promise<HeldFolder> {
+    try {
+      return await openFolder(this.options.root, cwd);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw badRequest(`run/command: "cwd" ${cwd} does not exist in the sandbox`);
+      if (code === 'ENOTDIR') throw badRequest(`run/command: "cwd" ${cwd} is not a folder`);
+      throw fileError(error, cwd);
+    }
   }
 
   // A 2.x `filesystem.mkdir` or `.exists` (see builtins.ts): done on the sandbox path, reported as the command would.

@@ -30,6 +30,9 @@ export function fileError(error: unknown, sandboxPath: string): unknown {
     case 'ERR_INVALID_ARG_VALUE':
       if (sandboxPath.includes('\0')) return nulByte(sandboxPath);
       break;
+    case 'ENXIO':
+      // A named pipe opened to write (O_NONBLOCK) with no reader at its other end.
+      return badRequest(`${where} is a named pipe, not a regular file`);
     case 'ENOTEMPTY':
       return conflict(`${where} changed while it was being removed`);
     case 'EACCES':

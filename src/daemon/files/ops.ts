@@ -15,9 +15,10 @@ import { fdPath, FOLLOW, walk, type Place } from './walk.js';
 export const MAX_READ_BYTES = 32 * 1024 * 1024;
 
 // O_NOFOLLOW on the last name: a symlink there fails (ELOOP) and is followed by the walk, which keeps it in the root.
-const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW;
+// O_NONBLOCK: opening a named pipe waits for its other end, forever (issue 13); it opens at once, and fstat refuses it.
+const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
-const REPLACE_FLAGS = constants.O_WRONLY | constants.O_TRUNC | constants.O_NOFOLLOW;
+const REPLACE_FLAGS = constants.O_WRONLY | constants.O_TRUNC | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 const FOLDER_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
 
 /** A FileInfo of an entry from its lstat. */
@@ -71,6 +72,7 @@ export async function readText(root: string, sandboxPath: string, maxBytes = MAX
     try {
       const stats = await handle.stat();
       if (stats.isDirectory()) throw badRequest(`"${path}" is a folder: list it with GET /files?path=${encodeURIComponent(path)}`);
+      if (!stats.isFile()) throw notRegular(path, stats);
       if (stats.size > maxBytes) throw new DaemonError(413, `"${path}" is ${stats.size} bytes, more than the ${maxBytes} a read returns`);
       return { file: fileInfo(path, stats), content: (await handle.readFile()).toString('utf8') };
     } finally {
@@ -90,6 +92,8 @@ export async function writeText(root: string, sandboxPath: string, content: stri
     const opened = await openForWrite(place.path);
     if (opened === FOLLOW) return FOLLOW;
     try {
+      const stats = await opened.handle.stat();
+      if (!stats.isFile()) throw notRegular(path, stats);
       await opened.handle.writeFile(content, 'utf8');
       return { file: fileInfo(path, await opened.handle.stat()), created: opened.created };
     } finally {
@@ -132,6 +136,12 @@ export async function pathExists(root: string, sandboxPath: string): Promise<boo
     if (error instanceof DaemonError && error.status === 404) return false;
     throw error;
   }
+}
+
+/** A 400 for a named pipe, socket or device: only regular files are read and written. */
+export function notRegular(path: string, stats: Stats): DaemonError {
+  const kind = stats.isFIFO() ? 'a named pipe' : stats.isSocket() ? 'a socket' : stats.isCharacterDevice() || stats.isBlockDevice() ? 'a device' : 'not a file';
+  return badRequest(`"${path}" is ${kind}, not a regular file`);
 }
 
 /** The walk's result, its errors as the client should see them. */

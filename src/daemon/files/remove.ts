@@ -1,7 +1,7 @@
 // Removing an entry without leaving the folder it is in: a file or symlink is unlinked (a symlink itself, never its
 // target), and a folder is emptied through an fd of it, so that a subfolder swapped for a symlink meanwhile is
 // unlinked, not followed (`rm -r` by path would empty the symlink's target, outside the root).
-import { constants } from 'node:fs';
+import { closeSync, constants, openSync, readdirSync, rmdirSync, unlinkSync } from 'node:fs';
 import { open, readdir, rmdir, unlink } from 'node:fs/promises';
 import { fdPath } from './walk.js';
 
@@ -43,4 +43,40 @@ async function removeFolder(path: string): Promise<void> {
 // An entry removed by someone else while we empty its folder is gone, as we wanted.
 function ignoreMissing(error: unknown): void {
   if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+}
+
+/** removeEntry, synchronously (for a rename over a folder in a synchronous copy). */
+export function removeEntrySync(folder: string, name: string): void {
+  const path = `${folder}/${name}`;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      unlinkSync(path);
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EISDIR') throw error;
+    }
+    try {
+      removeFolderSync(path);
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOTDIR' || attempt === ATTEMPTS) throw error;
+    }
+  }
+}
+
+function removeFolderSync(path: string): void {
+  const fd = openSync(path, FOLDER_FLAGS);
+  try {
+    const inside = fdPath(fd);
+    for (const name of readdirSync(inside)) {
+      try {
+        removeEntrySync(inside, name);
+      } catch (error) {
+        ignoreMissing(error);
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+  rmdirSync(path);
 }

@@ -23,6 +23,8 @@ export interface HealthContext {
   port(): number | undefined;
   /** Host folder and environment for exec checks. */
   cwd: string;
+  /** Opens the unit's working folder for one probe (its path is the probe's cwd, so a swapped-in symlink cannot move it). */
+  openCwd?: () => Promise<{ path: string; close(): void }>;
   env: Record<string, string>;
   /** Subscribes to the unit's output lines (for log checks); returns unsubscribe. Lines printed before the
    *  monitor started are delivered by `pastLines`. */
@@ -45,7 +47,16 @@ function probeFor(check: Exclude<HealthCheck, { type: 'log' }>, ctx: HealthConte
     case 'tcp':
       return (signal) => probeTcp(check.port, check.timeoutMs, '127.0.0.1', signal);
     case 'exec':
-      return (signal) => probeExec(check.command, { cwd: ctx.cwd, env: ctx.env, timeoutMs: check.timeoutMs, signal });
+      return async (signal) => {
+        const folder = ctx.openCwd ? await ctx.openCwd().catch((error: Error) => error) : undefined;
+        if (folder instanceof Error) return { ok: false, error: `exec: ${folder.message}` };
+        try {
+          return probeExec(check.command, { cwd: folder?.path ?? ctx.cwd, env: ctx.env, timeoutMs: check.timeoutMs, signal });
+        } finally {
+          // The shell was spawned (and chdir()ed through the fd) before probeExec returned.
+          folder?.close();
+        }
+      };
   }
 }
 

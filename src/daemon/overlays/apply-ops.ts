@@ -8,11 +8,13 @@ import { isRacy, type SyncEntry, type SyncManifest, type SyncOp, type SyncResult
 import { badRequest } from '../errors.js';
 import type { Limiter } from './limit.js';
 import { removeEntries } from './remove.js';
+import { TargetDirs } from './dirs.js';
 import { copyFileAtomic, ensureDir, KeptChangingError, lstatOrNull, placeLink } from './write.js';
 
 /** Where and how to apply. `owned` is the overlay's manifest; it is updated in place as entries land or go. */
 export interface ApplyOpsOptions {
   sourceRoot: string;
+  /** The target folder held open by the caller: its /proc/self/fd path (see SyncOptions.targetRoot). */
   targetRoot: string;
   strategy: OverlayStrategy;
   symlinkDirs?: readonly string[];
@@ -39,18 +41,23 @@ export async function applyOps(opts: ApplyOpsOptions): Promise<ApplyOpsResult> {
   await removeEntries(opts.targetRoot, owned, opts.limit);
   for (const path of Object.keys(owned)) delete opts.owned[path];
   result.deleted = Object.keys(owned).length;
-  await ensureDir(opts.targetRoot, true);
-  for (const op of opts.ops) {
-    if (op.op !== 'mkdir' || !(await insideSource(opts.sourceRoot, op.path))) continue;
-    const stat = await lstatOrNull(join(opts.sourceRoot, op.path));
-    if (!stat?.isDirectory()) continue;
-    await ensureParent(opts.targetRoot, op.path);
-    await opts.limit(() => ensureDir(join(opts.targetRoot, op.path), false));
-    opts.owned[op.path] = { kind: 'dir', mode: stat.mode & 0o7777 };
-    result.changed += 1;
+  // Parents normally exist (the plan's mkdirs come first); a unit may have removed one since, or replaced it by a
+  // link: the folders on the way are made real folders (dirs.ts), and held by fd while an entry is written in them.
+  const dirs = new TargetDirs(opts.targetRoot, true);
+  try {
+    for (const op of opts.ops) {
+      if (op.op !== 'mkdir' || !(await insideSource(opts.sourceRoot, op.path))) continue;
+      const stat = await lstatOrNull(join(opts.sourceRoot, op.path));
+      if (!stat?.isDirectory()) continue;
+      await opts.limit(() => dirs.at(op.path, (dst) => ensureDir(dst)));
+      opts.owned[op.path] = { kind: 'dir', mode: stat.mode & 0o7777 };
+      result.changed += 1;
+    }
+    const leaves = opts.ops.filter((op) => op.op === 'write' || op.op === 'symlink');
+    await Promise.all(leaves.map((op) => opts.limit(() => placeLeaf(opts, dirs, op.path, result))));
+  } finally {
+    dirs.close();
   }
-  const leaves = opts.ops.filter((op) => op.op === 'write' || op.op === 'symlink');
-  await Promise.all(leaves.map((op) => opts.limit(() => placeLeaf(opts, op.path, result))));
   return result;
 }
 
@@ -72,23 +79,21 @@ async function insideSource(sourceRoot: string, rel: string): Promise<boolean> {
 }
 
 // Writes one file or link as the source has it now; the target's parent is made a real folder first.
-async function placeLeaf(opts: ApplyOpsOptions, rel: string, result: ApplyOpsResult): Promise<void> {
+async function placeLeaf(opts: ApplyOpsOptions, dirs: TargetDirs, rel: string, result: ApplyOpsResult): Promise<void> {
   if (!(await insideSource(opts.sourceRoot, rel))) return;
   const src = join(opts.sourceRoot, rel);
-  const dst = join(opts.targetRoot, rel);
   try {
     const stat = await lstatOrNull(src);
     if (!stat) return;
-    await ensureParent(opts.targetRoot, rel);
     if (stat.isFile()) {
-      const copied = await copyFileAtomic(src, dst, { hash: true });
+      const copied = await dirs.at(rel, (dst) => copyFileAtomic(src, dst, { hash: true }));
       const mode = copied.stat.mode & 0o7777;
       const racy = isRacy(copied.stat.mtimeMs, Date.now()) ? { racy: true as const } : {};
       opts.owned[rel] = { kind: 'file', size: copied.stat.size, mtimeMs: copied.stat.mtimeMs, mode, ...(copied.hash ? { hash: copied.hash } : {}), ...racy };
     } else {
       const text = linkText(opts, rel, stat.isDirectory(), stat.isSymbolicLink() ? await readlink(src) : undefined);
       if (text === null) return;
-      await placeLink(dst, text);
+      await dirs.at(rel, (dst) => placeLink(dst, text));
       opts.owned[rel] = { kind: 'link', text };
     }
     result.changed += 1;
@@ -107,14 +112,4 @@ function linkText(opts: ApplyOpsOptions, rel: string, isDir: boolean, text: stri
     return opts.strategy === 'smart' && names.has(posix.basename(rel)) ? join(opts.sourceRoot, rel) : null;
   }
   return text === undefined ? null : rewriteLink(rel, text, opts.sourceRoot);
-}
-
-// Parents normally exist (the plan's mkdirs come first); a unit may have removed one since, or replaced it by a link.
-async function ensureParent(targetRoot: string, rel: string): Promise<void> {
-  const parts = rel.split('/').slice(0, -1);
-  let path = targetRoot;
-  for (const part of parts) {
-    path = join(path, part);
-    await ensureDir(path, false);
-  }
 }

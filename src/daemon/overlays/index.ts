@@ -8,18 +8,18 @@
 // overwritten) and removes the ones the source no longer has; destroy removes them all. Files a unit wrote that the
 // source never provided are kept in both cases, and so are the folders that still hold them.
 import { mkdirSync } from 'node:fs';
-import { rmdir } from 'node:fs/promises';
 import type { CopyStatus, OverlayRecord, OverlaySpec, OverlayStats } from '../../contract/overlay.js';
 import type { SyncManifest, SyncOp } from '../../contract/sync.js';
 import { DaemonError, notFound } from '../errors.js';
 import { normaliseSandboxPath } from '../../contract/paths.js';
 import { createLimiter, type Limiter } from './limit.js';
-import { removeEntries, staleEntries } from './remove.js';
+import { removeEntries, removeOwnedAt, staleEntries } from './remove.js';
 import { loadState, StateFile, type StoredOverlay } from './state.js';
 import { clone, cloneStats, describeFailure, isRunning, newRecord, sameLabels, sameSync } from './records.js';
 import { applyOps, type ApplyOpsResult } from './apply-ops.js';
 import { emptyStats, syncTree, type Manifest } from './sync.js';
-import { confineTarget, validateOverlay } from './validate.js';
+import { openTarget, validateOverlay } from './validate.js';
+import type { HeldFolder } from '../files/folder.js';
 import { CompletionWaiters } from './waiters.js';
 import type { OverlayManagerOptions } from './options.js';
 
@@ -131,9 +131,15 @@ export class OverlayManager {
   sync(id: string, ops: readonly SyncOp[]): Promise<ApplyOpsResult> {
     return this.serial(async () => {
       const entry = this.completeEntry(id);
-      const { sourceRoot, targetRoot } = await validateOverlay(this.root, entry.spec);
+      const { sourceRoot } = await validateOverlay(this.root, entry.spec);
       const { strategy, symlinkDirs } = entry.spec;
-      const result = await applyOps({ sourceRoot, targetRoot, strategy, symlinkDirs, ops, owned: entry.manifest, limit: this.limit });
+      const target = await openTarget(this.root, entry.spec.target);
+      let result: ApplyOpsResult;
+      try {
+        result = await applyOps({ sourceRoot, targetRoot: target.path, strategy, symlinkDirs, ops, owned: entry.manifest, limit: this.limit });
+      } finally {
+        target.close();
+      }
       entry.record.updated_at = new Date(this.now()).toISOString();
       entry.record.last_sync = { at: entry.record.updated_at, ...result };
       this.emit(entry);
@@ -181,6 +187,9 @@ export class OverlayManager {
    */
   async close(): Promise<void> {
     this.closed = true;
+    // Running copies stop now, not once the operations queued before the close are done (a state save can take longer
+    // than a whole copy of small files); a copy one of those operations starts is cancelled below.
+    for (const entry of this.entries.values()) entry.job?.controller.abort();
     await this.ops.catch(() => undefined);
     const jobs = [...this.entries.values()].flatMap((entry) => (entry.job ? [entry.job] : []));
     for (const job of jobs) job.controller.abort();
@@ -226,10 +235,13 @@ export class OverlayManager {
     const spec = entry.spec;
     const written: Manifest = {};
     let hostPaths: Array<[string, string]> = [];
+    let target: HeldFolder | undefined;
     this.setStatus(entry, 'in_progress');
     try {
       const { sourceRoot, targetRoot } = await validateOverlay(this.root, spec);
       hostPaths = [[targetRoot, spec.target], [sourceRoot, spec.source]];
+      target = await openTarget(this.root, spec.target);
+      hostPaths.unshift([target.path, spec.target]);
       if (entry.manifestTarget !== spec.target) {
         // The overlay moved: what it copied to the former target goes, as on destroy (best effort: a former target
         // that now leaves the root must not stop the new copy).
@@ -239,9 +251,10 @@ export class OverlayManager {
       }
       const onProgress = (stats: OverlayStats) => this.progress(entry, stats, signal);
       const { symlinkDirs, strategy, ignore } = spec;
-      const stats = await syncTree({ sourceRoot, targetRoot, strategy, ignore, symlinkDirs, signal, limit: this.limit, written, onProgress });
+      // The target is written through its fd only (see validate.ts openTarget), and the folders below it likewise.
+      const stats = await syncTree({ sourceRoot, targetRoot: target.path, strategy, ignore, symlinkDirs, signal, limit: this.limit, written, onProgress });
       signal.throwIfAborted();
-      await removeEntries(targetRoot, staleEntries(entry.manifest, written), this.limit);
+      await removeEntries(target.path, staleEntries(entry.manifest, written), this.limit);
       entry.manifest = written;
       if (signal.aborted) return;
       entry.record.stats = cloneStats(stats);
@@ -252,14 +265,13 @@ export class OverlayManager {
       if (signal.aborted) return;
       entry.record.copy_error = describeFailure(error, hostPaths);
       this.setStatus(entry, 'failed');
+    } finally {
+      target?.close();
     }
   }
 
-  private async removeOwned(entry: Entry): Promise<void> {
-    const targetRoot = await confineTarget(this.root, entry.manifestTarget);
-    await removeEntries(targetRoot, entry.manifest, this.limit);
-    if (entry.manifestTarget === '/') return;
-    await rmdir(targetRoot).catch(() => undefined);
+  private removeOwned(entry: Entry): Promise<void> {
+    return removeOwnedAt(this.root, entry.manifestTarget, entry.manifest, this.limit);
   }
 
   private progress(entry: Entry, stats: OverlayStats, signal: AbortSignal): void {

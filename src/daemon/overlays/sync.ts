@@ -1,15 +1,16 @@
 // The copy engine: makes a target folder mirror a source folder, entry by entry, without following links out of it.
 import type { Dirent, Stats } from 'node:fs';
-import { lstatSync, readFileSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { chmod, lstat, readdir, readFile, readlink } from 'node:fs/promises';
+import { lstat, readdir, readlink } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { OverlayStats, OverlayStrategy } from '../../contract/overlay.js';
 import { isRacy, type SyncEntry, type SyncManifest } from '../../contract/sync.js';
 import { classifyEntry, compileIgnore, rewriteLink, SMART_SYMLINK_DIRS } from '../../contract/overlay-rules.js';
 import type { IgnoreMatcher } from '../../contract/overlay-rules.js';
 import type { Limiter } from './limit.js';
-import { copyFileAtomic, copySmallFileSync, ensureDir, HASH_LIMIT, lstatOrNullSync, placeLink, SYNC_COPY_LIMIT } from './write.js';
+import { TargetDirs } from './dirs.js';
+import { chmodEntry, copyFileAtomic, copySmallFileSync, ensureDir, HASH_LIMIT, lstatOrNullSync, placeLink, readFileEntry, SYNC_COPY_LIMIT } from './write.js';
 
 /** What an overlay put at a target path. */
 export type EntryKind = SyncEntry['kind'];
@@ -27,7 +28,10 @@ export const MAX_SKIPPED = 100;
 export interface SyncOptions {
   /** Real path of the source folder. */
   sourceRoot: string;
-  /** Host path of the target folder, already confined to the sandbox root. */
+  /**
+   * The target folder, opened inside the sandbox root and held by the caller: its /proc/self/fd path, so that the
+   * target swapped for a symlink cannot redirect the sync (folders below it are held the same way, see dirs.ts).
+   */
   targetRoot: string;
   strategy: OverlayStrategy;
   ignore: readonly string[];
@@ -40,6 +44,7 @@ export interface SyncOptions {
 }
 
 interface Context extends SyncOptions {
+  dirs: TargetDirs;
   ignored: IgnoreMatcher;
   linkDirs: ReadonlySet<string>;
   stats: OverlayStats;
@@ -65,6 +70,7 @@ export async function syncTree(opts: SyncOptions): Promise<OverlayStats> {
   const ctx: Context = {
     ...opts,
     signal: AbortSignal.any([opts.signal, stop.signal]),
+    dirs: new TargetDirs(opts.targetRoot, true),
     ignored: compileIgnore(opts.ignore),
     linkDirs: new Set([...SMART_SYMLINK_DIRS, ...(opts.symlinkDirs ?? [])]),
     stats: emptyStats(),
@@ -75,8 +81,12 @@ export async function syncTree(opts: SyncOptions): Promise<OverlayStats> {
       stop.abort(error);
     },
   };
-  await ensureDir(opts.targetRoot, true);
-  await syncDir(ctx, '');
+  try {
+    await syncDir(ctx, '');
+  } finally {
+    // Every entry has settled (syncDir waits for all): no write uses a folder any more.
+    ctx.dirs.close();
+  }
   return ctx.stats;
 }
 
@@ -109,46 +119,49 @@ async function syncEntry(ctx: Context, rel: string, entry: Dirent): Promise<void
   const action = classifyEntry(rel, isDir, { strategy: ctx.strategy, ignored: ctx.ignored, symlinkDirs: ctx.linkDirs });
   if (action === 'skip') return skip(ctx, rel);
   const src = join(ctx.sourceRoot, rel);
-  const dst = join(ctx.targetRoot, rel);
+  const at = <T>(write: (dst: string) => T | Promise<T>) => ctx.dirs.at(rel, write);
   if (action === 'link-dir') {
-    await run(ctx, () => placeLink(dst, src));
+    await run(ctx, () => at((dst) => placeLink(dst, src)));
     ctx.stats.symlinked_dirs = (ctx.stats.symlinked_dirs ?? 0) + 1;
     return record(ctx, rel, { kind: 'link', text: src });
   }
   if (isDir) {
     const srcStat = await run(ctx, () => lstat(src));
-    await run(ctx, () => ensureDir(dst, false));
+    await run(ctx, () => at((dst) => ensureDir(dst)));
     ctx.stats.copied_dirs += 1;
     record(ctx, rel, { kind: 'dir', mode: srcStat.mode & 0o7777 });
     await syncDir(ctx, rel);
-    await run(ctx, () => chmod(dst, srcStat.mode & 0o7777));
+    await run(ctx, () => at((dst) => chmodEntry(dst, srcStat.mode & 0o7777)));
     return;
   }
-  if (entry.isSymbolicLink()) return syncLink(ctx, rel, src, dst);
+  if (entry.isSymbolicLink()) return syncLink(ctx, rel, src);
   // Sockets, fifos and devices have no meaningful copy; listing them beats failing the whole overlay.
   if (!entry.isFile()) return skip(ctx, rel);
-  const { stat: copied, racy } = await run(ctx, async () => {
-    const stat = await syncFile(ctx, src, dst);
-    return { stat, racy: isRacy(stat.mtimeMs, Date.now()) ? await racyFacts(dst, stat) : {} };
-  });
+  const { stat: copied, racy } = await run(ctx, () =>
+    at(async (dst) => {
+      const stat = await syncFile(ctx, src, dst);
+      return { stat, racy: isRacy(stat.mtimeMs, Date.now()) ? racyFacts(dst, stat) : {} };
+    }),
+  );
   ctx.stats.copied_files += 1;
   record(ctx, rel, { kind: 'file', size: copied.size, mtimeMs: copied.mtimeMs, mode: copied.mode & 0o7777, ...racy });
 }
 
 // A file copied right after it changed is compared by content later (see RACY_MS): the hash of what was written, so
 // that an unchanged source is not copied again.
-async function racyFacts(dst: string, copied: Stats): Promise<{ racy: true; hash?: string }> {
+// Read without following a symlink a unit may have swapped in since; then there is no hash, and the file is copied again.
+function racyFacts(dst: string, copied: Stats): { racy: true; hash?: string } {
   if (copied.size > HASH_LIMIT) return { racy: true };
-  const bytes = copied.size <= SYNC_COPY_LIMIT ? readFileSync(dst) : await readFile(dst);
-  return { racy: true, hash: createHash('sha1').update(bytes).digest('hex') };
+  const bytes = readFileEntry(dst);
+  return bytes ? { racy: true, hash: createHash('sha1').update(bytes).digest('hex') } : { racy: true };
 }
 
 // Links that leave the source are skipped (and listed), never followed: following one would copy host files
 // such as ~/.ssh into the sandbox.
-async function syncLink(ctx: Context, rel: string, src: string, dst: string): Promise<void> {
+async function syncLink(ctx: Context, rel: string, src: string): Promise<void> {
   const text = rewriteLink(rel, await run(ctx, () => readlink(src)), ctx.sourceRoot);
   if (text === null) return skip(ctx, rel);
-  await run(ctx, () => placeLink(dst, text));
+  await run(ctx, () => ctx.dirs.at(rel, (dst) => placeLink(dst, text)));
   ctx.stats.copied_files += 1;
   record(ctx, rel, { kind: 'link', text });
 }
@@ -173,7 +186,7 @@ async function syncFile(ctx: Context, src: string, dst: string): Promise<Stats> 
   const srcStat = lstatSync(src);
   const dstStat = lstatOrNullSync(dst);
   if (dstStat?.isFile() && dstStat.size === srcStat.size && Math.abs(dstStat.mtimeMs - srcStat.mtimeMs) < 1) {
-    if ((dstStat.mode & 0o7777) !== (srcStat.mode & 0o7777)) await chmod(dst, srcStat.mode & 0o7777);
+    if ((dstStat.mode & 0o7777) !== (srcStat.mode & 0o7777)) chmodEntry(dst, srcStat.mode & 0o7777);
     return srcStat;
   }
   if (srcStat.isFile() && srcStat.size <= SYNC_COPY_LIMIT) return copySmallFileSync(src, dst, srcStat);

@@ -1,9 +1,9 @@
 // Checks an overlay spec against the file system before anything is copied; every refusal is a 400 with a message.
 import { realpath, stat } from 'node:fs/promises';
-import { isAbsolute } from 'node:path';
+import { isAbsolute, join, posix } from 'node:path';
 import type { OverlaySpec } from '../../contract/overlay.js';
 import { badRequest } from '../errors.js';
-import { resolveConfined } from '../paths.js';
+import { openFolder, type HeldFolder } from '../files/folder.js';
 import { isInside, normaliseSandboxPath, PathEscapeError } from '../../contract/paths.js';
 
 /** A valid spec in canonical form (target normalised, defaults filled), with the host paths it resolves to. */
@@ -11,7 +11,10 @@ export interface ValidatedOverlay {
   spec: OverlaySpec;
   /** Real path of the source folder. */
   sourceRoot: string;
-  /** Host path of the target, inside the sandbox root. */
+  /**
+   * Host path of the target, inside the sandbox root, as it was when checked: for messages and the overlap check
+   * only. Writes go through openTarget's fd, which a folder swapped for a symlink since cannot redirect.
+   */
   targetRoot: string;
 }
 
@@ -55,10 +58,6 @@ export async function validateOverlay(root: string, input: OverlaySpec): Promise
   const spec = canonicalSpec(input);
   const targetRoot = await confineTarget(root, spec.target);
   const sourceRoot = await sourceFolder(spec.source);
-  const targetStat = await stat(targetRoot).catch(() => null);
-  if (targetStat && !targetStat.isDirectory()) {
-    throw badRequest(`overlay target "${spec.target}" exists and is not a folder`);
-  }
   // A target inside its source (or the reverse) would copy into itself without end, or delete the template.
   if (isInside(sourceRoot, targetRoot) || isInside(targetRoot, sourceRoot)) {
     throw badRequest(`overlay target "${spec.target}" overlaps its source "${spec.source}"`);
@@ -66,14 +65,35 @@ export async function validateOverlay(root: string, input: OverlaySpec): Promise
   return { spec, sourceRoot, targetRoot };
 }
 
-/** The target's host path; a 400 when it leaves the sandbox root by `..` or through a symlink. */
+/** The target's host path (its missing names appended to the part that exists); a 400 when it leaves the sandbox root. */
 export async function confineTarget(root: string, target: string): Promise<string> {
+  const missing: string[] = [];
+  for (let path = target; ; path = posix.dirname(path)) {
+    try {
+      const folder = await targetError(root, target, openFolder(root, path));
+      folder.close();
+      return join(folder.real, ...missing);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || path === '/') throw error;
+      missing.unshift(posix.basename(path));
+    }
+  }
+}
+
+/** Opens the target folder inside the sandbox root (making it and its parents), for a sync to write under. */
+export function openTarget(root: string, target: string): Promise<HeldFolder> {
+  return targetError(root, target, openFolder(root, target, { create: true }));
+}
+
+async function targetError<T>(root: string, target: string, work: Promise<T>): Promise<T> {
   try {
-    return await resolveConfined(root, target);
+    return await work;
   } catch (error) {
     if (error instanceof PathEscapeError) throw badRequest(`overlay target: ${error.message}`);
-    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') throw badRequest(`overlay target "${target}" lies under a file`);
-    throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error;
+    // A file is the target itself when its parent is a folder; else a file lies on the way.
+    const parent = await openFolder(root, posix.dirname(target)).then((folder) => (folder.close(), true), () => false);
+    throw badRequest(parent ? `overlay target "${target}" exists and is not a folder` : `overlay target "${target}" lies under a file`);
   }
 }
 

@@ -1,9 +1,11 @@
 // How an overlay writes one entry into its target: never through a link, never half-written.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
-import { constants, copyFileSync, lstatSync, renameSync, rmSync, utimesSync } from 'node:fs';
-import { chmod, copyFile, lstat, mkdir, readFile, readlink, rename, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { chmodSync, closeSync, constants, copyFileSync, fstatSync, lstatSync, lutimesSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFile, lstat, lutimes, mkdir, open, readFile, readlink, rename, rm, symlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { removeEntry, removeEntrySync } from '../files/remove.js';
+import { fdPath } from '../files/walk.js';
 
 /** How many times a file that keeps changing while it is copied is copied again before the sync gives up on it. */
 export const COPY_ATTEMPTS = 5;
@@ -50,17 +52,54 @@ function tempBeside(dst: string): string {
   return join(dirname(dst), `.${basename(dst)}.compute-${randomBytes(4).toString('hex')}`);
 }
 
+// O_PATH (Linux): an fd of the entry itself, which needs no permission on it; with O_NOFOLLOW, of a symlink itself.
+const O_PATH = 0o10000000;
+
+/**
+ * chmod of the entry at `path` itself. A symlink there (a unit may swap one in at any time) is left alone: chmod by
+ * name would follow it and change the mode of whatever it points at, outside the sandbox as well.
+ */
+export function chmodEntry(path: string, mode: number): void {
+  const fd = openSync(path, O_PATH | constants.O_NOFOLLOW);
+  try {
+    if (!fstatSync(fd).isSymbolicLink()) chmodSync(fdPath(fd), mode);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The content of the regular file at `path`, never read through a symlink nor from a named pipe; null if it is not one. */
+export function readFileEntry(path: string): Buffer | null {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') return null;
+    throw error;
+  }
+  try {
+    return fstatSync(fd).isFile() ? readFileSync(fd) : null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 // A target folder may have been replaced by a file or a symlink (by a unit, or by a former `smart` sync); it is
-// removed rather than written through, so nothing is ever written outside the target.
+// removed rather than written through, so nothing is ever written outside the target. `path` names the entry in a
+// folder held open (dirs.ts), so only its last name is looked up, and a folder swapped in meanwhile is emptied by fd.
 /** Makes `path` a real folder that the overlay can write into. */
-export async function ensureDir(path: string, recursive: boolean): Promise<void> {
+export async function ensureDir(path: string): Promise<void> {
   const stat = await lstatOrNull(path);
   if (stat?.isDirectory()) {
-    if ((stat.mode & 0o700) !== 0o700) await chmod(path, stat.mode | 0o700);
+    if ((stat.mode & 0o700) !== 0o700) chmodEntry(path, stat.mode | 0o700);
     return;
   }
-  if (stat) await rm(path, { recursive: true, force: true });
-  await mkdir(path, { recursive });
+  if (stat) await removeEntry(dirname(path), basename(path)).catch(ignoreMissing);
+  await mkdir(path);
+}
+
+function ignoreMissing(error: unknown): void {
+  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
 }
 
 /**
@@ -80,13 +119,19 @@ export async function copyFileAtomic(src: string, dst: string, options: { hash?:
       if (options.hash && before.size <= HASH_LIMIT) {
         const bytes = await readFile(src);
         hash = createHash('sha1').update(bytes).digest('hex');
-        await writeFile(temp, bytes, { flag: 'wx' });
-        await chmod(temp, before.mode & 0o7777);
+        // Through the fd it was created with (O_EXCL): a name swapped for a symlink since is never followed.
+        const handle = await open(temp, 'wx');
+        try {
+          await handle.writeFile(bytes);
+          await handle.chmod(before.mode & 0o7777);
+        } finally {
+          await handle.close();
+        }
       } else {
         // libuv's copyfile gives the copy the source's mode itself (an fchmod after the open), umask or not.
         await copyFile(src, temp, constants.COPYFILE_EXCL);
       }
-      await utimes(temp, before.atime, before.mtime);
+      await lutimes(temp, before.atime, before.mtime);
       if (!unchanged(before, await lstat(src))) continue;
       await renameOver(temp, dst);
       renamed = true;
@@ -104,7 +149,7 @@ async function renameOver(temp: string, dst: string): Promise<void> {
     await rename(temp, dst);
   } catch (error) {
     if (!RENAME_ONTO_FOLDER.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
-    await rm(dst, { recursive: true, force: true });
+    await removeEntry(dirname(dst), basename(dst)).catch(ignoreMissing);
     await rename(temp, dst);
   }
 }
@@ -117,7 +162,7 @@ export function copySmallFileSync(src: string, dst: string, known: Stats): Stats
     let renamed = false;
     try {
       copyFileSync(src, temp, constants.COPYFILE_EXCL);
-      utimesSync(temp, before.atime, before.mtime);
+      lutimesSync(temp, before.atime, before.mtime);
       if (!unchanged(before, lstatSync(src))) continue;
       renameOverSync(temp, dst);
       renamed = true;
@@ -135,7 +180,11 @@ function renameOverSync(temp: string, dst: string): void {
     renameSync(temp, dst);
   } catch (error) {
     if (!RENAME_ONTO_FOLDER.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
-    rmSync(dst, { recursive: true, force: true });
+    try {
+      removeEntrySync(dirname(dst), basename(dst));
+    } catch (removing) {
+      ignoreMissing(removing);
+    }
     renameSync(temp, dst);
   }
 }
@@ -151,7 +200,7 @@ function unchanged(a: Stats, b: Stats): boolean {
 export async function placeLink(dst: string, text: string): Promise<void> {
   const stat = await lstatOrNull(dst);
   if (stat?.isSymbolicLink() && (await readlink(dst)) === text) return;
-  if (stat?.isDirectory()) await rm(dst, { recursive: true, force: true });
+  if (stat?.isDirectory()) await removeEntry(dirname(dst), basename(dst)).catch(ignoreMissing);
   const temp = tempBeside(dst);
   await symlink(text, temp);
   try {

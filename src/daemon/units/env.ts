@@ -1,5 +1,4 @@
 // The environment and identity a unit's process runs with.
-import { readFile } from 'node:fs/promises';
 import { parseEnv } from 'node:util';
 import { commandEnvironmentOf, type CommandEnvLayers } from '../../contract/environment.js';
 import { HASH_MARKER, PHASE_MARKER, SANDBOX_MARKER, UNIT_MARKER } from '../../contract/markers.js';
@@ -25,7 +24,7 @@ export function unitEnvironment(layers: EnvLayers): Record<string, string> {
   return env;
 }
 
-/** Reads a .env file into variables (node:util parseEnv: KEY=value, quotes, comments, `export`). */
-export async function readEnvFile(hostPath: string): Promise<Record<string, string>> {
-  return parseEnv(await readFile(hostPath, 'utf8')) as Record<string, string>;
+/** The variables of a .env file's text (node:util parseEnv: KEY=value, quotes, comments, `export`). */
+export function parseEnvText(text: string): Record<string, string> {
+  return parseEnv(text) as Record<string, string>;
 }

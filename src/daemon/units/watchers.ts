@@ -51,6 +51,7 @@ function startHealth(unit: WatchedUnit, context: LaunchContext, spawnedAt: numbe
     {
       port: () => unit.state.port,
       cwd: context.cwd,
+      openCwd: context.openCwd,
       // The unit's own environment, so an exec check finds the same programs (PATH) the unit does.
       env: processEnvironment(context, 'main', unit.state.port),
       onLine: (listener) => logs.onLine(unit.name, (line) => listener(line.text)),

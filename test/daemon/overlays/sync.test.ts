@@ -1,5 +1,5 @@
 // The copy engine on its own, with a limiter the test controls.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Limiter } from '../../../src/daemon/overlays/limit.js';
@@ -13,6 +13,7 @@ describe('syncTree', () => {
   it('does not settle after a failure until every operation already under way has settled', async () => {
     const source = tempDir();
     const target = join(tempDir(), 'app');
+    mkdirSync(target);
     writeTree(source, Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`f${i}.txt`, `${i}`])));
     // Operation 0 is the folder read; operation 2 fails; the others are held until released.
     const held: Array<() => void> = [];
@@ -51,6 +52,7 @@ describe('syncTree', () => {
   it('stops queued operations once the caller aborts', async () => {
     const source = tempDir();
     const target = join(tempDir(), 'app');
+    mkdirSync(target);
     writeTree(source, Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`f${i}.txt`, `${i}`])));
     const controller = new AbortController();
     let ran = 0;
