@@ -6,7 +6,8 @@ import { resolveConfined } from '../paths.js';
 import { PathEscapeError, sandboxToHost } from '../../contract/paths.js';
 import type { RunnerDeps } from './deps.js';
 import { PHASE_MARKER } from '../../contract/markers.js';
-import { lookupUser, readEnvFile, unitEnvironment, type PasswdEntry, type Phase } from './env.js';
+import type { UnitPlace } from '../../contract/wire.js';
+import { commandEnvironmentOf, lookupUser, readEnvFile, unitEnvironment, type PasswdEntry, type Phase } from './env.js';
 import { spawnUnitProcess, SpawnError, type UnitProcess } from './process.js';
 
 /** Where, as whom and with which environment (PORT aside) a unit runs; resolved once per start. */
@@ -16,8 +17,8 @@ export interface LaunchContext {
   env: Record<string, string>;
 }
 
-/** Resolves the unit's working folder (must exist inside the sandbox), its user and its environment. Throws SpawnError. */
-export async function prepareLaunch(spec: UnitSpec, root: string, sandboxId: string): Promise<LaunchContext> {
+// The unit's host working folder (it must exist inside the sandbox), its user and its env_file's variables. Throws SpawnError.
+async function resolvePlace(spec: UnitSpec, root: string): Promise<{ cwd: string; user?: PasswdEntry; envFile: Record<string, string> }> {
   let cwd: string;
   try {
     cwd = await resolveConfined(root, spec.cwd);
@@ -39,8 +40,26 @@ export async function prepareLaunch(spec: UnitSpec, root: string, sandboxId: str
       throw new SpawnError(`env_file ${spec.envFile}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
     });
   }
+  return { cwd, envFile, ...(user ? { user } : {}) };
+}
+
+/** Resolves the unit's working folder (must exist inside the sandbox), its user and its environment. Throws SpawnError. */
+export async function prepareLaunch(spec: UnitSpec, root: string, sandboxId: string): Promise<LaunchContext> {
+  const { cwd, user, envFile } = await resolvePlace(spec, root);
   const env = unitEnvironment({ inherited: process.env, envFile, spec: spec.env, sandboxId, unit: spec.name, hash: spec.hash, ...(user ? { user } : {}) });
   return { cwd, env, ...(user ? { user } : {}) };
+}
+
+/**
+ * Where and how a command run in the unit's place starts (`compute exec`): the unit's folder and user, and its
+ * process's environment with its PORT but without the markers that would make the command one of the unit's
+ * processes (adopted after a daemon restart, ended with the unit). Throws SpawnError.
+ */
+export async function placeOf(spec: UnitSpec, root: string, port: number | undefined): Promise<UnitPlace> {
+  const { cwd, user, envFile } = await resolvePlace(spec, root);
+  const env = commandEnvironmentOf({ inherited: process.env, envFile, spec: spec.env, ...(user ? { user } : {}) });
+  if (port !== undefined) env.PORT = String(port);
+  return { cwd, env, ...(user ? { uid: user.uid, gid: user.gid } : {}) };
 }
 
 /** The environment of one process of the unit: the context's, plus PORT and the phase marker. */
