@@ -32,7 +32,7 @@ export async function directCommand(target: HostTarget, client: SandboxClient, u
   const provider = providerOf(target);
   if (provider === 'local') return onThisMachine(target, await client.unitPlace(unit.name), argv, options);
   if (provider === 'bwrap') return inBwrap(target, client, unit, argv, options);
-  throw new NoDirectWay(`provider ${provider} has no way to pass a terminal through`);
+  throw new NoDirectWay(`provider ${provider} has no way to pass one through`);
 }
 
 /** How the command is run: with the terminal (a TTY it gets as its own), or with `-T` (pipes, never a TTY). */
@@ -58,9 +58,9 @@ async function onThisMachine(target: HostTarget, place: UnitPlace, argv: string[
 }
 
 async function inBwrap(target: HostTarget, client: SandboxClient, unit: UnitState, argv: string[], options: DirectOptions): Promise<DirectCommand> {
-  if (unit.spec.user !== undefined) throw new NoDirectWay(`unit ${unit.name} runs as user ${unit.spec.user}`);
+  if (unit.spec.user !== undefined) throw new NoDirectWay(`in a bwrap sandbox, only for a unit without a user; ${unit.name} runs as ${unit.spec.user}`);
   const entry = readEntries(target.stateDir).find((recorded) => recorded.provider === 'bwrap');
-  if (!entry) throw new NoDirectWay('no bwrap sandbox is recorded');
+  if (!entry) throw new NoDirectWay('no bwrap sandbox is recorded to enter');
   const manager = await loadProvider('bwrap', target.sandbox?.options ?? {}, target.projectDir);
   const sandbox = await manager.getById(entry.id);
   if (!sandbox?.getInstance) throw new Error(`sandbox ${entry.id} (provider bwrap) is gone`);

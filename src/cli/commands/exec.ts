@@ -5,7 +5,6 @@ import { parseCommandArgs, PROJECT_OPTIONS } from '../args.js';
 import { CLIError, EXIT } from '../errors.js';
 import type { Command } from '../io.js';
 import { directCommand, NoDirectWay } from '../../host/direct.js';
-import { providerOf } from '../../host/index.js';
 import { runDirect } from '../direct.js';
 import { asCLIError, connectTarget, findTarget, hostTargetOf, readUnits, selectUnits } from '../target.js';
 
@@ -76,11 +75,11 @@ export const run: Command = async (args, io) => {
     if (!unit) throw new CLIError(`unit ${name} does not exist yet: run compute up`, EXIT.usage);
     const terminal = values['no-tty'] !== true;
     const direct = await directCommand(hostTargetOf(target), client, unit, command, { terminal }).catch((error: unknown) => {
-      if (error instanceof NoDirectWay) return undefined;
+      if (error instanceof NoDirectWay) return error;
       throw new CLIError(error instanceof Error ? error.message : String(error), EXIT.failed, { cause: error });
     });
-    if (direct) return await runDirect(direct, command[0] as string, io, terminal);
-    if (hasInput()) io.stderr(`compute: no TTY is available with provider ${providerOf(hostTargetOf(target))}: the command gets no input, and its output is printed when it ends\n`);
+    if (!(direct instanceof NoDirectWay)) return await runDirect(direct, command[0] as string, io, terminal);
+    if (hasInput()) io.stderr(`compute: no TTY for exec (${direct.message}): the command gets no input, and its output is printed when it ends\n`);
     const env = { ...unit.spec.env, ...(unit.port === undefined ? {} : { PORT: String(unit.port) }) };
     const result = await client.runCommand(command.map(shellWord).join(' '), { cwd: unit.spec.cwd, env });
     io.stdout(result.stdout);
