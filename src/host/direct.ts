@@ -8,7 +8,7 @@ import { readDaemonInfo } from '../contract/discovery.js';
 import { isInside } from '../contract/paths.js';
 import type { UnitState } from '../contract/unit.js';
 import type { UnitPlace } from '../contract/wire.js';
-import type { SandboxClient } from '../sdk/index.js';
+import { SandboxApiError, type SandboxClient } from '../sdk/index.js';
 import type { HostTarget } from './index.js';
 import { providerOf } from './index.js';
 import { loadProvider } from './provider.js';
@@ -30,7 +30,7 @@ export class NoDirectWay extends Error {}
 /** How to run `argv` in `unit`'s place with the terminal passed through; throws NoDirectWay where there is none. */
 export async function directCommand(target: HostTarget, client: SandboxClient, unit: UnitState, argv: string[], options: DirectOptions): Promise<DirectCommand> {
   const provider = providerOf(target);
-  if (provider === 'local') return onThisMachine(target, await client.unitPlace(unit.name), argv, options);
+  if (provider === 'local') return onThisMachine(target, await placeFrom(client, unit.name), argv, options);
   if (provider === 'bwrap') return inBwrap(target, client, unit, argv, options);
   throw new NoDirectWay(`provider ${provider} has no way to pass one through`);
 }
@@ -38,6 +38,19 @@ export async function directCommand(target: HostTarget, client: SandboxClient, u
 /** How the command is run: with the terminal (a TTY it gets as its own), or with `-T` (pipes, never a TTY). */
 export interface DirectOptions {
   terminal: boolean;
+}
+
+// The unit's place from its daemon. A daemon of an earlier compute, still running, has no such route: exec then goes
+// through its command API as before (the unit itself exists: the caller found it).
+async function placeFrom(client: SandboxClient, name: string): Promise<UnitPlace> {
+  try {
+    return await client.unitPlace(name);
+  } catch (error) {
+    if (error instanceof SandboxApiError && error.status === 404 && error.message.startsWith('no route')) {
+      throw new NoDirectWay('the running daemon predates it; compute down and up start a current one');
+    }
+    throw error;
+  }
 }
 
 // The terminal's type belongs to the terminal the command is given, not to the one the daemon was started from.
@@ -65,7 +78,7 @@ async function inBwrap(target: HostTarget, client: SandboxClient, unit: UnitStat
   const sandbox = await manager.getById(entry.id);
   if (!sandbox?.getInstance) throw new Error(`sandbox ${entry.id} (provider bwrap) is gone`);
   // The daemon runs inside the sandbox with / as its root: its place is a path and an environment in there.
-  const place = await client.unitPlace(unit.name);
+  const place = await placeFrom(client, unit.name);
   const { enterArgs } = await import('../providers/bwrap/enter.js');
   const native = sandbox.getInstance() as Parameters<typeof enterArgs>[0];
   // $1 is the unit's folder inside the sandbox; the rest is the command, run as given.
