@@ -241,6 +241,15 @@ export interface UnitBatch {
   replace?: string[];
 }
 
+/** GET /v1/units/:name/place: where a command run in a unit's place starts (host folder of the daemon's machine, the
+ *  unit's environment with its PORT and without the unit markers, the unit's user ids when it has a user). */
+export interface UnitPlace {
+  cwd: string;
+  env: Record<string, string>;
+  uid?: number;
+  gid?: number;
+}
+
 /** One line of GET /v1/events: first a snapshot, then one line per change. */
 export type EventStreamItem =
   | { type: 'snapshot'; units: UnitState[] }

@@ -1,5 +1,5 @@
 // The typed client of a sandbox daemon: servers (ComputeSDK 2.x shape), services (seed API), and our unit API.
-import type { LogLine, LogStream } from '../contract/wire.js';
+import type { LogLine, LogStream, UnitPlace } from '../contract/wire.js';
 import type {
   CommandResult,
   Envelope,
@@ -105,6 +105,8 @@ export interface SandboxClient {
   units(): Promise<UnitState[]>;
   /** One unit, or undefined when the daemon has none of that name. */
   unit(name: string): Promise<UnitState | undefined>;
+  /** Where a command run in the unit's place starts: folder, environment (no unit markers), user ids (404 when unknown). */
+  unitPlace(name: string): Promise<UnitPlace>;
   /** Defines or updates units, all or none; the active ones named in `replace` get a new process (without it, those
    *  whose restart hash changed). */
   applyUnits(specs: UnitSpec[], replace?: string[]): Promise<UnitState[]>;
@@ -198,6 +200,7 @@ export function connect(endpoint: Endpoint): SandboxClient {
         throw error;
       }
     },
+    unitPlace: async (name) => (await data<{ place: UnitPlace }>('GET', `/v1/units/${seg(name)}/place`)).place,
     applyUnits: async (specs, replace) => (await data<{ units: UnitState[] }>('PUT', '/v1/units', { units: specs, ...(replace ? { replace } : {}) } satisfies UnitBatch)).units,
     startUnits: async (names) => (await data<{ units: UnitState[] }>('POST', '/v1/units/start', { names })).units,
     stopUnits: async (names) => (await data<{ units: UnitState[] }>('POST', '/v1/units/stop', { names })).units,

@@ -62,14 +62,25 @@ export function spawnCli(cwd: string, args: string[], env: Record<string, string
   return handle;
 }
 
-/** Runs `compute ARGS` under script(1), which gives it a pseudo-terminal as stdin and stdout (as a user's shell). */
-export function runCliUnderTerminal(cwd: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
+/**
+ * Starts `compute ARGS` under script(1), which gives it a pseudo-terminal as stdin and stdout (as a user's shell);
+ * what is written to the returned child's stdin is typed on that terminal (\x03 is Ctrl-C).
+ */
+export function spawnCliUnderTerminal(cwd: string, args: string[], env: Record<string, string> = {}): RunningCli {
   const line = [process.execPath, BIN, ...args].map((word) => `'${word.replaceAll("'", `'\\''`)}'`).join(' ');
-  const child = spawn('script', ['-qec', line, '/dev/null'], { cwd, env: cliEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-  running.push({ child, stdout: () => '', stderr: () => '', exited: new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal, stdout: '', stderr: '' }))) });
+  const child = spawn('script', ['-qec', line, '/dev/null'], { cwd, env: cliEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, output })));
+  const exited = new Promise<CliResult>((resolve) => child.once('close', (code, signal) => resolve({ code, signal, stdout: output, stderr: '' })));
+  const handle = { child, stdout: () => output, stderr: () => '', exited };
+  running.push(handle);
+  return handle;
+}
+
+/** Runs `compute ARGS` under script(1) to its end (see spawnCliUnderTerminal); `output` is what the terminal showed. */
+export async function runCliUnderTerminal(cwd: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
+  const { code, stdout } = await spawnCliUnderTerminal(cwd, args, env).exited;
+  return { code, output: stdout };
 }
 
 /** Runs `compute ARGS` in `cwd` to its end. */

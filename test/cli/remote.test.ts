@@ -70,6 +70,10 @@ describe.skipIf(skipBwrap)('sandbox.provider: bwrap', () => {
     const tty = await runCliUnderTerminal(dir, ['exec', 'web', '--', 'sh', '-c', 'test -t 0 && echo "tty in $(hostname)"; exit 4'], { COMPUTE_BWRAP_ROOT: bw.root });
     expect(tty.output).toContain(`tty in ${entry?.id}`);
     expect(tty.code).toBe(4);
+    // Piped input reaches it in there, in the unit's folder (the root's /), without the unit markers; -T is accepted.
+    const probe = 'tr a-z A-Z; pwd; echo "$PORT"; env | grep -c "^COMPUTE_" || true';
+    const piped = await spawnCli(dir, ['exec', '-T', 'web', '--', 'sh', '-c', probe], { COMPUTE_BWRAP_ROOT: bw.root }, 'in the sandbox\n').exited;
+    expect(piped).toMatchObject({ code: 0, stdout: 'IN THE SANDBOX\n/\n3000\n0\n', stderr: '' });
     const restart = await compute('restart', 'web');
     expect(restart.code, restart.stderr).toBe(0);
     expect(await reply(await urlOf(compute))).toBe(`hello from ${entry?.id}`);
@@ -291,6 +295,10 @@ describe.skipIf(skipBwrap)('sandbox.provider: bwrap', () => {
     expect(up.code, up.stderr).toBe(0);
     const [entry] = recorded(dir);
     expect(await reply(await urlOf(compute))).toBe(`hello from ${entry?.id}`);
+    // A cloud-like provider has no way to pass a terminal through: exec goes through its command API, and says so once.
+    const exec = await spawnCli(dir, ['exec', 'web', '--', 'sh', '-c', 'echo "$PORT"; exit 3'], { COMPUTE_BWRAP_ROOT: bw.root }, 'not read\n').exited;
+    expect(exec).toMatchObject({ code: 3, stdout: '3000\n' });
+    expect(exec.stderr).toMatch(/^compute: no TTY for exec \(provider \S*e2b-like\S* has no way to pass one through\): the command gets no input, and its output is printed when it ends\n$/);
     expect((await compute('down', '--destroy')).code).toBe(0);
   });
 

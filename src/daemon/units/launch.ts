@@ -9,6 +9,8 @@ import { openFolder, type HeldFolder } from '../files/folder.js';
 import { readText } from '../files/ops.js';
 import type { RunnerDeps } from './deps.js';
 import { PHASE_MARKER } from '../../contract/markers.js';
+import { commandEnvironmentOf } from '../../contract/environment.js';
+import type { UnitPlace } from '../../contract/wire.js';
 import { lookupUser, parseEnvText, unitEnvironment, type PasswdEntry, type Phase } from './env.js';
 import { spawnUnitProcess, SpawnError, type UnitProcess } from './process.js';
 
@@ -25,8 +27,8 @@ export interface LaunchContext {
   env: Record<string, string>;
 }
 
-/** Resolves the unit's working folder (must exist inside the sandbox), its user and its environment. Throws SpawnError. */
-export async function prepareLaunch(spec: UnitSpec, root: string, sandboxId: string): Promise<LaunchContext> {
+// The unit's working folder (its real host path, and how to open it again), its user and its env_file's variables.
+async function resolvePlace(spec: UnitSpec, root: string): Promise<{ cwd: string; openCwd: () => Promise<HeldFolder>; user?: PasswdEntry; envFile: Record<string, string> }> {
   const openCwd = () => openWorkingFolder(root, spec.cwd);
   const folder = await openCwd();
   let envFile: Record<string, string> = {};
@@ -40,8 +42,26 @@ export async function prepareLaunch(spec: UnitSpec, root: string, sandboxId: str
     user = lookupUser(spec.user);
     if (!user) throw new SpawnError(`user "${spec.user}" does not exist`);
   }
+  return { cwd: folder.real, openCwd, envFile, ...(user ? { user } : {}) };
+}
+
+/** Resolves the unit's working folder (must exist inside the sandbox), its user and its environment. Throws SpawnError. */
+export async function prepareLaunch(spec: UnitSpec, root: string, sandboxId: string): Promise<LaunchContext> {
+  const { cwd, openCwd, user, envFile } = await resolvePlace(spec, root);
   const env = unitEnvironment({ inherited: process.env, envFile, spec: spec.env, sandboxId, unit: spec.name, hash: spec.hash, ...(user ? { user } : {}) });
-  return { cwd: folder.real, openCwd, env, ...(user ? { user } : {}) };
+  return { cwd, openCwd, env, ...(user ? { user } : {}) };
+}
+
+/**
+ * Where and how a command run in the unit's place starts (`compute exec`): the unit's folder and user, and its
+ * process's environment with its PORT but without the markers that would make the command one of the unit's
+ * processes (adopted after a daemon restart, ended with the unit). Throws SpawnError.
+ */
+export async function placeOf(spec: UnitSpec, root: string, port: number | undefined): Promise<UnitPlace> {
+  const { cwd, user, envFile } = await resolvePlace(spec, root);
+  const env = commandEnvironmentOf({ inherited: process.env, envFile, spec: spec.env, ...(user ? { user } : {}) });
+  if (port !== undefined) env.PORT = String(port);
+  return { cwd, env, ...(user ? { uid: user.uid, gid: user.gid } : {}) };
 }
 
 /** The unit's working folder, opened inside the sandbox; a SpawnError when it is missing, a file, or leaves the root. */

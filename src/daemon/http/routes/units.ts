@@ -1,5 +1,7 @@
 // Our own unit API for the reconciler: read units, apply a batch of specs, start/stop/remove/restart by name.
-import { badRequest } from '../../errors.js';
+import { badRequest, conflict } from '../../errors.js';
+import { placeOf } from '../../units/launch.js';
+import { SpawnError } from '../../units/process.js';
 import type { UnitBatch } from '../../../contract/wire.js';
 import { ok } from '../respond.js';
 import type { Route } from '../router.js';
@@ -10,7 +12,7 @@ async function names(body: () => Promise<unknown>): Promise<string[]> {
   return (await validateBody<{ names: string[] }>('names', await body())).names;
 }
 
-/** GET /v1/units[/:name], PUT /v1/units, POST /v1/units/start|stop|remove, POST /v1/units/:name/restart. */
+/** GET /v1/units[/:name], GET /v1/units/:name/place, PUT /v1/units, POST /v1/units/start|stop|remove, POST /v1/units/:name/restart. */
 export const unitRoutes: Route[] = [
   {
     method: 'GET',
@@ -24,6 +26,20 @@ export const unitRoutes: Route[] = [
     path: '/v1/units/:name',
     async handler({ params, deps: { supervisor } }) {
       return ok('Unit retrieved', { unit: requireUnit(supervisor, params.name ?? '') });
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/units/:name/place',
+    async handler({ params, deps: { supervisor } }) {
+      const unit = requireUnit(supervisor, params.name ?? '');
+      // PORT as the unit's process got it: the allocated port of a unit that asks for one (not a detected one).
+      const port = unit.spec.port === undefined ? undefined : (unit.port ?? unit.spec.port);
+      // A folder that is gone or an unreadable env_file is a state of the sandbox, not a bad request.
+      const place = await placeOf(unit.spec, supervisor.root, port).catch((error: unknown) => {
+        throw error instanceof SpawnError ? conflict(`unit ${unit.name}: ${error.message}`) : error;
+      });
+      return ok('Unit place resolved', { place });
     },
   },
   {
