@@ -11,7 +11,8 @@ export type Written =
   /** A block map or list from line `line` (a list at its key's own indentation when `seq`). */
   | { kind: 'block'; at: number; line: number; indent: number; seq: boolean };
 
-interface Definition {
+/** An anchored node, and its size once read. */
+export interface Definition {
   node: Written;
   /** The values the node holds, aliases expanded; undefined while it is being read. */
   size: number | undefined;
@@ -35,17 +36,17 @@ export class Anchors {
   }
 
   /**
-   * The node that the alias at `at` names: the last one anchored with its name before it (YAML's rule, also for a
+   * The anchored node that the alias at `at` names: the last one anchored with its name before it (YAML's rule, also for a
    * redefined anchor), or undefined. Gives up on an alias inside the node it names (parse.ts reports the cycle) and
    * when the aliases of the document add more than MAX_ALIAS_VALUES (yaml-guard.ts refuses the file).
    */
-  resolve(name: string, at: number): Written | undefined {
+  resolve(name: string, at: number): Definition | undefined {
     const list = this.byName.get(name) ?? [];
     let found: Definition | undefined;
     for (let k = list.length - 1; k >= 0 && !found; k--) if ((list[k] as Definition).node.at < at) found = list[k];
     if (found && found.size === undefined) giveUp();
     // An unknown alias counts as one value, as in aliasOverflow.
     if (this.replaying === 0 && (this.added += found?.size ?? 1) > MAX_ALIAS_VALUES) giveUp();
-    return found?.node;
+    return found;
   }
 }

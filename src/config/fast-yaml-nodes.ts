@@ -1,6 +1,6 @@
 // The fast YAML reader's nodes that fit on one line (scalars, flow collections, aliases), anchors, and what block and
 // flow reading share (keys, positions, limits, `<<` merges). fast-yaml.ts reads the block structure on top of it.
-import { Anchors, type Written } from './fast-yaml-anchors.js';
+import { Anchors, type Definition, type Written } from './fast-yaml-anchors.js';
 import { findIn, flowPlainText, giveUp, INDICATORS, propName, quotedText, skipSpaces } from './fast-yaml-scan.js';
 import { MAX_DEPTH, MAX_VALUES } from './limits.js';
 import { attach, FREE_FORM, isMap, newMeta, NO_META, setOwn, type Meta, type Value, type ValueMap } from './located.js';
@@ -11,11 +11,11 @@ import { NO_POSITION, type Loc } from './source.js';
 // Values under `x-` keys are dropped, as parse.ts drops them: read (to move on) but report nothing.
 const SILENT: Sink = { error() {}, warn() {} };
 
-/** One source of a `<<` merge: the alias, and the node it names (undefined for an unknown anchor). */
-export interface MergeSource {
+/** An alias (also one source of a `<<` merge), and the node it names (undefined for an unknown anchor). */
+export interface AliasAt {
   at: number;
   name: string;
-  node: Written | undefined;
+  named: Definition | undefined;
 }
 
 /** Reading of one-line nodes and anchors; the block reader (fast-yaml.ts) extends it. */
@@ -102,12 +102,17 @@ export abstract class NodeReader {
   private alias(pos: number, end: number, depth: number, keepX: boolean, flow: boolean): [Value, number] {
     const [name, after] = propName(this.text, pos, end);
     if (after < end && this.text[after] !== ' ' && !(flow && /[,\]}]/.test(this.text[after] as string))) giveUp();
-    const node = this.anchors.resolve(name, pos);
-    return [this.aliasValue({ at: pos, name, node }, depth, keepX), after];
+    return [this.aliasValue({ at: pos, name, named: this.anchors.resolve(name, pos) }, depth, keepX), after];
   }
 
-  private aliasValue(alias: MergeSource, depth: number, keepX: boolean): Value {
-    if (alias.node) return this.replay(alias.node, depth, keepX);
+  private aliasValue(alias: AliasAt, depth: number, keepX: boolean): Value {
+    const size = alias.named?.size;
+    // Under an `x-` key the value is dropped unseen: only its size counts (an alias bomb under `x-` keys costs nothing).
+    if (size !== undefined && this.ctx.diags === SILENT) {
+      if ((this.count += size) >= MAX_VALUES) giveUp();
+      return null;
+    }
+    if (alias.named) return this.replay(alias.named.node, depth, keepX);
     this.enter(depth);
     this.ctx.diags.error(this.loc(alias.at), unknownAlias(alias.name));
     return null;
@@ -124,16 +129,16 @@ export abstract class NodeReader {
   }
 
   /** The alias at `pos` as a source of a `<<` merge (read later, by merge); the offset after it. */
-  protected mergeSource(pos: number, end: number, flow: boolean, sources: MergeSource[]): number {
+  protected mergeSource(pos: number, end: number, flow: boolean, sources: AliasAt[]): number {
     if (this.text[pos] !== '*') giveUp();
     const [name, after] = propName(this.text, pos, end);
     if (after < end && this.text[after] !== ' ' && !(flow && /[,\]]/.test(this.text[after] as string))) giveUp();
-    sources.push({ at: pos, name, node: this.anchors.resolve(name, pos) });
+    sources.push({ at: pos, name, named: this.anchors.resolve(name, pos) });
     return after;
   }
 
   /** Merges `sources` into a map once its own keys are read, as parse.ts does (so problems come in its order). */
-  protected merge(out: ValueMap, meta: Meta, sources: MergeSource[], depth: number, keepX: boolean): void {
+  protected merge(out: ValueMap, meta: Meta, sources: AliasAt[], depth: number, keepX: boolean): void {
     for (const source of sources) {
       const value = this.aliasValue(source, depth, keepX);
       // null: an unknown alias (reported) or an anchored null, which parse.ts skips alike.

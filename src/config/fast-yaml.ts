@@ -11,7 +11,7 @@
 // compares the two on fixtures and random documents.
 import type { Lookup } from './interpolate.js';
 import type { Written } from './fast-yaml-anchors.js';
-import { NodeReader, type MergeSource } from './fast-yaml-nodes.js';
+import { NodeReader, type AliasAt } from './fast-yaml-nodes.js';
 import { findIn, GIVE_UP, giveUp, INDICATORS, quotedText, skipSpaces } from './fast-yaml-scan.js';
 import { attach, FREE_FORM, type Value, type ValueMap } from './located.js';
 import type { ScalarContext, Sink } from './scalar.js';
@@ -115,7 +115,7 @@ class Reader extends NodeReader {
     this.enter(depth);
     const out: ValueMap = {};
     const meta = this.meta(firstStart);
-    const merges: MergeSource[] = [];
+    const merges: AliasAt[] = [];
     let pos = firstStart;
     for (;;) {
       const line = this.lines[this.i] as Line;
@@ -138,7 +138,7 @@ class Reader extends NodeReader {
   }
 
   // `<<: *a` or `<<: [*a, *b]` (other merge values are the yaml package's): its sources, merged after the own keys.
-  private mergeLine(indent: number, colonEnd: number, line: Line, depth: number, merges: MergeSource[]): void {
+  private mergeLine(indent: number, colonEnd: number, line: Line, depth: number, merges: AliasAt[]): void {
     const pos = skipSpaces(this.text, colonEnd, line.end);
     if (this.text[pos] !== '[') return this.endLine(this.mergeSource(pos, line.end, false, merges), line, indent);
     // The list is a node of the document (aliasOverflow counts it); parse.ts never converts it.
