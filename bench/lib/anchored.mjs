@@ -16,7 +16,7 @@ x-env: &env
   REGION: eu
 `;
 
-/** The text of a file of about `bytes` bytes (16,000 services for 1 MB; a few servers using the other anchors). */
+/** The text of a file of at most `bytes` bytes, nearly all of them (13,850 services for 1 MB, and 20 servers). */
 export function anchoredFile(bytes = 1_000_000) {
   const parts = [HEAD, 'servers:\n'];
   for (let i = 0; i < 20; i++) {
@@ -24,11 +24,12 @@ export function anchoredFile(bytes = 1_000_000) {
   }
   parts.push('services:\n');
   let size = parts.join('').length;
-  for (let i = 0; size < bytes; i++) {
+  for (let i = 0; ; i++) {
     const unit =
       i % 4 === 0
         ? `  s-${i}:\n    <<: [*common, *limits]\n    cmd: *cmd\n    args: *args\n`
         : `  s-${i}:\n    <<: *common\n    cmd: ./bin/s --id ${i}\n    needs: [s-${i - 1}]\n`;
+    if (size + unit.length > bytes) break;
     parts.push(unit);
     size += unit.length;
   }
