@@ -23,12 +23,17 @@ export abstract class NodeReader {
   protected readonly text: string;
   protected readonly anchors = new Anchors();
   private count = 0;
+  private problems = 0;
 
   constructor(
     protected readonly ctx: ScalarContext,
     protected readonly positions: boolean,
   ) {
     this.text = ctx.source.text;
+    // Problems are counted, so that an alias read without one can be copied for the next (see Anchors.copy).
+    const sink = ctx.diags;
+    const count = () => this.problems++;
+    ctx.diags = { error: (loc, message) => (count(), sink.error(loc, message)), warn: (loc, message) => (count(), sink.warn(loc, message)) };
   }
 
   /** Reads the anchored block node `node` again, for an alias, leaving the reader where it was. */
@@ -112,20 +117,30 @@ export abstract class NodeReader {
       if ((this.count += size) >= MAX_VALUES) giveUp();
       return null;
     }
-    if (alias.named) return this.replay(alias.named.node, depth, keepX);
+    if (alias.named) return this.replay(alias.named, depth, keepX);
     this.enter(depth);
     this.ctx.diags.error(this.loc(alias.at), unknownAlias(alias.name));
     return null;
   }
 
-  private replay(node: Written, depth: number, keepX: boolean): Value {
+  private replay(named: Definition, depth: number, keepX: boolean): Value {
+    const copy = this.anchors.copy(named, depth, keepX);
+    if (copy !== undefined) {
+      if ((this.count += named.size as number) >= MAX_VALUES) giveUp();
+      return copy;
+    }
+    const { node } = named;
+    const problems = this.problems;
     this.anchors.replaying++;
+    let value: Value;
     try {
-      if (node.kind === 'block') return this.replayBlock(node, depth, keepX);
-      return (node.kind === 'inline' ? this.inlineNode(node.at, node.end, depth, keepX) : this.flowItem(node.at, node.end, depth, keepX))[0];
+      if (node.kind === 'block') value = this.replayBlock(node, depth, keepX);
+      else value = (node.kind === 'inline' ? this.inlineNode(node.at, node.end, depth, keepX) : this.flowItem(node.at, node.end, depth, keepX))[0];
     } finally {
       this.anchors.replaying--;
     }
+    if (this.problems === problems) this.anchors.keep(named, depth, keepX, value);
+    return value;
   }
 
   /** The alias at `pos` as a source of a `<<` merge (read later, by merge); the offset after it. */
