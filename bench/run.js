@@ -1,6 +1,6 @@
 // `npm run bench`: compute beside pm2, supervisord and the physical floor, on the same fixture processes, in one run
 // on this machine. `--quick` is the short smoke run that CI uses (fewer, smaller cases; it checks no goal).
-// Options: --quick, --runs N, --only cold,reapply,footprint,logs,plan,sync,commands,ready, --no-docs, --no-peers (compute and the floor
+// Options: --quick, --runs N, --only cold,reapply,footprint,logs,plan,sync,commands,ready,bounded, --no-docs, --no-peers (compute and the floor
 // only, for quick iterations on compute; it implies --no-docs).
 import { execFileSync } from 'node:child_process';
 import { cpus, freemem, loadavg, release, totalmem, tmpdir, type } from 'node:os';
@@ -17,11 +17,12 @@ import { shortCommands } from './scenarios/commands.mjs';
 import { reapply } from './scenarios/reapply.mjs';
 import { overlaySync } from './scenarios/sync.mjs';
 import { timeToReady } from './scenarios/ready.mjs';
+import { boundedInputs } from './scenarios/bounded.mjs';
 import { pm2Available, pm2Version } from './tools/pm2.mjs';
 import { supervisorVersion } from './tools/supervisor.mjs';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
-const SCENARIOS = ['cold', 'reapply', 'footprint', 'logs', 'plan', 'sync', 'commands', 'ready'];
+const SCENARIOS = ['cold', 'reapply', 'footprint', 'logs', 'plan', 'sync', 'commands', 'ready', 'bounded'];
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean' }, runs: { type: 'string' }, only: { type: 'string' }, 'no-docs': { type: 'boolean' }, 'no-peers': { type: 'boolean' } },
@@ -131,6 +132,10 @@ try {
   if (only.includes('ready')) {
     log('\n8. time to ready of the quickstart and web-redis examples (fresh up -d beside a floor script)');
     results.ready = await timeToReady(ctx);
+  }
+  if (only.includes('bounded')) {
+    log('\n9. bounded inputs: compute validate of a 1 MiB file of anchors and merges (valid, and with mistakes), and of alias bombs');
+    results.bounded = await boundedInputs(ctx, quick ? 256 * 1024 : 2 ** 20);
   }
 } finally {
   rmSync(root, { recursive: true, force: true });

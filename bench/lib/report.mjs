@@ -53,6 +53,10 @@ export function goals(results) {
     add('sync', 'first copy ≤ 1.3× cp -a', x(sync.firstCopy / sync.cpA), sync.firstCopy <= 1.3 * sync.cpA);
     if (sync.smart !== undefined) add('sync', 'smart with a node_modules ≤ 1.1× the copy without it', x2(sync.smart / sync.smartPlain), sync.smart <= 1.1 * sync.smartPlain);
   }
+  for (const c of results.bounded?.cases ?? []) {
+    const fits = c.bytes <= 2 ** 20;
+    add('bounded', `${c.name}: ${c.valid ? 'accepted' : 'refused'} in ≤ 1 s and ≤ 200 MB`, `${ms(c.ms)}, ${mib(c.rssMiB)}`, fits ? c.ms <= 1000 && c.rssMiB <= 200 : undefined);
+  }
   for (const c of results.commands?.cases ?? []) {
     add('commands', `${c.name}: wall ≤ ${c.goal}× node -e 0`, `${x2(c.ratio)} (${ms(c.cliMs)} vs ${ms(c.nodeMs)})`, c.ratio <= c.goal);
     add('commands', `${c.name}: peak RSS ≤ ${results.commands.rssGoal}× node -e 0`, `${x2(c.rssRatio)} (${mib(c.rssMiB)})`, c.rssRatio <= results.commands.rssGoal);

@@ -69,3 +69,18 @@ export function flowPlainText(text: string, pos: number, end: number): [string, 
   if (value === '') giveUp();
   return [value, pos + value.length];
 }
+
+// Where the yaml package's lexer ends an anchor's or alias's name (in block context too).
+const NAME_END = new Set([...' ,[]{}']);
+
+/**
+ * The name of the anchor (`&name`) or alias (`*name`) at `pos`, and the offset after it. Names of other characters
+ * than letters, digits, `_`, `.` and `-` are legal but rare, and left to the yaml package.
+ */
+export function propName(text: string, pos: number, end: number): [string, number] {
+  let j = pos + 1;
+  while (j < end && !NAME_END.has(text[j] as string)) j++;
+  const name = text.slice(pos + 1, j);
+  if (!/^[\w.-]+$/.test(name)) giveUp();
+  return [name, j];
+}

@@ -55,6 +55,19 @@ export function setOwn<T>(map: Record<string, T>, key: string, value: T): void {
   else map[key] = value;
 }
 
+/** A deep copy of a value, its positions included (the copy's Meta is its own; the positions in it are shared). */
+export function copyValue(value: Value): Value {
+  if (typeof value !== 'object' || value === null) return value;
+  const meta = metaOf(value);
+  let out: Value[] | ValueMap;
+  if (Array.isArray(value)) out = value.map(copyValue);
+  else {
+    out = {};
+    for (const key of Object.keys(value)) setOwn(out, key, copyValue(value[key] as Value));
+  }
+  return meta ? attach(out, { self: meta.self, keys: new Map(meta.keys), values: new Map(meta.values) }) : out;
+}
+
 /** True for a plain object (not an array, not null). */
 export function isMap(value: unknown): value is ValueMap {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

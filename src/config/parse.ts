@@ -4,7 +4,8 @@ import type { Alias, Node, Scalar } from 'yaml';
 import { fastRead } from './fast-yaml.js';
 import type { Lookup } from './interpolate.js';
 import { EMPTY_FILE, MAX_BYTES, MAX_DEPTH, MAX_VALUES, tooBigMessage, TOO_DEEP } from './limits.js';
-import { attach, FREE_FORM, metaOf, newMeta, setOwn, type Meta, type Value, type ValueMap } from './located.js';
+import { attach, FREE_FORM, isMap, newMeta, setOwn, type Meta, type Value, type ValueMap } from './located.js';
+import { MERGE_NOT_MAP, mergeKeys, unknownAlias } from './merge-keys.js';
 import { stringScalar } from './scalar.js';
 import type { Diagnostics, Loc, Source } from './source.js';
 import { aliasOverflow, readDocument } from './yaml-guard.js';
@@ -141,18 +142,11 @@ function mergeInto(out: ValueMap, meta: Meta, node: Node, ctx: Context, depth: n
   for (const item of sources) {
     const value = item ? convert(item, ctx, depth + 1, keepX) : null;
     if (value === null && item && Y().isAlias(item)) continue; // the alias has reported why it has no value
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      ctx.diags.error(item ? locOf(item, ctx) : meta.self, '`<<` merges a map (or a list of maps) into this map');
+    if (!isMap(value)) {
+      ctx.diags.error(item ? locOf(item, ctx) : meta.self, MERGE_NOT_MAP);
       continue;
     }
-    const from = metaOf(value);
-    for (const key of Object.keys(value)) {
-      if (Object.hasOwn(out, key)) continue;
-      setOwn(out, key, value[key] as Value);
-      const keyLoc = from?.keys.get(key) ?? meta.self;
-      meta.keys.set(key, keyLoc);
-      meta.values.set(key, from?.values.get(key) ?? keyLoc);
-    }
+    mergeKeys(out, meta, value);
   }
 }
 
@@ -160,7 +154,7 @@ function alias(node: Alias, ctx: Context, depth: number, keepX: boolean): Value 
   const target = anchorFor(node, ctx);
   const loc = locOf(node, ctx);
   if (!target) {
-    ctx.diags.error(loc, `unknown alias \`*${node.source}\` (no \`&${node.source}\` before it)`);
+    ctx.diags.error(loc, unknownAlias(node.source));
     return null;
   }
   if (ctx.expanding.has(target)) {

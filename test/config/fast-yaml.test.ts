@@ -4,29 +4,10 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { fastRead } from '../../src/config/fast-yaml.js';
-import { metaOf, type Value } from '../../src/config/located.js';
-import { parseYaml } from '../../src/config/parse.js';
-import { Diagnostics, Source } from '../../src/config/source.js';
 import { mutate, rng } from './mutate.js';
+import { expectSame, fastParse } from './yaml-compare.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/config/', import.meta.url));
-const lookup = (name: string) => ({ HOST: 'example.com', PORT: '8080' })[name];
-
-// A value with every position it carries, as plain data that toEqual can compare.
-function withPositions(value: Value | undefined): unknown {
-  if (typeof value !== 'object' || value === null) return value;
-  const meta = metaOf(value);
-  const offsets = (map: Map<string | number, { offset: number }> | undefined) => [...(map ?? [])].map(([k, loc]) => [k, loc.offset]);
-  const children = Array.isArray(value) ? value.map(withPositions) : Object.entries(value).map(([k, v]) => [k, withPositions(v)]);
-  return { self: meta?.self.offset, keys: offsets(meta?.keys), values: offsets(meta?.values), children };
-}
-
-function read(text: string, fast: boolean) {
-  const diags = new Diagnostics();
-  const value = parseYaml(new Source('/x.yaml', text), lookup, diags, { fast });
-  return { value: withPositions(value), errors: diags.errors, warnings: diags.warnings };
-}
 
 function fixtureTexts(): string[] {
   const texts: string[] = [];
@@ -37,34 +18,6 @@ function fixtureTexts(): string[] {
   }
   return texts;
 }
-
-// Whether the fast reader takes the text (what it reports is thrown away here).
-function fastParse(text: string): boolean {
-  return fastRead(new Source('/x.yaml', text), lookup, new Diagnostics()) !== undefined;
-}
-
-// The values alone, without positions.
-function plain(value: Value | undefined): unknown {
-  if (typeof value !== 'object' || value === null) return value;
-  return Array.isArray(value) ? value.map(plain) : Object.entries(value).map(([k, v]) => [k, plain(v)]);
-}
-
-function expectSame(text: string): boolean {
-  if (!fastParse(text)) return false;
-  const fast = read(text, true);
-  expect({ text, ...fast }).toEqual({ text, ...read(text, false) });
-  // The first pass of loadConfig reads without positions: the same values, and errors exactly when there are any.
-  const diags = new Diagnostics();
-  const quick = fastRead(new Source('/x.yaml', text), lookup, diags, false);
-  expect(metaOf((quick ?? {}) as object)).toBeUndefined();
-  expect({ text, value: plain(quick), failed: diags.errors.length > 0 || diags.unplaced }).toEqual({
-    text,
-    value: plain(parseYaml(new Source('/x.yaml', text), lookup, new Diagnostics())),
-    failed: fast.errors.length > 0,
-  });
-  return true;
-}
-
 
 // Random documents from a small grammar of keys, values, flow collections and indentation, built from atoms that sit
 // on both sides of the subset's edges (`: ` inside values, ` #`, quotes and escapes, indicators, `${}`).
@@ -118,7 +71,6 @@ describe('fast YAML reader', () => {
   });
 
   it.each([
-    ['anchors and aliases', 'a: &x 1\nb: *x\n'],
     ['tags', 'a: !!str 1\n'],
     ['block scalars', 'a: |\n  text\n'],
     ['multi-line plain scalars', 'a: one\n  two\n'],

@@ -57,6 +57,8 @@ describe('limits on a compose file', () => {
 
   it.each([
     ['a merge-key bomb', mergeBomb()],
+    // Not under `x-` keys, the fast reader expands aliases (up to the limit) before it gives up to the guarded path.
+    ['a merge-key bomb outside x- keys', mergeBomb().replace(/^x-a/gm, 'a')],
     ['billion laughs', laughs()],
   ])('%s: refused at the alias that passes the expansion limit, before expanding anything', async (_, text) => {
     const [fast, slow] = parseBoth(text);
