@@ -67,7 +67,9 @@ export function spawnCli(cwd: string, args: string[], env: Record<string, string
  * what is written to the returned child's stdin is typed on that terminal (\x03 is Ctrl-C).
  */
 export function spawnCliUnderTerminal(cwd: string, args: string[], env: Record<string, string> = {}): RunningCli {
-  const line = [process.execPath, BIN, ...args].map((word) => `'${word.replaceAll("'", `'\\''`)}'`).join(' ');
+  // `exec`: with SHELL unset (as in CI) script(1) runs dash, which would stay between it and the CLI and die of the
+  // terminal's Ctrl-C itself, so script would report 130 whatever the CLI's exit.
+  const line = `exec ${[process.execPath, BIN, ...args].map((word) => `'${word.replaceAll("'", `'\\''`)}'`).join(' ')}`;
   const child = spawn('script', ['-qec', line, '/dev/null'], { cwd, env: cliEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
