@@ -110,7 +110,9 @@ async function load(files: string[], options: LoadOptions, diags: Diagnostics, p
   inputs.push(...envPaths);
   const ctx: Context = { doc: merged, diags, failed, envFiles: await readEnvFiles(envPaths, diags) };
   const spec = normalise(merged, { files, projectDir, inputs: [...new Set([...files, ...inputs])] }, ctx, options.scale ?? {});
-  return { spec, resolved: applyProfiles(spec, merged, options, lookup(PROFILES_ENV)), inputs };
+  // With errors the Spec is dropped, and of the document only its name is read: profiles need not be applied.
+  const resolved = diags.errors.length === 0 ? applyProfiles(spec, merged, options, lookup(PROFILES_ENV)) : merged;
+  return { spec, resolved, inputs };
 }
 
 // Keeps the active units in the Spec (see profiles.ts); returns the document `compute config` shows.

@@ -41,11 +41,13 @@ export function normalise(doc: ValueMap, files: SpecFiles, ctx: Context, scale: 
   checkStrictPorts(running, ctx);
   const index = new OverlayIndex(overlays.specs);
   const units: Record<string, UnitSpec> = {};
+  // A Spec with errors is dropped by loadConfig: hashing its units was a tenth of refusing a 1 MB file.
+  const hashed = ctx.diags.errors.length === 0;
   for (const draft of running.values()) {
     const spec = draft.spec;
     spec.overlays = [...new Set([...(draft.overlay !== undefined ? [draft.overlay] : []), ...index.containing(spec.cwd)])];
     spec.labels = draft.replicaOf === undefined ? { ...labels } : { ...labels, [REPLICA_LABEL]: draft.replicaOf };
-    spec.hash = restartHash(spec);
+    spec.hash = hashed ? restartHash(spec) : '';
     units[spec.name] = spec;
   }
   const spec: Spec = { name, files: files.files, projectDir: files.projectDir, sandbox, overlays: overlays.specs, units, inputs: files.inputs };

@@ -169,7 +169,9 @@ export function yamlName(field: UnitField, kind: UnitKind): string {
 /** The declared default of a field (typed as the field). */
 export function defaultOf<F extends UnitField>(field: F): UnitSpec[F] {
   const decl: FieldDecl = UNIT_FIELDS[field];
-  return structuredClone(decl.default) as UnitSpec[F];
+  // Only a list or map needs a copy of its own (a unit may change it); a scalar is returned as it is.
+  const value = decl.default;
+  return (typeof value === 'object' && value !== null ? structuredClone(value) : value) as UnitSpec[F];
 }
 
 /** The probe timing with each declared default filled in; `for2x` takes the 2.x defaults where they differ. */
