@@ -1,9 +1,10 @@
 // Finding the local daemon of a state folder, and starting one in the background when none answers.
 import { resolve } from 'node:path';
 import { daemonFiles, pidAlive, readDaemonInfo, readPidFile } from '../contract/discovery.js';
+import { noSpace } from '../util/disk-space.js';
 import { connect, type SandboxClient } from './client.js';
 import { SandboxApiError } from './errors.js';
-import { startLocalDaemon, type LocalDaemonOptions, type StartedDaemon } from './spawn-daemon.js';
+import { diskFullError, startLocalDaemon, type LocalDaemonOptions, type StartedDaemon } from './spawn-daemon.js';
 
 export type { LocalDaemonOptions, StartedDaemon };
 
@@ -50,7 +51,9 @@ export async function ensureLocalDaemon(options: LocalDaemonOptions, early?: Sta
       // Our daemon lost the race for the lock: wait for the winner, which holds the pidfile.
       const holder = readPidFile(stateDir);
       if (holder === undefined || holder === started.pid || !pidAlive(holder)) {
-        throw new SandboxApiError(0, `the sandbox daemon exited (${started.exit}) before answering${started.output()}`, 'start');
+        const output = started.output();
+        if (output === '' && noSpace(stateDir)) throw diskFullError(stateDir);
+        throw new SandboxApiError(0, `the sandbox daemon exited (${started.exit}) before answering${output}`, 'start');
       }
     }
     if (Date.now() > deadline) {

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { packageFile } from '../contract/package-files.js';
 import { daemonFiles, STATE_FOLDER_ENTRIES } from '../contract/discovery.js';
 import { privateDir } from '../contract/persist.js';
+import { isDiskFull } from '../util/disk-space.js';
+import { SandboxApiError } from './errors.js';
 
 /** Where a local sandbox lives, and how long to wait for its daemon to start. */
 export interface LocalDaemonOptions {
@@ -35,8 +37,21 @@ export interface StartedDaemon {
 /** Starts a daemon for the state folder in the background (detached: it outlives this process), without waiting for it. */
 export async function startLocalDaemon(options: LocalDaemonOptions): Promise<StartedDaemon> {
   const stateDir = resolve(options.stateDir);
-  await privateDir(stateDir, STATE_FOLDER_ENTRIES);
-  return startDetached(resolve(options.root), stateDir, options.logLevel);
+  try {
+    await privateDir(stateDir, STATE_FOLDER_ENTRIES);
+    return startDetached(resolve(options.root), stateDir, options.logLevel);
+  } catch (error) {
+    throw isDiskFull(error) ? diskFullError(stateDir, error) : error;
+  }
+}
+
+/**
+ * The error for a daemon that cannot start because the disk of its state folder is full: a daemon that dies of it
+ * cannot say so itself (its output file is on that disk), so the one that started it checks the free space.
+ */
+export function diskFullError(stateDir: string, cause?: unknown): SandboxApiError {
+  const message = `the disk of state folder ${stateDir} is full (no space left on device), so the sandbox daemon cannot start; free some space and try again`;
+  return new SandboxApiError(0, message, 'start', { cause });
 }
 
 // How long a stopped daemon gets to exit before it is killed (it has no units yet when `stop` is used).

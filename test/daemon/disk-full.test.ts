@@ -2,12 +2,13 @@
 // supervising and answering, reports the problem in GET /health (and `compute ps`), and catches state.json up once
 // there is room again. Before, ENOSPC in the state file's save was an unhandled rejection that ended the daemon.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DaemonProblem } from '../../src/contract/wire.js';
 import { connect, type SandboxClient } from '../../src/sdk/index.js';
+import { processesWith } from '../helpers/cgroups.js';
 import { isAlive, processGroupMembers } from '../helpers/procs.js';
 import { tempDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
@@ -120,9 +121,42 @@ describe.skipIf(!RUN)('a full state disk', () => {
   });
 });
 
+// Before, a daemon started on a full disk died of the raw errno (`compute: daemon: ENOSPC: no space left on device,
+// write`), and `compute up -d` said only `the sandbox daemon exited (exit code 1) before answering`: its daemon.out,
+// on the same disk, could not hold the reason.
+describe.skipIf(!RUN)('a state disk that is full before the daemon starts', () => {
+  it('compute daemon exits 1 with one line naming the disk full and the state folder', async () => {
+    const disk = smallDisk();
+    fill(join(disk, 'filler'));
+    const root = join(tempDir('compute-diskfull-root-'), 'root');
+    mkdirSync(root);
+    const daemon = spawnDaemon(root, join(disk, 'state'));
+    expect(await daemon.exited).toBe(1);
+    expect(daemon.output()).toMatch(new RegExp(`^compute: daemon: the disk of state folder ${join(disk, 'state')} is full \\(ENOSPC[^\n]*\\); free some space and start it again\n$`));
+  });
+
+  it('compute up -d exits 1 with one line naming it, starts nothing and leaves no .compute folder behind', async () => {
+    const disk = smallDisk();
+    const marker = String(process.hrtime.bigint());
+    writeFileSync(join(disk, 'compute.yaml'), `name: full\nservices:\n  a:\n    cmd: sleep\n    args: ["1000.${marker}"]\n`);
+    fill(join(disk, 'filler'));
+    const up = spawnCli(disk, ['up', '-d']);
+    expect(await up.exited).toBe(1);
+    const stateDir = join(disk, '.compute', 'state');
+    expect(up.stderr()).toBe(`compute: the disk of state folder ${stateDir} is full (no space left on device), so the sandbox daemon cannot start; free some space and try again\n`);
+    expect(existsSync(join(disk, '.compute'))).toBe(false);
+    expect(processesWith(marker)).toEqual([]);
+  });
+});
+
 function spawnPs(stateRoot: string): { exited: Promise<number | null>; stderr: () => string } {
-  const cwd = tempDir('compute-diskfull-ps-');
-  const child = spawn(process.execPath, [BIN, 'ps', '--state-dir', stateRoot], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  return spawnCli(tempDir('compute-diskfull-ps-'), ['ps', '--state-dir', stateRoot]);
+}
+
+// The CLI as a user runs it, in `cwd`; only its stderr is kept.
+function spawnCli(cwd: string, args: string[]): { exited: Promise<number | null>; stderr: () => string } {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  children.push(child);
   let stderr = '';
   child.stderr?.on('data', (chunk) => (stderr += chunk));
   child.stdout?.resume();

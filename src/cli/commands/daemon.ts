@@ -2,7 +2,8 @@
 import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DaemonRunningError } from '../../daemon/http/lock.js';
-import { startDaemon, type RunningDaemon } from '../../daemon/main.js';
+import { defaultStateDir, startDaemon, type RunningDaemon } from '../../daemon/main.js';
+import { isDiskFull } from '../../util/disk-space.js';
 import { parseCommandArgs } from '../args.js';
 import { CLIError, EXIT } from '../errors.js';
 import type { CliIO } from '../io.js';
@@ -113,11 +114,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   // Listening from before the start: a SIGTERM while the daemon starts (clients can find it as soon as its socket
   // answers) must stop it like any other, not kill it with its socket and files left behind.
   const stop = stopRequests(io.signal);
+  const root = resolve(io.cwd, values.root);
+  const stateDir = values.state ? resolve(io.cwd, values.state) : defaultStateDir(root);
   let daemon: RunningDaemon;
   try {
     daemon = await startDaemon({
-      root: resolve(io.cwd, values.root),
-      ...(values.state ? { stateDir: resolve(io.cwd, values.state) } : {}),
+      root,
+      stateDir,
       ...(values.socket ? { socketPath: resolve(io.cwd, values.socket) } : {}),
       ...(listen ? { listen } : {}),
       logLevel,
@@ -125,6 +128,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   } catch (error) {
     stop.dispose();
     if (error instanceof DaemonRunningError) throw new CLIError(`daemon: ${error.message}`, EXIT.failed);
+    if (isDiskFull(error)) {
+      throw new CLIError(`daemon: the disk of state folder ${stateDir} is full (${(error as Error).message}); free some space and start it again`, EXIT.failed, { cause: error });
+    }
     throw new CLIError(`daemon: ${error instanceof Error ? error.message : String(error)}`, EXIT.failed, { cause: error });
   }
   io.stdout(`listening on unix:${daemon.socketPath}\n`);

@@ -5,36 +5,7 @@
 // besides its own failed writes, the store looks at the free space every second (one statfs) and pauses every unit
 // when there is none. The marker cannot say how many bytes the processes lost; it counts only the output the store
 // had and could not keep (lostBytes, normally 0: what the spools hold is indexed once there is room).
-import { statfsSync } from 'node:fs';
-
-/** Free space that counts as room again (a few index frames and the marker need far less; this avoids flapping). */
-const ROOM_BYTES = 64 * 1024;
-
-/** True for the errors of a full disk (or a used-up quota). */
-export function isDiskFull(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return code === 'ENOSPC' || code === 'EDQUOT';
-}
-
-/** True when the file system of `dir` has no space left for this process's user (false when it cannot tell). */
-export function noSpace(dir: string): boolean {
-  return freeBytes(dir) === 0;
-}
-
-/** True when the file system of `dir` has room again (or cannot tell: then the write that follows finds out). */
-export function hasRoom(dir: string): boolean {
-  return (freeBytes(dir) ?? Infinity) >= ROOM_BYTES;
-}
-
-// Root may use the blocks a file system reserves (ext4: 5 %), so a daemon run as root is not paused while they last.
-function freeBytes(dir: string): number | undefined {
-  try {
-    const { bavail, bfree, bsize } = statfsSync(dir);
-    return (process.getuid?.() === 0 ? bfree : bavail) * bsize;
-  } catch {
-    return undefined;
-  }
-}
+import { noSpace } from '../../util/disk-space.js';
 
 /** The line the store adds to a unit's log where output may be missing because the disk was full. */
 export function diskFullMarker(ms: number, lostBytes: number): string {

@@ -1,6 +1,7 @@
 // The full-disk pause's pieces: which errors count, the marker's text, free space of a real folder.
 import { describe, expect, it } from 'vitest';
-import { diskFullMarker, hasRoom, isDiskFull, noSpace } from '../../../src/daemon/logs/full.js';
+import { diskFullMarker } from '../../../src/daemon/logs/full.js';
+import { hasRoom, isDiskFull, noSpace } from '../../../src/util/disk-space.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 const errno = (code: string) => Object.assign(new Error(code), { code });
