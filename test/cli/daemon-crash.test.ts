@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { UnitRow } from '../../src/cli/output/units.js';
 import { pidAlive } from '../../src/contract/discovery.js';
-import { cgroupTestsRun, newMarker, processesWith, removeSandboxCgroups, sandboxCgroupDir } from '../helpers/cgroups.js';
+import { cgroupOf, cgroupTestsRun, newMarker, processesWith, removeSandboxCgroups, sandboxCgroupDir, useMountedCgroupV2 } from '../helpers/cgroups.js';
 import { isAlive } from '../helpers/procs.js';
 import { waitFor } from '../helpers/wait.js';
 import { bringUp, daemonPid, runCli, writeProject } from './project-harness.js';
@@ -36,6 +36,8 @@ services:
   // After the project harness's clean-up, which must have removed them.
   onTestFinished(async () => expect(await removeSandboxCgroups(cgroups), 'processes left in the sandbox cgroups').toEqual([]));
   await waitFor(() => processesWith(marker).length === 3, { what: 'three marked sleeps' });
+  // Each in its unit's cgroup of the hierarchy chosen, the setsid one too.
+  if (cgroupTestsRun) expect(processesWith(marker).map(({ pid }) => cgroupOf(pid)?.replace(/^.*\/compute\/[0-9a-f]{16}\//, '')).sort()).toEqual(['u-a', 'u-a', 'u-b']);
   // The state file is written just after the events bringUp waited for: the crash comes once it records both pids.
   await waitFor(() => recordedPids(stateDir) === 2, { what: 'the state file to record both pids' });
   const daemon = daemonPid(dir) as number;
@@ -44,7 +46,16 @@ services:
   return { dir, marker, stateDir };
 }
 
-describe('after the daemon was SIGKILLed', () => {
+// The hierarchies the units are tracked by: the machine's best (here v1 freezer; pure v2 elsewhere), and a v2 tree
+// mounted for the test and chosen with COMPUTE_CGROUP=v2, as on a hybrid machine (root only: mounting needs it).
+const HIERARCHIES = [
+  { name: "the machine's best cgroup hierarchy", v2: false },
+  { name: 'a cgroup v2 tree (COMPUTE_CGROUP=v2)', v2: true },
+].filter(({ v2 }) => !v2 || cgroupTestsRun);
+
+describe.each(HIERARCHIES)('after the daemon was SIGKILLed, tracked by $name', ({ v2 }) => {
+  if (v2) useMountedCgroupV2();
+
   it('compute down starts a daemon that takes the units over, and ends every process of them (exit 0)', async () => {
     const { dir, marker, stateDir } = await crashedProject();
     expect(processesWith(marker)).toHaveLength(3);

@@ -1,7 +1,10 @@
 // Checks on what a stop leaves: processes found by a marker in their arguments, and a sandbox's unit cgroups.
-import { existsSync, readdirSync, readFileSync, realpathSync, rmdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { candidateHierarchies, SandboxCgroups } from '../../src/daemon/units/cgroup.js';
+import { afterAll, beforeAll } from 'vitest';
+import { chosenHierarchies, SandboxCgroups } from '../../src/daemon/units/cgroup.js';
 
 /**
  * Whether the cgroup tests run: as root (CI runs as root, so CI=true never skips them: a CI that is not root fails
@@ -33,7 +36,7 @@ export function processesWith(marker: string): Array<{ pid: number; command: str
 
 /** The cgroup a pid is in, in the hierarchy the daemon uses (a path inside it); undefined when unknown. */
 export function cgroupOf(pid: number): string | undefined {
-  const hierarchy = candidateHierarchies()[0];
+  const hierarchy = chosenHierarchies()[0];
   if (!hierarchy) return undefined;
   const lines = readFileSync(`/proc/${pid}/cgroup`, 'utf8').split('\n');
   const controller = hierarchy.kind === 'v2' ? '' : hierarchy.kind;
@@ -43,7 +46,7 @@ export function cgroupOf(pid: number): string | undefined {
 
 /** The folder of the unit cgroups of the sandbox whose state folder is `stateDir` (it may not exist). */
 export function sandboxCgroupDir(stateDir: string): string | undefined {
-  const hierarchy = candidateHierarchies()[0];
+  const hierarchy = chosenHierarchies()[0];
   return hierarchy ? new SandboxCgroups(hierarchy, realPath(stateDir)).dir : undefined;
 }
 
@@ -78,4 +81,29 @@ export async function removeSandboxCgroups(dir: string | undefined): Promise<num
   }
   rmdirSync(dir);
   return found;
+}
+
+/**
+ * For a describe block whose tests run as root: mounts a cgroup v2 tree in a temp folder (beside the machine's v1
+ * controllers, as on a hybrid machine) and sets COMPUTE_CGROUP=v2, so that the daemons started in it track units
+ * there; unmounted after the block. Without root it does nothing (cgroupTestsRun is false, and CI is root).
+ */
+export function useMountedCgroupV2(): void {
+  let mount: string | undefined;
+  const before = process.env.COMPUTE_CGROUP;
+  beforeAll(() => {
+    if (!cgroupTestsRun) return;
+    mount = mkdtempSync(join(tmpdir(), 'compute-cgroup2-'));
+    execFileSync('mount', ['-t', 'cgroup2', 'none', mount]);
+    process.env.COMPUTE_CGROUP = 'v2';
+  });
+  afterAll(() => {
+    if (before === undefined) delete process.env.COMPUTE_CGROUP;
+    else process.env.COMPUTE_CGROUP = before;
+    if (!mount) return;
+    // The tests removed their sandboxes' cgroups; `compute/` is what the daemons made above them.
+    if (existsSync(join(mount, 'compute'))) rmdirSync(join(mount, 'compute'));
+    execFileSync('umount', [mount]);
+    rmdirSync(mount);
+  });
 }

@@ -78,8 +78,23 @@ export class SandboxCgroups {
   }
 }
 
+/** The values of COMPUTE_CGROUP: `auto` (the default: the best hierarchy found), a kind, or `none` (no cgroups). */
+export const CGROUP_CHOICES = ['auto', 'v2', 'freezer', 'pids', 'none'] as const;
+
+/**
+ * The hierarchies to try as COMPUTE_CGROUP asks: all found (auto), only those of one kind (a hybrid machine's v2
+ * tree instead of v1's freezer, say), or none. An unknown value is an error naming the ones it may be.
+ */
+export function chosenHierarchies(choice = process.env.COMPUTE_CGROUP ?? 'auto', found: () => Hierarchy[] = () => candidateHierarchies()): Hierarchy[] {
+  if (!(CGROUP_CHOICES as readonly string[]).includes(choice)) {
+    throw new Error(`COMPUTE_CGROUP must be one of ${CGROUP_CHOICES.join(', ')}, got "${choice}"`);
+  }
+  if (choice === 'none') return [];
+  return choice === 'auto' ? found() : found().filter((hierarchy) => hierarchy.kind === choice);
+}
+
 /** Finds a hierarchy this process can make cgroups in (creating `compute/` in it), for a sandbox; undefined if none. */
-export function openSandboxCgroups(sandboxId: string, hierarchies: Hierarchy[] = candidateHierarchies()): SandboxCgroups | undefined {
+export function openSandboxCgroups(sandboxId: string, hierarchies: Hierarchy[] = chosenHierarchies()): SandboxCgroups | undefined {
   for (const hierarchy of hierarchies) {
     const cgroups = new SandboxCgroups(hierarchy, sandboxId);
     try {

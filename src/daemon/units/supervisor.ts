@@ -65,7 +65,8 @@ class LocalSupervisor implements Supervisor {
     this.stateFile = new StateFile(stateFilePath(options.stateDir), options.onStateProblem ? { onProblem: options.onStateProblem } : {});
     const sandboxId = realpathSync(options.stateDir);
     const cgroups = options.cgroups === false ? undefined : openSandboxCgroups(sandboxId);
-    this.log.info({ cgroups: cgroups ? `${cgroups.hierarchy.kind} ${cgroups.dir}` : 'none: process groups and markers only' }, 'unit tracking');
+    const tracking = cgroups ? `${cgroups.hierarchy.kind} ${cgroups.dir}` : 'none: process groups and markers only';
+    this.log.info({ cgroups: tracking, COMPUTE_CGROUP: process.env.COMPUTE_CGROUP ?? 'auto' }, 'unit tracking');
     this.deps = {
       root: options.root,
       sandboxId,

@@ -1,6 +1,6 @@
 // Which cgroup hierarchy the daemon uses, from /proc/mounts and /proc/self/cgroup as a machine shows them.
 import { describe, expect, it } from 'vitest';
-import { candidateHierarchies, SandboxCgroups } from '../../../src/daemon/units/cgroup.js';
+import { candidateHierarchies, chosenHierarchies, SandboxCgroups } from '../../../src/daemon/units/cgroup.js';
 
 const HYBRID_MOUNTS = [
   'tmpfs /sys/fs/cgroup tmpfs rw,relatime,mode=755 0 0',
@@ -34,6 +34,23 @@ describe('candidateHierarchies', () => {
     ['no cgroup file system', 'proc /proc proc rw 0 0', '', false, []],
   ])('%s', (_, mounts, self, pure, expected) => {
     expect(candidateHierarchies(mounts, self, pure)).toEqual(expected);
+  });
+});
+
+describe('chosenHierarchies (COMPUTE_CGROUP)', () => {
+  const found = () => candidateHierarchies(HYBRID_MOUNTS, HYBRID_SELF, false);
+  it.each([
+    ['auto', ['freezer', 'pids', 'v2']],
+    ['v2', ['v2']],
+    ['freezer', ['freezer']],
+    ['pids', ['pids']],
+    ['none', []],
+  ])('%s: %j', (choice, kinds) => {
+    expect(chosenHierarchies(choice, found).map((hierarchy) => hierarchy.kind)).toEqual(kinds);
+  });
+
+  it('refuses an unknown value, naming the ones it may be', () => {
+    expect(() => chosenHierarchies('v1', found)).toThrow('COMPUTE_CGROUP must be one of auto, v2, freezer, pids, none, got "v1"');
   });
 });
 
