@@ -1,7 +1,10 @@
 // The single-file bundles, built by `npm run build` from the modules tsc wrote to dist/ (after the ahead-of-time
-// validators are compiled beside them): dist/compute.mjs, the CLI that bin/compute.js runs, and dist/compute-daemon.mjs,
-// the daemon, which needs nothing but node beside it (the SDK starts the local daemon with it; a remote sandbox gets
-// this one file). Modules a command imports on demand stay lazy inside a bundle: esbuild evaluates them at first use.
+// validators are compiled beside them): dist/compute.cjs, the CLI that bin/compute.js runs with a V8 code cache
+// (CommonJS: Node 20 caches compiled code only for a script it is handed, see bin/load-cli.js), and
+// dist/compute-daemon.mjs, the daemon, which needs nothing but node beside it (the SDK starts the local daemon with it;
+// a remote sandbox gets this one file). Modules a command loads on demand stay lazy inside a bundle: esbuild evaluates
+// them at first use.
+import { execFileSync } from 'node:child_process';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -17,9 +20,10 @@ const precompiled = {
       const module = await import(path);
       const [constant, loader] = 'PRECOMPILED_VALIDATOR' in module ? ['PRECOMPILED_VALIDATOR', 'loadPrecompiledValidator'] : ['PRECOMPILED_VALIDATORS', 'loadPrecompiledValidators'];
       const file = module[constant];
-      const pick = constant === 'PRECOMPILED_VALIDATOR' ? '.then((m) => m.default)' : '';
+      // The config's loader is synchronous (a require), the daemon's bodies' asynchronous (an import), as in src/.
+      const load = constant === 'PRECOMPILED_VALIDATOR' ? `require(${JSON.stringify(`./${file}`)}).default` : `import(${JSON.stringify(`./${file}`)})`;
       return {
-        contents: `export const ${constant} = ${JSON.stringify(file)};\nexport function ${loader}() { return import(${JSON.stringify(`./${file}`)})${pick}; }\n`,
+        contents: `export const ${constant} = ${JSON.stringify(file)};\nexport function ${loader}() { return ${load}; }\n`,
         resolveDir: dirname(path),
         loader: 'js',
       };
@@ -27,7 +31,7 @@ const precompiled = {
   },
 };
 
-// The CommonJS packages inside (undici, pino, yaml, ajv) call require() for Node's own modules.
+// The CommonJS packages inside the ESM bundle (undici, pino, yaml, ajv) call require() for Node's own modules.
 const banner = { js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" };
 
 // `compute daemon` runs the daemon bundle's own `run` (it reports its own errors, so no error class crosses over),
@@ -40,7 +44,13 @@ const daemonCommand = {
 };
 const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', banner, sourcemap: true, minify: true, keepNames: true, legalComments: 'linked', logLevel: 'warning' };
 
+// The CLI as CommonJS: import.meta.url is the loader's `__bundleUrl`, and import() becomes require() (of a bundled
+// module, or of the daemon bundle: Node 20.19 requires an ES module that has no top-level await).
+const cli = { ...common, format: 'cjs', banner: undefined, define: { 'import.meta.url': '__bundleUrl' }, supported: { 'dynamic-import': false } };
+
 await Promise.all([
-  build({ ...common, plugins: [precompiled, daemonCommand], entryPoints: [`${dist}cli/bin.js`], outfile: `${dist}compute.mjs` }),
+  build({ ...cli, plugins: [precompiled, daemonCommand], entryPoints: [`${dist}cli/main.js`], outfile: `${dist}compute.cjs` }),
   build({ ...common, plugins: [precompiled], entryPoints: [`${dist}cli/daemon-bin.js`], outfile: `${dist}compute-daemon.mjs` }),
 ]);
+// Made from the new bundle, in a process of its own (it runs commands); a stale cache would only be rejected.
+execFileSync(process.execPath, [fileURLToPath(new URL('./code-cache.mjs', import.meta.url))], { stdio: 'inherit' });

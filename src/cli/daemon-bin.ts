@@ -12,5 +12,6 @@ export const run: Command = (args, io) => runDaemon(args, io).catch((error: unkn
 
 // Run as a program (not imported by the CLI bundle): the arguments are the daemon's own.
 if (process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  process.exit(await run(process.argv.slice(2), processIO()));
+  // No top-level await: the CLI bundle requires this module for `compute daemon`, and require() refuses one.
+  void run(process.argv.slice(2), processIO()).then((code) => process.exit(code));
 }

@@ -24,10 +24,11 @@ export { PRECOMPILED_VALIDATOR } from './precompiled.js';
 
 // The validator compiled by the build, when there is one: it spares every command loading ajv and compiling the
 // schema (88 ms → 13 ms measured). Tests run from src/, where there is none; then ajv compiles at first use.
-let validator = (await loadPrecompiledValidator()) as ValidateFunction | undefined;
+let validator: ValidateFunction | undefined;
 
-// Compiled at first use, not at import: commands that never validate should not pay for it.
+// Loaded or compiled at first use, not at import: commands that never validate should not pay for it.
 function compiled(): ValidateFunction {
+  validator ??= loadPrecompiledValidator() as ValidateFunction | undefined;
   if (!validator) {
     const { Ajv: AjvClass } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
     const ajv = prepareConfigAjv(new AjvClass(CONFIG_AJV_OPTIONS));

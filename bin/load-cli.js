@@ -1,0 +1,33 @@
+// Loading the CLI bundle (dist/compute.cjs) with a V8 code cache. Node 20 keeps no compile cache for ES modules, so
+// the CLI is bundled as CommonJS and compiled here as Node's own loader would (the same function wrapper), with the
+// cache the build wrote beside it (scripts/code-cache.mjs). V8 rejects a cache made by another Node version or with
+// other flags, and the bundle then compiles as it would without one. Measured in docs/BENCHMARKS.md (issue 14).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import vm from 'node:vm';
+
+/** The CLI bundle that `npm run build` writes. */
+export const CLI_BUNDLE = fileURLToPath(new URL('../dist/compute.cjs', import.meta.url));
+/** Its code cache, written by the build. */
+export const CLI_CODE_CACHE = `${CLI_BUNDLE}.cache`;
+
+/** Compiles and runs the bundle: its exports, and `writeCache()`, which saves the code V8 has compiled for it so far. */
+export function loadCli() {
+  const source = readFileSync(CLI_BUNDLE, 'utf8');
+  // __bundleUrl is what the bundle has for import.meta.url (scripts/bundle.mjs defines it).
+  const wrapper = `(function (exports, require, module, __filename, __dirname, __bundleUrl) {${source}\n})`;
+  const script = new vm.Script(wrapper, { filename: CLI_BUNDLE, cachedData: readCache() });
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(CLI_BUNDLE), module, CLI_BUNDLE, dirname(CLI_BUNDLE), pathToFileURL(CLI_BUNDLE).href);
+  return { exports: module.exports, writeCache: () => writeFileSync(CLI_CODE_CACHE, script.createCachedData()) };
+}
+
+function readCache() {
+  try {
+    return readFileSync(CLI_CODE_CACHE);
+  } catch {
+    return undefined;
+  }
+}
