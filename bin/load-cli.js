@@ -16,12 +16,17 @@ export const CLI_CODE_CACHE = `${CLI_BUNDLE}.cache`;
 /** Compiles and runs the bundle: its exports, and `writeCache()`, which saves the code V8 has compiled for it so far. */
 export function loadCli() {
   const source = readFileSync(CLI_BUNDLE, 'utf8');
-  // __bundleUrl is what the bundle has for import.meta.url (scripts/bundle.mjs defines it).
-  const wrapper = `(function (exports, require, module, __filename, __dirname, __bundleUrl) {${source}\n})`;
+  // __bundleUrl is what the bundle has for import.meta.url (scripts/bundle.mjs defines it); __computeImport is a real
+  // import() for modules outside it (src/util/import-outside.ts).
+  const wrapper = `(function (exports, require, module, __filename, __dirname, __bundleUrl, __computeImport) {${source}\n})`;
   const script = new vm.Script(wrapper, { filename: CLI_BUNDLE, cachedData: readCache() });
   const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(CLI_BUNDLE), module, CLI_BUNDLE, dirname(CLI_BUNDLE), pathToFileURL(CLI_BUNDLE).href);
+  script.runInThisContext()(module.exports, createRequire(CLI_BUNDLE), module, CLI_BUNDLE, dirname(CLI_BUNDLE), pathToFileURL(CLI_BUNDLE).href, importOutside);
   return { exports: module.exports, writeCache: () => writeFileSync(CLI_CODE_CACHE, script.createCachedData()) };
+}
+
+function importOutside(specifier) {
+  return import(specifier);
 }
 
 function readCache() {

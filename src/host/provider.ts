@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { importOutside } from '../util/import-outside.js';
 import type { Sandbox } from './sandbox.js';
 
 /** A provider that cannot be loaded: not installed (`install` is the command that fixes it), or not a provider. */
@@ -39,7 +40,7 @@ async function loadFactory(provider: string, projectDir: string): Promise<Factor
   if (provider === 'bwrap') return (await import('../providers/bwrap/index.js')).bwrap as unknown as Factory;
   if (isAbsolute(provider)) {
     if (!existsSync(provider)) throw new ProviderLoadError(`sandbox.provider: no such module ${provider}`);
-    return pick(await import(pathToFileURL(provider).href), ['default', 'provider'], provider);
+    return pick(await importOutside(pathToFileURL(provider).href), ['default', 'provider'], provider);
   }
   const name = `@computesdk/${provider}`;
   let resolved: string;
@@ -49,7 +50,7 @@ async function loadFactory(provider: string, projectDir: string): Promise<Factor
   } catch {
     throw new ProviderLoadError(`provider ${provider} is not installed in ${projectDir}: run npm i ${name}`, `npm i ${name}`);
   }
-  return pick(await import(pathToFileURL(resolved).href), [provider, 'default'], name);
+  return pick(await importOutside(pathToFileURL(resolved).href), [provider, 'default'], name);
 }
 
 // The first of `exports` that is a function: a defineProvider result is the provider's factory.
