@@ -47,7 +47,8 @@ export async function findTarget(options: ProjectOptions, io: CliIO, lenient: bo
     const project = await loadProject(options, io);
     return { spec: project.spec, name: project.spec.name, stateDir: project.stateDir, dir: project.dir, projectDir: project.spec.projectDir, root: project.root };
   }
-  const result = await loadConfig({ files, cwd: io.cwd, env: io.env, profiles: options.profile ?? [] });
+  // No restart hashes: the lenient commands (ps, logs, down, exec, top, events, sandbox) never compare units.
+  const result = await loadConfig({ files, cwd: io.cwd, env: io.env, profiles: options.profile ?? [], restartHashes: false });
   io.stderr(formatDiagnostics(result.warnings, io.cwd));
   if (result.spec) {
     const paths = projectPaths(result.spec, options['state-dir'], io);

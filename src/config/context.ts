@@ -11,6 +11,8 @@ export interface Context {
   /** Paths (keys joined by `/`) at or above a schema error; those parts are not normalised. */
   failed: Set<string>;
   envFiles: Map<string, EnvFile>;
+  /** False: units get no restart hash (LoadOptions.restartHashes). */
+  restartHashes?: boolean;
 }
 
 /** Where the node at `keys` was written (objects at their key, scalars at their value); the file's start if unknown. */

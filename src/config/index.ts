@@ -12,7 +12,7 @@ import { mergeAll } from './merge.js';
 import { normalise } from './normalise.js';
 import { parseYaml } from './parse.js';
 import { prepareFile } from './prepare.js';
-import { PROFILES_ENV, profiledUnits, requestedProfiles, selectProfiles, withoutUnits } from './profiles.js';
+import { definesProfiles, PROFILES_ENV, profiledUnits, requestedProfiles, selectProfiles, withoutUnits } from './profiles.js';
 import { checkSchema } from './schema.js';
 import { Diagnostics, NO_POSITION, Source, sortDiagnostics } from './source.js';
 import type { LoadOptions, LoadResult } from './spec.js';
@@ -108,7 +108,7 @@ async function load(files: string[], options: LoadOptions, diags: Diagnostics, p
   if (!isMap(merged) || (!positions && rerun(diags.errors.length, diags))) return { inputs };
   const envPaths = envFilesOf(merged);
   inputs.push(...envPaths);
-  const ctx: Context = { doc: merged, diags, failed, envFiles: await readEnvFiles(envPaths, diags) };
+  const ctx: Context = { doc: merged, diags, failed, envFiles: await readEnvFiles(envPaths, diags), restartHashes: options.restartHashes !== false };
   const spec = normalise(merged, { files, projectDir, inputs: [...new Set([...files, ...inputs])] }, ctx, options.scale ?? {});
   // With errors the Spec is dropped, and of the document only its name is read: profiles need not be applied.
   const resolved = diags.errors.length === 0 ? applyProfiles(spec, merged, options, lookup(PROFILES_ENV)) : merged;
@@ -118,6 +118,8 @@ async function load(files: string[], options: LoadOptions, diags: Diagnostics, p
 // Keeps the active units in the Spec (see profiles.ts); returns the document `compute config` shows.
 function applyProfiles(spec: Spec, merged: ValueMap, options: LoadOptions, fromEnv: string | undefined): Record<string, unknown> {
   const requested = requestedProfiles(options.profiles ?? [], fromEnv);
+  // No profile asked for or defined: every unit is active (selecting was 5 % of validating a 1 MB file).
+  if (requested.length === 0 && !definesProfiles(merged)) return merged;
   const { active, selection } = selectProfiles(profiledUnits(merged), requested, options.targets);
   if (selection.defined.length === 0 && requested.length === 0) return merged;
   const activeSet = new Set(active);

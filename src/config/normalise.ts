@@ -42,7 +42,7 @@ export function normalise(doc: ValueMap, files: SpecFiles, ctx: Context, scale: 
   const index = new OverlayIndex(overlays.specs);
   const units: Record<string, UnitSpec> = {};
   // A Spec with errors is dropped by loadConfig: hashing its units was a tenth of refusing a 1 MB file.
-  const hashed = ctx.diags.errors.length === 0;
+  const hashed = ctx.restartHashes !== false && ctx.diags.errors.length === 0;
   for (const draft of running.values()) {
     const spec = draft.spec;
     spec.overlays = [...new Set([...(draft.overlay !== undefined ? [draft.overlay] : []), ...index.containing(spec.cwd)])];

@@ -65,6 +65,16 @@ export function selectProfiles(units: ReadonlyMap<string, ProfiledUnit>, request
   };
 }
 
+/** True when a unit of a merged document has a `profiles:` key (with or without names). */
+export function definesProfiles(doc: ValueMap): boolean {
+  for (const section of ['servers', 'services']) {
+    const entries = doc[section];
+    if (!isMap(entries)) continue;
+    for (const [name, raw] of Object.entries(entries)) if (isMap(raw) && !name.startsWith('x-') && raw.profiles !== undefined) return true;
+  }
+  return false;
+}
+
 /** The `profiles:` of every unit of a merged document, with the names it needs, by name. */
 export function profiledUnits(doc: ValueMap): Map<string, ProfiledUnit> {
   const units = new Map<string, ProfiledUnit>();

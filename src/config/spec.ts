@@ -33,6 +33,11 @@ export interface LoadOptions {
   targets?: string[];
   /** Replica counts from `--scale NAME=N` or `compute scale`, over the file's `replicas` (names the file has). */
   scale?: Record<string, number>;
+  /**
+   * False: every unit's `hash` is left '' (default true). For commands that never compare a unit with the one the
+   * daemon runs (validate, config, ps, logs, top, ...): hashing was a tenth of validating a 1 MB file.
+   */
+  restartHashes?: boolean;
 }
 
 /** Formats a diagnostic as `file:line:col: message` (warnings prefixed with `warning: `). */

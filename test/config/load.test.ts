@@ -13,6 +13,18 @@ import { captureIO, writeFiles } from './helpers.js';
 const FIXTURES = fileURLToPath(new URL('../fixtures/config/', import.meta.url));
 const fixture = (name: string, env: Record<string, string> = {}) => loadConfig({ files: [], cwd: join(FIXTURES, name), env });
 
+describe('restart hashes', () => {
+  it('are computed by default, and left empty with restartHashes: false (the same Spec otherwise)', async () => {
+    const dir = writeFiles(tempDir(), { 'compute.yaml': 'servers:\n  web: { start: node w.js, port: 3000 }\nservices:\n  db: { cmd: db }\n' });
+    const hashed = await loadConfig({ files: [], cwd: dir, env: {} });
+    const bare = await loadConfig({ files: [], cwd: dir, env: {}, restartHashes: false });
+    expect(Object.values(hashed.spec?.units ?? {}).map((unit) => unit.hash)).toEqual([expect.stringMatching(/^[0-9a-f]{64}$/), expect.stringMatching(/^[0-9a-f]{64}$/)]);
+    expect(Object.values(bare.spec?.units ?? {}).map((unit) => unit.hash)).toEqual(['', '']);
+    const withoutHash = (spec: typeof hashed.spec) => Object.values(spec?.units ?? {}).map(({ hash: _, ...rest }) => rest);
+    expect(withoutHash(bare.spec)).toEqual(withoutHash(hashed.spec));
+  });
+});
+
 describe('the Spec', () => {
   it('fills defaults and maps the DESIGN.md example onto units and overlays', async () => {
     const dir = join(FIXTURES, 'valid-design-example');

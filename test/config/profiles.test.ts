@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { loadConfig } from '../../src/config/index.js';
-import { requestedProfiles, selectProfiles, type ProfiledUnit } from '../../src/config/profiles.js';
+import { definesProfiles, requestedProfiles, selectProfiles, type ProfiledUnit } from '../../src/config/profiles.js';
 import { tempDir } from '../helpers/tmp.js';
 import { captureIO, writeFiles } from './helpers.js';
 
@@ -68,6 +68,18 @@ const PROJECT = [
   '  debugger: { cmd: dbg, profiles: [debug] }',
   '',
 ].join('\n');
+
+describe('definesProfiles', () => {
+  it.each([
+    ['no unit with profiles', { services: { a: { cmd: 'a' } }, servers: { w: { start: 'w' } } }, false],
+    ['a service with profiles', { services: { a: { cmd: 'a', profiles: ['x'] } } }, true],
+    ['a server with an empty list', { servers: { w: { start: 'w', profiles: [] } } }, true],
+    ['only an x- entry with profiles', { services: { 'x-base': { profiles: ['x'] }, a: { cmd: 'a' } } }, false],
+    ['no unit sections', { name: 'p' }, false],
+  ])('%s: %s', (_, doc, expected) => {
+    expect(definesProfiles(doc)).toBe(expected);
+  });
+});
 
 describe('loadConfig with profiles', () => {
   it('keeps the inactive units out of the Spec, and knows them', async () => {

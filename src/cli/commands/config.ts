@@ -37,7 +37,7 @@ export const run: Command = async (args, io) => {
     io.stdout(HELP);
     return EXIT.ok;
   }
-  const result = await loadChecked(values.file ?? [], io, { profiles: values.profile ?? [] });
+  const result = await loadChecked(values.file ?? [], io, { profiles: values.profile ?? [], restartHashes: false });
   if (!result.spec || !result.resolved) return EXIT.usage;
   const shown = values['show-secrets'] ? result.resolved : maskSecrets(result.resolved);
   io.stdout(values.json ? `${JSON.stringify(shown, null, 2)}\n` : stringify(shown, { lineWidth: 0 }));

@@ -26,7 +26,7 @@ export const run: Command = async (args, io) => {
     io.stdout(HELP);
     return EXIT.ok;
   }
-  const result = await loadChecked(values.file ?? [], io, { profiles: values.profile ?? [] });
+  const result = await loadChecked(values.file ?? [], io, { profiles: values.profile ?? [], restartHashes: false });
   if (!result.spec) return EXIT.usage;
   io.stdout(`ok: ${summary(result.spec)}\n`);
   return EXIT.ok;
@@ -38,6 +38,8 @@ export interface UnitSelection {
   targets?: string[];
   /** `--scale NAME=N`: replica counts over the file's. */
   scale?: Record<string, number>;
+  /** False for a command that never compares units with the daemon's (LoadOptions.restartHashes). */
+  restartHashes?: boolean;
 }
 
 /**
@@ -51,7 +53,7 @@ export async function loadChecked(files: string[], io: CliIO, select: UnitSelect
     if (error instanceof ComposeFileError) throw new CLIError(error.message, EXIT.usage);
     throw error;
   }
-  const result = await loadConfig({ files, cwd: io.cwd, env: io.env, profiles: select.profiles ?? [], targets: select.targets ?? [], ...(select.scale ? { scale: select.scale } : {}) });
+  const result = await loadConfig({ files, cwd: io.cwd, env: io.env, profiles: select.profiles ?? [], targets: select.targets ?? [], ...(select.scale ? { scale: select.scale } : {}), restartHashes: select.restartHashes !== false });
   io.stderr(formatDiagnostics(result.warnings, io.cwd));
   io.stderr(formatDiagnostics(result.errors, io.cwd));
   for (const warning of profileWarnings(result.spec?.profiles)) io.stderr(`compute: warning: ${warning}\n`);
