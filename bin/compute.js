@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The `compute` command: runs the CLI bundle (dist/compute.cjs, built by `npm run build`, which `npm ci` runs on
-// prepare) with its code cache; it parses arguments, runs the command and exits with its code.
-import { loadCli } from './load-cli.js';
+// prepare) with its code cache; it parses arguments, runs the command and exits with its code. CommonJS (see
+// bin/package.json): the ES module loader is never set up for a command that does not need it.
+const { loadCli } = require('./load-cli.js');
 
 const { main } = loadCli().exports;
 // stdout and stderr are synchronous for files, pipes and terminals on Linux, so nothing is lost by exiting here;

@@ -1,10 +1,10 @@
 // The files in a state folder through which clients find its daemon (written by writeAtomic: whole, and 0600).
-import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeAtomic } from './persist.js';
 import type { DaemonInfo } from './wire.js';
+import { nodeCrypto } from './lazy-crypto.js';
 
 /** The longest unix socket path Linux accepts (sun_path is 108 bytes with its NUL). */
 export const MAX_SOCKET_PATH_BYTES = 107;
@@ -32,7 +32,7 @@ export function daemonFiles(stateDir: string) {
 function defaultSocket(stateDir: string): string {
   const inState = join(stateDir, 'daemon.sock');
   if (Buffer.byteLength(inState) <= MAX_SOCKET_PATH_BYTES) return inState;
-  const id = createHash('sha256').update(resolve(stateDir)).digest('hex').slice(0, 20);
+  const id = nodeCrypto().createHash('sha256').update(resolve(stateDir)).digest('hex').slice(0, 20);
   return join(tmpdir(), `compute-${id}.sock`);
 }
 

@@ -1,7 +1,7 @@
 // The restart hash of a unit: it changes exactly when a running unit must be replaced to take a new spec.
-import { createHash } from 'node:crypto';
 import { isRestartField } from './fields.js';
 import type { UnitSpec } from './unit.js';
+import { nodeCrypto } from './lazy-crypto.js';
 
 /** Whether a unit running `current` must be replaced (stopped, started anew) to take `desired`: their hashes differ.
  *  The plan decides with it; the 2.x and services routes, which have no plan, decide with it too. */
@@ -19,7 +19,7 @@ export function restartHash(unit: Omit<UnitSpec, 'hash'> | UnitSpec): string {
     .filter((key) => isRestartField(key) && (unit as unknown as Record<string, unknown>)[key] !== undefined)
     .sort()
     .map((key) => [key, canonical((unit as unknown as Record<string, unknown>)[key])]);
-  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+  return nodeCrypto().createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }
 
 // Objects with their keys sorted and undefined members dropped; arrays keep their order (argv order matters).

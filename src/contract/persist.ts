@@ -1,9 +1,9 @@
 // Writing the files of a state folder so that a crash never leaves half a file and nobody else can read them:
 // every daemon file (state.json, overlays.json, daemon.json, daemon.pid) is written by writeAtomic, and the
 // folders that hold them are made private by privateDir. Secrets live there (unit environments in state.json).
-import { randomBytes } from 'node:crypto';
 import { chmod, lstat, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { nodeCrypto } from './lazy-crypto.js';
 
 /** The mode of every file the daemon writes: its owner's only (state.json holds the units' environments). */
 export const PRIVATE_FILE_MODE = 0o600;
@@ -17,7 +17,7 @@ export const PRIVATE_DIR_MODE = 0o700;
  * durable. The parent folder is created (0700) when missing. On failure the temp file is removed and the error thrown.
  */
 export async function writeAtomic(path: string, content: string, mode = PRIVATE_FILE_MODE): Promise<void> {
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const temp = `${path}.${process.pid}.${nodeCrypto().randomBytes(4).toString('hex')}.tmp`;
   try {
     await writeSynced(temp, content, mode);
     await rename(temp, path);

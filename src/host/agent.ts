@@ -1,11 +1,11 @@
 // compute's daemon inside a provider sandbox (the "agent"): uploaded as one file with the provider's text writeFile
 // in bounded base64 chunks, decoded and verified (sha256) by node in the sandbox, started with one self-contained
 // background command line, and reached at getUrl({port}) with the project's bearer token.
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { DAEMON_BUNDLE } from '../sdk/spawn-daemon.js';
+import { DAEMON_BUNDLE } from '../sdk/daemon-bundle.js';
 import type { AgentInfo } from './record.js';
 import type { Sandbox } from './sandbox.js';
+import { nodeCrypto } from '../contract/lazy-crypto.js';
 
 /** The port the agent listens on inside the sandbox (every sandbox has its own network, so one fixed port serves). */
 export const AGENT_PORT = 48217;
@@ -26,7 +26,7 @@ let bundle: { text: string; sha256: string } | undefined;
 export function agentBundle(): { text: string; sha256: string } {
   if (bundle) return bundle;
   const bytes = readFileSync(DAEMON_BUNDLE);
-  return (bundle = { text: bytes.toString('base64'), sha256: createHash('sha256').update(bytes).digest('hex') });
+  return (bundle = { text: bytes.toString('base64'), sha256: nodeCrypto().createHash('sha256').update(bytes).digest('hex') });
 }
 
 /** `'text'` for a POSIX shell, whatever the text holds. */

@@ -1,9 +1,9 @@
 // What the project's state folder remembers of its provider sandboxes: (provider, namespace, name) → sandbox id and
 // where its agent runs (sandbox.json), and the agent's bearer token (agent.token). Both are the owner's only (0600).
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeAtomic } from '../contract/persist.js';
+import { nodeCrypto } from '../contract/lazy-crypto.js';
 
 /** Which sandbox of a project: the same key finds the same sandbox again. */
 export interface SandboxKey {
@@ -68,7 +68,7 @@ export async function agentToken(stateDir: string): Promise<string> {
   } catch {
     // none yet
   }
-  const token = randomBytes(24).toString('hex');
+  const token = nodeCrypto().randomBytes(24).toString('hex');
   await writeAtomic(path, `${token}\n`);
   return token;
 }

@@ -1,12 +1,12 @@
 // The source side of the sync engine: a manifest of an overlay's source folder as it is now, under the same rules as
 // the copy (ignore, `smart` package folders, symlinks that stay inside), read without ever following a symlink.
-import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, readlinkSync, type Dirent } from 'node:fs';
 import { lstat, realpath } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { OverlaySpec } from '../contract/overlay.js';
 import { classifyEntry, compileIgnore, rewriteLink, SMART_SYMLINK_DIRS, type IgnoreMatcher } from '../contract/overlay-rules.js';
 import type { SourceScan, SyncEntry, SyncManifest } from '../contract/sync.js';
+import { nodeCrypto } from '../contract/lazy-crypto.js';
 
 interface Walk {
   root: string;
@@ -132,7 +132,7 @@ function scanEntry(walk: Walk, rel: string, dirent: Pick<Dirent, 'isDirectory' |
   const before = walk.previous[rel];
   if (before?.kind === 'file' && before.hash && before.size === entry.size && (before.racy || Math.abs(before.mtimeMs - entry.mtimeMs) >= 1)) {
     try {
-      entry.hash = createHash('sha1').update(readFileSync(path)).digest('hex');
+      entry.hash = nodeCrypto().createHash('sha1').update(readFileSync(path)).digest('hex');
     } catch (error) {
       if (!isDenied(error)) throw error;
       walk.unreadable.push(rel);

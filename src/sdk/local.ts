@@ -4,7 +4,8 @@ import { daemonFiles, pidAlive, readDaemonInfo, readPidFile } from '../contract/
 import { noSpace } from '../util/disk-space.js';
 import { connect, type SandboxClient } from './client.js';
 import { SandboxApiError } from './errors.js';
-import { diskFullError, startLocalDaemon, type LocalDaemonOptions, type StartedDaemon } from './spawn-daemon.js';
+// Types only: spawning (node:child_process) is loaded when a daemon is started, not by `ps` or `logs`.
+import type { LocalDaemonOptions, StartedDaemon } from './spawn-daemon.js';
 
 export type { LocalDaemonOptions, StartedDaemon };
 
@@ -42,6 +43,7 @@ export async function ensureLocalDaemon(options: LocalDaemonOptions, early?: Sta
     const existing = await findLocalDaemon(stateDir, root);
     if (existing) return existing;
   }
+  const { diskFullError, startLocalDaemon } = await import('./spawn-daemon.js');
   const started = early ?? (await startLocalDaemon({ ...options, root, stateDir }));
   const deadline = Date.now() + (options.timeoutMs ?? 15_000);
   for (;;) {

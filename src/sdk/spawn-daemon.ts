@@ -3,11 +3,10 @@
 import { spawn } from 'node:child_process';
 import { closeSync, fchmodSync, openSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { packageFile } from '../contract/package-files.js';
 import { daemonFiles, STATE_FOLDER_ENTRIES } from '../contract/discovery.js';
 import { privateDir } from '../contract/persist.js';
 import { isDiskFull } from '../util/disk-space.js';
+import { DAEMON_BUNDLE } from './daemon-bundle.js';
 import { SandboxApiError } from './errors.js';
 
 /** Where a local sandbox lives, and how long to wait for its daemon to start. */
@@ -20,8 +19,7 @@ export interface LocalDaemonOptions {
   logLevel?: string;
 }
 
-/** The daemon bundle that `npm run build` writes: one file, the same that a remote sandbox is given. */
-export const DAEMON_BUNDLE = fileURLToPath(packageFile('dist/compute-daemon.mjs'));
+export { DAEMON_BUNDLE };
 
 /** A daemon process this process started in the background. */
 export interface StartedDaemon {
