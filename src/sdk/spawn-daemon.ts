@@ -19,8 +19,6 @@ export interface LocalDaemonOptions {
   logLevel?: string;
 }
 
-export { DAEMON_BUNDLE };
-
 /** A daemon process this process started in the background. */
 export interface StartedDaemon {
   pid: number | undefined;
