@@ -1,9 +1,9 @@
 // The single-file bundles, built by `npm run build` from the modules tsc wrote to dist/ (after the ahead-of-time
 // validators are compiled beside them): dist/compute.cjs, the CLI that bin/compute.js runs with a V8 code cache
-// (CommonJS: Node 20 caches compiled code only for a script it is handed, see bin/load-cli.js), and
-// dist/compute-daemon.mjs, the daemon, which needs nothing but node beside it (the SDK starts the local daemon with it;
-// a remote sandbox gets this one file). Modules a command loads on demand stay lazy inside a bundle: esbuild evaluates
-// them at first use.
+// (CommonJS: Node 20 caches compiled code only for a script it is handed, see bin/load-bundle.js);
+// dist/compute-daemon.mjs, the daemon as one file that needs nothing but node beside it (a remote sandbox gets it);
+// and dist/compute-daemon.cjs, the same daemon as the SDK starts it here (bin/compute-daemon.js, with its cache).
+// Modules a command loads on demand stay lazy inside a bundle: esbuild evaluates them at first use.
 import { execFileSync } from 'node:child_process';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,6 +51,8 @@ const cli = { ...common, format: 'cjs', banner: undefined, define: { 'import.met
 await Promise.all([
   build({ ...cli, plugins: [precompiled, daemonCommand], entryPoints: [`${dist}cli/main.js`], outfile: `${dist}compute.cjs` }),
   build({ ...common, plugins: [precompiled], entryPoints: [`${dist}cli/daemon-bin.js`], outfile: `${dist}compute-daemon.mjs` }),
+  // The same daemon as CommonJS, for this machine: bin/compute-daemon.js runs it with its code cache.
+  build({ ...cli, plugins: [precompiled], entryPoints: [`${dist}cli/daemon-bin.js`], outfile: `${dist}compute-daemon.cjs` }),
 ]);
 // Made from the new bundle, in a process of its own (it runs commands); a stale cache would only be rejected.
 execFileSync(process.execPath, [fileURLToPath(new URL('./code-cache.mjs', import.meta.url))], { stdio: 'inherit' });

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { daemonFiles, STATE_FOLDER_ENTRIES } from '../contract/discovery.js';
 import { privateDir } from '../contract/persist.js';
 import { isDiskFull } from '../util/disk-space.js';
-import { DAEMON_BUNDLE } from './daemon-bundle.js';
+import { LOCAL_DAEMON } from './daemon-bundle.js';
 import { SandboxApiError } from './errors.js';
 
 /** Where a local sandbox lives, and how long to wait for its daemon to start. */
@@ -59,7 +59,7 @@ function startDetached(root: string, stateDir: string, logLevel: string | undefi
   // The mode given to open applies only to a new file; one an older version left 0644 is made private too.
   fchmodSync(out, 0o600);
   const offset = statSync(outPath).size;
-  const args = [DAEMON_BUNDLE, '--root', root, '--state', stateDir, ...(logLevel ? ['--log-level', logLevel] : [])];
+  const args = [LOCAL_DAEMON, '--root', root, '--state', stateDir, ...(logLevel ? ['--log-level', logLevel] : [])];
   try {
     const child = spawn(process.execPath, args, { cwd: stateDir, detached: true, stdio: ['ignore', out, out] });
     const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));

@@ -34,8 +34,9 @@ export function daemonPidsOf(stateDir: string): number[] {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      // `compute daemon --state DIR`, or the daemon bundle the SDK starts: `node .../compute-daemon.mjs --state DIR`.
-      const isDaemon = argv.includes('daemon') || argv.some((arg) => arg.endsWith('/compute-daemon.mjs'));
+      // `compute daemon --state DIR`, the daemon the SDK starts (`node .../bin/compute-daemon.js --state DIR`), or the
+      // daemon bundle run as it is (`node .../compute-daemon.mjs`).
+      const isDaemon = argv.includes('daemon') || argv.some((arg) => arg.endsWith('/compute-daemon.js') || arg.endsWith('/compute-daemon.mjs'));
       if (isDaemon && argv.includes(stateDir) && isAlive(Number(entry))) pids.push(Number(entry));
     } catch {
       // the process ended while we looked
