@@ -1,5 +1,5 @@
 // import() of a module outside the bundles: a provider module of the user's project, or a provider package from its
-// node_modules. The CLI bundle runs inside a vm.Script (bin/load-cli.js, for its code cache), where Node 20 has no
+// node_modules. The CLI bundle runs inside a vm.Script (bin/load-bundle.js, for its code cache), where Node 20 has no
 // import() without an experimental flag, and the build turns every import() in it into require(); so the loader hands
 // the bundle a real import() as `__computeImport`. Outside the bundle (dist/ modules, tests) this is plain import().
 
