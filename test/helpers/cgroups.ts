@@ -101,9 +101,13 @@ export function useMountedCgroupV2(): void {
     if (before === undefined) delete process.env.COMPUTE_CGROUP;
     else process.env.COMPUTE_CGROUP = before;
     if (!mount) return;
-    // The tests removed their sandboxes' cgroups; `compute/` is what the daemons made above them.
-    if (existsSync(join(mount, 'compute'))) rmdirSync(join(mount, 'compute'));
-    execFileSync('umount', [mount]);
-    rmdirSync(mount);
+    try {
+      // The tests removed their sandboxes' cgroups; `compute/` is what the daemons made above them.
+      if (existsSync(join(mount, 'compute'))) rmdirSync(join(mount, 'compute'));
+    } finally {
+      // Unmounted even when a failed test left a cgroup in it (the tree outlives its mount point, not the reverse).
+      execFileSync('umount', [mount]);
+      rmdirSync(mount);
+    }
   });
 }
