@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DaemonProblem } from '../../src/contract/wire.js';
 import { connect, type SandboxClient } from '../../src/sdk/index.js';
+import { runCli } from '../cli/project-harness.js';
 import { processesWith } from '../helpers/cgroups.js';
 import { isAlive, processGroupMembers } from '../helpers/procs.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -102,9 +103,9 @@ describe.skipIf(!RUN)('a full state disk', () => {
     expect(readFileSync(join(stateDir, 'state.json'), 'utf8')).not.toContain('"during"');
 
     // `compute ps` (here without a compose file, on the state folder) shows the problem in one line.
-    const ps = spawnPs(disk);
-    expect(await ps.exited).toBe(0);
-    expect(ps.stderr()).toMatch(/compute: warning: the daemon cannot save .*state\.json \(ENOSPC\) since .*; it keeps supervising and retries/);
+    const ps = await runCli(tempDir('compute-diskfull-ps-'), ['ps', '--state-dir', disk]);
+    expect(ps.code).toBe(0);
+    expect(ps.stderr).toMatch(/compute: warning: the daemon cannot save .*state\.json \(ENOSPC\) since .*; it keeps supervising and retries/);
 
     rmSync(join(disk, 'filler'));
     await waitFor(async () => stateProblem((await sdk.health()).problems) === undefined, { what: 'the problem to clear', timeoutMs: 15_000 });
@@ -140,25 +141,11 @@ describe.skipIf(!RUN)('a state disk that is full before the daemon starts', () =
     const marker = String(process.hrtime.bigint());
     writeFileSync(join(disk, 'compute.yaml'), `name: full\nservices:\n  a:\n    cmd: sleep\n    args: ["1000.${marker}"]\n`);
     fill(join(disk, 'filler'));
-    const up = spawnCli(disk, ['up', '-d']);
-    expect(await up.exited).toBe(1);
+    const up = await runCli(disk, ['up', '-d']);
+    expect(up.code).toBe(1);
     const stateDir = join(disk, '.compute', 'state');
-    expect(up.stderr()).toBe(`compute: the disk of state folder ${stateDir} is full (no space left on device), so the sandbox daemon cannot start; free some space and try again\n`);
+    expect(up.stderr).toBe(`compute: the disk of state folder ${stateDir} is full (no space left on device), so the sandbox daemon cannot start; free some space and try again\n`);
     expect(existsSync(join(disk, '.compute'))).toBe(false);
     expect(processesWith(marker)).toEqual([]);
   });
 });
-
-function spawnPs(stateRoot: string): { exited: Promise<number | null>; stderr: () => string } {
-  return spawnCli(tempDir('compute-diskfull-ps-'), ['ps', '--state-dir', stateRoot]);
-}
-
-// The CLI as a user runs it, in `cwd`; only its stderr is kept.
-function spawnCli(cwd: string, args: string[]): { exited: Promise<number | null>; stderr: () => string } {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-  children.push(child);
-  let stderr = '';
-  child.stderr?.on('data', (chunk) => (stderr += chunk));
-  child.stdout?.resume();
-  return { exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))), stderr: () => stderr };
-}
