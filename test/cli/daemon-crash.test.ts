@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { UnitRow } from '../../src/cli/output/units.js';
 import { pidAlive } from '../../src/contract/discovery.js';
-import { cgroupOf, cgroupTestsRun, newMarker, processesWith, removeSandboxCgroups, sandboxCgroupDir, useMountedCgroupV2 } from '../helpers/cgroups.js';
+import { cgroupOf, cgroupTestsRun, newMarker, processesWith, removeSandboxCgroups, sandboxCgroupDir, TRACKING_HIERARCHIES, useMountedCgroupV2 } from '../helpers/cgroups.js';
 import { isAlive } from '../helpers/procs.js';
 import { waitFor } from '../helpers/wait.js';
 import { bringUp, daemonPid, runCli, writeProject } from './project-harness.js';
@@ -46,14 +46,7 @@ services:
   return { dir, marker, stateDir };
 }
 
-// The hierarchies the units are tracked by: the machine's best (here v1 freezer; pure v2 elsewhere), and a v2 tree
-// mounted for the test and chosen with COMPUTE_CGROUP=v2, as on a hybrid machine (root only: mounting needs it).
-const HIERARCHIES = [
-  { name: "the machine's best cgroup hierarchy", v2: false },
-  { name: 'a cgroup v2 tree (COMPUTE_CGROUP=v2)', v2: true },
-].filter(({ v2 }) => !v2 || cgroupTestsRun);
-
-describe.each(HIERARCHIES)('after the daemon was SIGKILLed, tracked by $name', ({ v2 }) => {
+describe.each(TRACKING_HIERARCHIES)('after the daemon was SIGKILLed, tracked by $name', ({ v2 }) => {
   if (v2) useMountedCgroupV2();
 
   it('compute down starts a daemon that takes the units over, and ends every process of them (exit 0)', async () => {

@@ -84,6 +84,15 @@ export async function removeSandboxCgroups(dir: string | undefined): Promise<num
 }
 
 /**
+ * The hierarchies a cgroup test runs on, for describe.each: the machine's best (here the v1 freezer; pure v2 elsewhere),
+ * and, as root, a cgroup v2 tree mounted for the block with useMountedCgroupV2 (as on a hybrid machine).
+ */
+export const TRACKING_HIERARCHIES = [
+  { name: "the machine's best cgroup hierarchy", v2: false },
+  { name: 'a cgroup v2 tree (COMPUTE_CGROUP=v2)', v2: true },
+].filter(({ v2 }) => !v2 || cgroupTestsRun);
+
+/**
  * For a describe block whose tests run as root: mounts a cgroup v2 tree in a temp folder (beside the machine's v1
  * controllers, as on a hybrid machine) and sets COMPUTE_CGROUP=v2, so that the daemons started in it track units
  * there; unmounted after the block. Without root it does nothing (cgroupTestsRun is false, and CI is root).

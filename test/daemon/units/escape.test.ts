@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Log } from '../../../src/daemon/units/index.js';
-import { cgroupOf, cgroupTestsRun, newMarker, processesWith, removeSandboxCgroups, sandboxCgroupDir, useMountedCgroupV2 } from '../../helpers/cgroups.js';
+import { cgroupOf, cgroupTestsRun, newMarker, processesWith, removeSandboxCgroups, sandboxCgroupDir, TRACKING_HIERARCHIES, useMountedCgroupV2 } from '../../helpers/cgroups.js';
 import { isAlive } from '../../helpers/procs.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { waitFor } from '../../helpers/wait.js';
@@ -50,11 +50,7 @@ const hasRedis = (() => {
 
 if (!cgroupTestsRun) console.warn('escape.test.ts: the cgroup tests are skipped: they need root (CI runs them as root)');
 
-// The machine's best hierarchy (v1 freezer here, pure v2 elsewhere), then a v2 tree mounted for the test.
-describe.skipIf(!cgroupTestsRun).each([
-  { name: "the machine's best hierarchy", v2: false },
-  { name: 'a cgroup v2 tree (COMPUTE_CGROUP=v2)', v2: true },
-])('stopping units tracked by cgroups: $name', ({ v2 }) => {
+describe.skipIf(!cgroupTestsRun).each(TRACKING_HIERARCHIES)('stopping units tracked by cgroups: $name', ({ v2 }) => {
   if (v2) useMountedCgroupV2();
   it('ends a setsid child and a detached child with the unit, and removes its cgroup', async () => {
     const { supervisor, dir } = await cgroupHarness();
