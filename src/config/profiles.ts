@@ -65,12 +65,14 @@ export function selectProfiles(units: ReadonlyMap<string, ProfiledUnit>, request
   };
 }
 
-/** True when a unit of a merged document has a `profiles:` key (with or without names). */
+/** True when a unit of a merged document names a profile: when selectProfiles would find one `defined`. */
 export function definesProfiles(doc: ValueMap): boolean {
   for (const section of ['servers', 'services']) {
     const entries = doc[section];
     if (!isMap(entries)) continue;
-    for (const [name, raw] of Object.entries(entries)) if (isMap(raw) && !name.startsWith('x-') && raw.profiles !== undefined) return true;
+    for (const [name, raw] of Object.entries(entries)) {
+      if (isMap(raw) && !name.startsWith('x-') && Array.isArray(raw.profiles) && raw.profiles.some((p) => typeof p === 'string')) return true;
+    }
   }
   return false;
 }

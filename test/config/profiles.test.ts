@@ -73,7 +73,9 @@ describe('definesProfiles', () => {
   it.each([
     ['no unit with profiles', { services: { a: { cmd: 'a' } }, servers: { w: { start: 'w' } } }, false],
     ['a service with profiles', { services: { a: { cmd: 'a', profiles: ['x'] } } }, true],
-    ['a server with an empty list', { servers: { w: { start: 'w', profiles: [] } } }, true],
+    ['a server with an empty list', { servers: { w: { start: 'w', profiles: [] } } }, false],
+    ['a list of no names', { services: { a: { cmd: 'a', profiles: [1] } } }, false],
+    ['a list with a name among others', { services: { a: { cmd: 'a', profiles: [1, 'x'] } } }, true],
     ['only an x- entry with profiles', { services: { 'x-base': { profiles: ['x'] }, a: { cmd: 'a' } } }, false],
     ['no unit sections', { name: 'p' }, false],
   ])('%s: %s', (_, doc, expected) => {
