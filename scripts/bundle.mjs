@@ -44,15 +44,17 @@ const daemonCommand = {
 };
 const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', banner, sourcemap: true, minify: true, keepNames: true, legalComments: 'linked', logLevel: 'warning' };
 
-// The CLI as CommonJS: import.meta.url is the loader's `__bundleUrl`, and import() becomes require() (of a bundled
-// module, or of the daemon bundle: Node 20.19 requires an ES module that has no top-level await).
-const cli = { ...common, format: 'cjs', banner: undefined, define: { 'import.meta.url': '__bundleUrl' }, supported: { 'dynamic-import': false } };
+// The bundles bin/load-bundle.js runs (the CLI, the local daemon): import.meta.url is the loader's `__bundleUrl`, and
+// import() becomes require() (of a bundled module, or of the daemon bundle: Node 20.19 requires an ES module that has
+// no top-level await).
+const commonjs = { ...common, format: 'cjs', banner: undefined, define: { 'import.meta.url': '__bundleUrl' }, supported: { 'dynamic-import': false } };
 
 await Promise.all([
-  build({ ...cli, plugins: [precompiled, daemonCommand], entryPoints: [`${dist}cli/main.js`], outfile: `${dist}compute.cjs` }),
+  build({ ...commonjs, plugins: [precompiled, daemonCommand], entryPoints: [`${dist}cli/main.js`], outfile: `${dist}compute.cjs` }),
   build({ ...common, plugins: [precompiled], entryPoints: [`${dist}cli/daemon-bin.js`], outfile: `${dist}compute-daemon.mjs` }),
   // The same daemon as CommonJS, for this machine: bin/compute-daemon.js runs it with its code cache.
-  build({ ...cli, plugins: [precompiled], entryPoints: [`${dist}cli/daemon-bin.js`], outfile: `${dist}compute-daemon.cjs` }),
+  build({ ...commonjs, plugins: [precompiled], entryPoints: [`${dist}cli/daemon-bin.js`], outfile: `${dist}compute-daemon.cjs` }),
 ]);
-// Made from the new bundle, in a process of its own (it runs commands); a stale cache would only be rejected.
+// Made from the new bundles, in a process of its own (it runs commands and a daemon); a stale cache would only be
+// rejected.
 execFileSync(process.execPath, [fileURLToPath(new URL('./code-cache.mjs', import.meta.url))], { stdio: 'inherit' });
