@@ -3,10 +3,10 @@
 import { Anchors, type Definition, type Written } from './fast-yaml-anchors.js';
 import { findIn, flowPlainText, giveUp, INDICATORS, propName, quotedText, skipSpaces } from './fast-yaml-scan.js';
 import { MAX_DEPTH, MAX_VALUES } from './limits.js';
-import { attach, FREE_FORM, isMap, newMeta, NO_META, setOwn, type Meta, type Value, type ValueMap } from './located.js';
+import { attach, CompactMeta, entryLoc, FREE_FORM, isMap, NO_META, setOwn, type Meta, type Value, type ValueMap } from './located.js';
 import { MERGE_NOT_MAP, mergeKeys, unknownAlias } from './merge-keys.js';
 import { coreScalar, stringScalar, type ScalarContext, type Sink } from './scalar.js';
-import { NO_POSITION, type Loc } from './source.js';
+import type { Loc } from './source.js';
 
 // Values under `x-` keys are dropped, as parse.ts drops them: read (to move on) but report nothing.
 const SILENT: Sink = { error() {}, warn() {} };
@@ -44,7 +44,12 @@ export abstract class NodeReader {
   }
 
   protected meta(offset: number): Meta {
-    return this.positions ? newMeta(this.loc(offset)) : NO_META;
+    return this.positions ? new CompactMeta(this.loc(offset)) : NO_META;
+  }
+
+  /** Records where entry `key` (-1: no key, a list item) and its value were written, when reading with positions. */
+  protected record(meta: Meta, key: string | number, keyAt: number, valueAt: number): void {
+    if (this.positions) (meta as CompactMeta).record(key, keyAt, valueAt);
   }
 
   // Past the loader's limits, the yaml package and parse.ts report it, each in its own way.
@@ -52,24 +57,20 @@ export abstract class NodeReader {
     if (depth >= MAX_DEPTH || ++this.count >= MAX_VALUES) giveUp();
   }
 
-  // A key, checked exactly as parse.ts checks it; its position, or undefined for an `x-` key (read, then dropped).
-  protected checkKey(out: ValueMap, meta: Meta, text: string, at: number, keepX: boolean): Loc | undefined {
-    if (!this.positions) {
+  // A key, checked exactly as parse.ts checks it; true to keep it, false for an `x-` key (read, then dropped).
+  // (While a map's own keys are read, it holds a key exactly when its Meta does: merges come after.)
+  protected checkKey(out: ValueMap, meta: Meta, text: string, at: number, keepX: boolean): boolean {
+    if (Object.hasOwn(out, text)) {
       // Without positions the message cannot name the first line; an error makes loadConfig read again with them.
-      if (Object.hasOwn(out, text)) this.ctx.diags.error(this.loc(at), `duplicate key \`${text}\``);
-      return text.startsWith('x-') && !keepX ? undefined : NO_POSITION;
+      const first = this.positions ? entryLoc(meta, text, 'key') : undefined;
+      const line = first ? ` (first written on line ${this.ctx.source.linePos(first.offset).line})` : '';
+      this.ctx.diags.error(this.loc(at), `duplicate key \`${text}\`${line}`);
     }
-    const keyLoc = this.loc(at);
-    const first = meta.keys.get(text);
-    if (first) this.ctx.diags.error(keyLoc, `duplicate key \`${text}\` (first written on line ${this.ctx.source.linePos(first.offset).line})`);
-    return text.startsWith('x-') && !keepX ? undefined : keyLoc;
+    return !text.startsWith('x-') || keepX;
   }
 
-  protected put(out: ValueMap, meta: Meta, key: string, keyLoc: Loc, [value, at]: [Value, number]): void {
-    if (this.positions) {
-      meta.keys.set(key, keyLoc);
-      meta.values.set(key, this.loc(at));
-    }
+  protected put(out: ValueMap, meta: Meta, key: string, keyAt: number, [value, at]: [Value, number]): void {
+    this.record(meta, key, keyAt, at);
     setOwn(out, key, value);
   }
 
@@ -206,7 +207,7 @@ export abstract class NodeReader {
       if (isMap) j = this.flowEntry(out as ValueMap, meta, j, end, depth, keepX);
       else {
         const [item, after, at] = this.flowNode(j, end, depth + 1, false);
-        if (this.positions) meta.values.set((out as Value[]).length, this.loc(at));
+        this.record(meta, (out as Value[]).length, -1, at);
         (out as Value[]).push(item);
         j = skipSpaces(this.text, after, end);
         if (this.text[j] === ':') giveUp();
@@ -226,11 +227,11 @@ export abstract class NodeReader {
     if (this.text[j] !== ':' || j - pos > 1000 || (c !== '"' && c !== "'" && text === '<<')) giveUp();
     j = skipSpaces(this.text, j + 1, end);
     if (j >= end || this.text[j] === ',' || this.text[j] === '}') giveUp();
-    const keyLoc = this.checkKey(out, meta, text, pos, keepX);
+    const kept = this.checkKey(out, meta, text, pos, keepX);
     const from = j;
-    if (keyLoc) {
+    if (kept) {
       const [value, after, at] = this.flowNode(from, end, depth + 1, FREE_FORM.has(text));
-      this.put(out, meta, text, keyLoc, [value, at]);
+      this.put(out, meta, text, pos, [value, at]);
       j = after;
     } else this.silently(() => ([, j] = this.flowNode(from, end, depth + 1, false)));
     return skipSpaces(this.text, j, end);

@@ -123,9 +123,8 @@ class Reader extends NodeReader {
       if (!key) giveUp();
       if (key.merge) this.mergeLine(indent, key.colonEnd, line, depth + 1, merges);
       else {
-        const keyLoc = this.checkKey(out, meta, key.text, key.at, keepX);
         const read = () => this.mapValue(indent, key.colonEnd, line, depth + 1, FREE_FORM.has(key.text));
-        if (keyLoc) this.put(out, meta, key.text, keyLoc, read());
+        if (this.checkKey(out, meta, key.text, key.at, keepX)) this.put(out, meta, key.text, key.at, read());
         else this.silently(read);
       }
       const next = this.lines[this.i];
@@ -186,7 +185,7 @@ class Reader extends NodeReader {
       if (this.text[pos] === '&') [anchor, pos] = this.anchorAt(pos, line.end);
       const isMap = pos < line.end && this.text[pos] !== '#' && this.key(pos, line.end) !== undefined;
       if (anchor !== undefined && (pos === line.end || this.text[pos] === '#' || isMap)) giveUp();
-      if (this.positions) meta.values.set(list.length, this.loc(pos));
+      this.record(meta, list.length, -1, pos);
       list.push(isMap ? this.map(pos - line.begin, pos, depth + 1, false) : this.inlineValue(pos, line, indent, depth + 1, false, anchor));
       const next = this.lines[this.i];
       if (!next || next.indent < indent || !this.isDash(next.start, next.end)) return attach(list, meta);

@@ -45,6 +45,90 @@ export function newMeta(self: Loc): Meta {
   return { self, keys: new Map(), values: new Map() };
 }
 
+// Below this many entries a position is found by scanning a CompactMeta's entries, not by building its maps.
+const SCAN_LIMIT = 16;
+
+/**
+ * The Meta the fast YAML reader records: the offsets of each entry's key and value in one flat array, the maps made
+ * from them only when something asks for them (an error to place, a merge, a second file). Why: two Loc objects and
+ * two map entries per entry doubled the time and the heap of reading a 1 MB file with positions (issue 13).
+ */
+export class CompactMeta implements Meta {
+  // [key, keyOffset (-1: none, as for list items), valueOffset, ...], in the order they were recorded.
+  private entries: (string | number)[] = [];
+  private maps: { keys: Map<string, Loc>; values: Map<string | number, Loc> } | undefined;
+
+  constructor(readonly self: Loc) {}
+
+  /** Records where an entry's key (-1 for none) and value were written, in the container's own source. */
+  record(key: string | number, keyOffset: number, valueOffset: number): void {
+    if (this.maps) {
+      if (keyOffset >= 0) this.maps.keys.set(key as string, this.at(keyOffset));
+      this.maps.values.set(key, this.at(valueOffset));
+    } else this.entries.push(key, keyOffset, valueOffset);
+  }
+
+  get keys(): Map<string, Loc> {
+    return this.built().keys;
+  }
+
+  get values(): Map<string | number, Loc> {
+    return this.built().values;
+  }
+
+  /** Where the entry `key`'s key (`which: 'key'`) or value was written, without building the maps of a small one. */
+  find(key: string | number, which: 'key' | 'value'): Loc | undefined {
+    if (this.maps || this.entries.length > 3 * SCAN_LIMIT) return which === 'key' ? this.keys.get(key as string) : this.values.get(key);
+    let found: number | undefined;
+    for (let i = 0; i < this.entries.length; i += 3) {
+      if (this.entries[i] !== key) continue;
+      const offset = this.entries[i + (which === 'key' ? 1 : 2)] as number;
+      if (offset >= 0) found = offset;
+    }
+    return found === undefined ? undefined : this.at(found);
+  }
+
+  /** A copy that records on its own (the copy of a value read again for an alias). */
+  clone(): Meta {
+    if (this.maps) return { self: this.self, keys: new Map(this.maps.keys), values: new Map(this.maps.values) };
+    const copy = new CompactMeta(this.self);
+    copy.entries = this.entries.slice();
+    return copy;
+  }
+
+  private at(offset: number): Loc {
+    return { source: this.self.source, offset };
+  }
+
+  private built(): { keys: Map<string, Loc>; values: Map<string | number, Loc> } {
+    if (this.maps) return this.maps;
+    const maps = { keys: new Map<string, Loc>(), values: new Map<string | number, Loc>() };
+    for (let i = 0; i < this.entries.length; i += 3) {
+      const key = this.entries[i] as string | number;
+      const keyOffset = this.entries[i + 1] as number;
+      if (keyOffset >= 0) maps.keys.set(key as string, this.at(keyOffset));
+      maps.values.set(key, this.at(this.entries[i + 2] as number));
+    }
+    this.entries = [];
+    this.maps = maps;
+    return maps;
+  }
+}
+
+/** Records where the entry `key` of a container's Meta was written (compactly when the Meta and positions allow). */
+export function setEntry(meta: Meta, key: string, keyLoc: Loc, valueLoc: Loc): void {
+  const source = meta.self.source;
+  if (meta instanceof CompactMeta && keyLoc.source === source && valueLoc.source === source) return meta.record(key, keyLoc.offset, valueLoc.offset);
+  meta.keys.set(key, keyLoc);
+  meta.values.set(key, valueLoc);
+}
+
+/** Where the entry `key` of a container's Meta was written: its key (`which: 'key'`) or its value. */
+export function entryLoc(meta: Meta | undefined, key: string | number, which: 'key' | 'value'): Loc | undefined {
+  if (meta instanceof CompactMeta) return meta.find(key, which);
+  return which === 'key' ? meta?.keys.get(key as string) : meta?.values.get(key);
+}
+
 /**
  * Sets an own property, also for the key `__proto__` (which plain assignment would take as the prototype).
  * Maps are plain `{}` objects rather than null-prototype ones: V8 keeps `{}` in fast mode, and reading 10,000
@@ -65,7 +149,8 @@ export function copyValue(value: Value): Value {
     out = {};
     for (const key of Object.keys(value)) setOwn(out, key, copyValue(value[key] as Value));
   }
-  return meta ? attach(out, { self: meta.self, keys: new Map(meta.keys), values: new Map(meta.values) }) : out;
+  if (!meta) return out;
+  return attach(out, meta instanceof CompactMeta ? meta.clone() : { self: meta.self, keys: new Map(meta.keys), values: new Map(meta.values) });
 }
 
 /** True for a plain object (not an array, not null). */
@@ -94,8 +179,8 @@ export function locate(root: Value, keys: readonly (string | number)[], at: 'key
     const meta = metaOf(parent);
     const key = Array.isArray(parent) ? Number(keys[i]) : String(keys[i]);
     const last = i === keys.length - 1;
-    const keyLoc = typeof key === 'string' ? meta?.keys.get(key) : undefined;
-    const valueLoc = meta?.values.get(key);
+    const keyLoc = typeof key === 'string' ? entryLoc(meta, key, 'key') : undefined;
+    const valueLoc = entryLoc(meta, key, 'value');
     best = (last && at === 'key' ? keyLoc ?? valueLoc : valueLoc ?? keyLoc) ?? best;
     const child = childOf(parent, key);
     if (child === undefined) break;

@@ -1,7 +1,7 @@
 // `<<` merge keys and aliases as both YAML readers resolve them (parse.ts over the yaml package, and fast-yaml.ts),
 // in one place so that the two cannot drift apart: which keys a merge adds, where they are said to be written, and
 // the messages.
-import { metaOf, setOwn, type Meta, type Value, type ValueMap } from './located.js';
+import { entryLoc, metaOf, setEntry, setOwn, type Meta, type Value, type ValueMap } from './located.js';
 
 /** The error at a `<<` source that is not a map. */
 export const MERGE_NOT_MAP = '`<<` merges a map (or a list of maps) into this map';
@@ -20,8 +20,7 @@ export function mergeKeys(out: ValueMap, meta: Meta, source: ValueMap): void {
   for (const key of Object.keys(source)) {
     if (Object.hasOwn(out, key)) continue;
     setOwn(out, key, source[key] as Value);
-    const keyLoc = from?.keys.get(key) ?? meta.self;
-    meta.keys.set(key, keyLoc);
-    meta.values.set(key, from?.values.get(key) ?? keyLoc);
+    const keyLoc = entryLoc(from, key, 'key') ?? meta.self;
+    setEntry(meta, key, keyLoc, entryLoc(from, key, 'value') ?? keyLoc);
   }
 }
