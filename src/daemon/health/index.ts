@@ -6,7 +6,7 @@ import { probeExec } from './exec.js';
 import { probeHttp } from './http.js';
 import { watchLog } from './log.js';
 import type { HealthMonitor, HealthReport, Probe, ProbeSchedule } from './monitor.js';
-import { runProbeLoop } from './monitor.js';
+import { runProbeLoop, STARTUP_PACE_MS } from './monitor.js';
 import { probeTcp } from './tcp.js';
 
 export type { Clock } from './clock.js';
@@ -14,7 +14,7 @@ export { systemClock } from './clock.js';
 export { probeExec } from './exec.js';
 export { probeHttp } from './http.js';
 export type { HealthMonitor, HealthReport, Probe, ProbeResult, ProbeSchedule } from './monitor.js';
-export { FAILURE_THRESHOLD, nextDelay, nextReport, runProbeLoop } from './monitor.js';
+export { FAILURE_THRESHOLD, nextDelay, nextReport, runProbeLoop, startupPace, StartupPacer } from './monitor.js';
 export { probeTcp } from './tcp.js';
 
 /** What a health check may ask of its unit. */
@@ -78,6 +78,8 @@ export function startHealthMonitor(
     intervalMs: check.intervalMs,
     healthyIntervalMs: check.type === 'exec' ? execHealthyIntervalMs(check.intervalMs) : check.intervalMs,
     ...(check.failureThreshold === undefined ? {} : { failureThreshold: check.failureThreshold }),
+    // Each exec probe is a process: it keeps the pace it always had while a unit starts.
+    ...(check.type === 'exec' ? { startupPaceMs: STARTUP_PACE_MS } : {}),
   };
   return runProbeLoop(probeFor(check, ctx), schedule, onChange, clock);
 }

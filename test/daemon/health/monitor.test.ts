@@ -5,6 +5,8 @@ import {
   nextDelay,
   nextReport,
   runProbeLoop,
+  startupPace,
+  StartupPacer,
   type HealthReport,
   type ProbeResult,
 } from '../../../src/daemon/health/index.js';
@@ -52,11 +54,14 @@ function scriptedProbe(clock: FakeClock) {
   };
 }
 
-function setup(schedule = { delayMs: 500, intervalMs: 1000, healthyIntervalMs: 1000 }) {
+// `others`: how many other units are in their fast startup phase meanwhile (they share the loop's pacer).
+function setup(schedule = { delayMs: 500, intervalMs: 1000, healthyIntervalMs: 1000 }, others = 0) {
   const clock = new FakeClock();
   const script = scriptedProbe(clock);
   const changes: HealthReport[] = [];
-  const monitor = runProbeLoop(script.probe, schedule, (report) => changes.push(report), clock);
+  const pacer = new StartupPacer();
+  for (let i = 0; i < others; i++) pacer.set({}, true);
+  const monitor = runProbeLoop(script.probe, schedule, (report) => changes.push(report), clock, pacer);
   return { clock, script, changes, monitor };
 }
 
@@ -74,35 +79,78 @@ describe('nextDelay', () => {
     { now: 123_456, interval: 10_000, report: healthy, delay: 6544 },
     { now: 5, interval: 0, report: healthy, delay: 0 },
     { now: 5, interval: 2000, report: checking(1), delay: 10 },
-    { now: 5, interval: 2000, report: checking(2), delay: 20 },
-    { now: 5, interval: 2000, report: checking(3), delay: 40 },
-    { now: 5, interval: 2000, report: checking(4), delay: 50 },
-    { now: 5, interval: 2000, report: checking(40), delay: 50 },
-    { now: 5, interval: 2000, report: checking(41), delay: 100 },
-    { now: 5, interval: 2000, report: checking(44), delay: 800 },
-    { now: 5, interval: 2000, report: checking(46), delay: 2000 },
-    { now: 5, interval: 2000, report: checking(500), delay: 2000 },
-    { now: 5, interval: 30, report: checking(4), delay: 30 },
+    { now: 5, interval: 2000, report: checking(2), delay: 10 },
+    { now: 5, interval: 2000, report: checking(40), startup: { elapsedMs: 1990, starting: 1 }, delay: 10 },
+    { now: 5, interval: 2000, report: checking(3), startup: { elapsedMs: 30, starting: 20 }, delay: 40 },
+    { now: 5, interval: 2000, report: checking(4), startup: { elapsedMs: 70, starting: 20 }, delay: 50 },
+    { now: 5, interval: 2000, report: checking(4), startup: { elapsedMs: 70, starting: 8 }, delay: 20 },
+    { now: 5, interval: 2000, report: checking(9), startup: { elapsedMs: 400, starting: 100 }, delay: 50 },
+    { now: 5, interval: 2000, report: checking(2), startup: { elapsedMs: 10, starting: 1, fastestMs: 50 }, delay: 20 },
+    { now: 5, interval: 2000, report: checking(5), startup: { elapsedMs: 100, starting: 1, fastestMs: 50 }, delay: 50 },
+    { now: 5, interval: 2000, report: checking(200), startup: { elapsedMs: 2000, starting: 1 }, delay: 50 },
+    { now: 5, interval: 2000, report: checking(202), startup: { elapsedMs: 2100, starting: 1 }, delay: 100 },
+    { now: 5, interval: 2000, report: checking(205), startup: { elapsedMs: 2800, starting: 1 }, delay: 800 },
+    { now: 5, interval: 2000, report: checking(208), startup: { elapsedMs: 4400, starting: 1 }, delay: 2000 },
+    { now: 5, interval: 30, report: checking(4), startup: { elapsedMs: 70, starting: 20 }, delay: 30 },
     { now: 5, interval: 5, report: checking(1), delay: 5 },
-  ])('at $now with interval $interval ($report.status, $report.consecutiveFailures failures) waits $delay', ({ now, interval, report, delay }) => {
-    expect(nextDelay(now, interval, report)).toBe(delay);
+  ])('at $now with interval $interval ($report.status, $report.consecutiveFailures failures, $startup) waits $delay', ({ now, interval, report, startup, delay }) => {
+    expect(nextDelay(now, interval, report, startup)).toBe(delay);
+  });
+});
+
+describe('startupPace', () => {
+  it.each([
+    { starting: 0, pace: 10 },
+    { starting: 1, pace: 10 },
+    { starting: 4, pace: 10 },
+    { starting: 5, pace: 13 },
+    { starting: 10, pace: 25 },
+    { starting: 20, pace: 50 },
+    { starting: 100, pace: 50 },
+  ])('with $starting units starting, probes every $pace ms', ({ starting, pace }) => {
+    expect(startupPace(starting)).toBe(pace);
   });
 });
 
 describe('runProbeLoop', () => {
-  it('probes first after delayMs, then fast while checking (10, 20, 40, then 50 ms for 40 probes, then doubling up to intervalMs), never inside the call that starts it', async () => {
+  it('probes first after delayMs, then every 10 ms while checking for 2 s, then doubling up to intervalMs, never inside the call that starts it', async () => {
     const { clock, script, monitor } = setup();
     expect(script.calls).toEqual([]);
     await clock.advance(499);
     expect(script.calls).toEqual([]);
     await clock.advance(1);
     expect(script.calls).toEqual([500]);
-    await clock.advance(200);
-    expect(script.calls).toEqual([500, 510, 530, 570, 620, 670]);
-    await clock.advance(2800);
-    expect(script.calls).toHaveLength(44);
-    expect(script.calls.slice(-4)).toEqual([2420, 2520, 2720, 3120]);
+    await clock.advance(50);
+    expect(script.calls).toEqual([500, 510, 520, 530, 540, 550]);
+    await clock.advance(2950);
+    expect(script.calls).toHaveLength(206);
+    expect(script.calls.slice(-6)).toEqual([2500, 2550, 2600, 2700, 2900, 3300]);
     monitor.stop();
+  });
+
+  it('slows its startup probes when many units start at once (10, 20, 40, then 50 ms with 20 starting)', async () => {
+    const { clock, script, monitor } = setup(undefined, 19);
+    await clock.advance(700);
+    expect(script.calls).toEqual([500, 510, 530, 570, 620, 670]);
+    monitor.stop();
+  });
+
+  it('leaves the pacer once healthy or stopped, so the units still starting speed up', async () => {
+    const clock = new FakeClock();
+    const pacer = new StartupPacer();
+    const schedule = { delayMs: 0, intervalMs: 1000, healthyIntervalMs: 1000 };
+    const first = scriptedProbe(clock);
+    const second = scriptedProbe(clock);
+    const a = runProbeLoop(first.probe, schedule, () => {}, clock, pacer);
+    const b = runProbeLoop(second.probe, schedule, () => {}, clock, pacer);
+    await clock.advance(0);
+    expect(pacer.starting).toBe(2);
+    first.answer(ok);
+    await clock.advance(10);
+    expect(pacer.starting).toBe(1);
+    b.stop();
+    expect(pacer.starting).toBe(0);
+    a.stop();
   });
 
   it('probes at once with no delay, still through a timer', async () => {
@@ -120,7 +168,7 @@ describe('runProbeLoop', () => {
     const { clock, script, changes, monitor } = setup();
     await clock.advance(500 + 4 * 1000);
     expect(changes).toEqual([]);
-    expect(monitor.current()).toEqual({ healthy: false, status: 'checking', consecutiveFailures: 45, lastError: 'HTTP 503' });
+    expect(monitor.current()).toEqual({ healthy: false, status: 'checking', consecutiveFailures: 207, lastError: 'HTTP 503' });
     script.answer(ok);
     await clock.advance(1000);
     expect(changes).toEqual([{ healthy: true, status: 'healthy', consecutiveFailures: 0 }]);
@@ -194,7 +242,8 @@ describe('runProbeLoop', () => {
     expect(script.calls).toEqual([0]);
     settle(fail);
     await flush();
-    expect(clock.pending()).toEqual([10]);
+    // Timed from when it settled; its 2 s of fast startup probes are over by then, so: the interval.
+    expect(clock.pending()).toEqual([1000]);
     monitor.stop();
   });
 
