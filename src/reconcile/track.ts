@@ -96,17 +96,20 @@ export class UnitTracker {
   }
 }
 
-/** Waits until the named units have settled (ready, completed, failed or stopped). */
+/**
+ * Waits until the named units have settled (ready, completed, failed or stopped). `tracker`: one the caller
+ * subscribed earlier (before acting, so that the snapshot cost no round trip of its own); the caller then ends it.
+ */
 export async function waitSettled(
   source: EventSource,
   names: string[],
-  options: { timeoutMs?: number; signal?: AbortSignal; onEvent?: (event: UnitEvent, state: UnitState) => void; offer?: UnitState[] } = {},
+  options: { timeoutMs?: number; signal?: AbortSignal; onEvent?: (event: UnitEvent, state: UnitState) => void; offer?: UnitState[]; tracker?: UnitTracker } = {},
 ): Promise<{ result: WaitResult; lostBecause?: Error; states: Map<string, UnitState | undefined> }> {
   const controller = new AbortController();
   const onAbort = () => controller.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const tracker = await UnitTracker.subscribe(source, controller.signal, options.onEvent);
+    const tracker = options.tracker ?? (await UnitTracker.subscribe(source, controller.signal, options.onEvent));
     for (const state of options.offer ?? []) tracker.offer(state);
     const result = await tracker.settle(names, options.timeoutMs, controller.signal);
     const states = new Map(names.map((name) => [name, tracker.get(name)]));

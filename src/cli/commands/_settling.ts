@@ -4,6 +4,7 @@ import type { SandboxClient } from '../../sdk/index.js';
 import { parseCommandArgs, parseNonNegativeInt, PROJECT_OPTIONS } from '../args.js';
 import { CLIError, EXIT } from '../errors.js';
 import type { Command } from '../io.js';
+import { UnitTracker } from '../../reconcile/track.js';
 import { DEFAULT_SETTLE_TIMEOUT_MS, settleAndReport } from '../output/settle.js';
 import { asCLIError, connectTarget, findTarget, readUnits, selectUnits } from '../target.js';
 
@@ -20,12 +21,19 @@ export function settlingCommand(name: string, help: string, act: (client: Sandbo
     const timeoutMs = parseNonNegativeInt('timeout', values.timeout) ?? DEFAULT_SETTLE_TIMEOUT_MS;
     const target = await findTarget(values, io, false);
     const client = await connectTarget(target, io);
+    // The event stream is subscribed beside reading the units, before acting: its snapshot then costs no round trip
+    // after the act (the daemon is busy spawning by then), and the states the act replies with are offered to it.
+    const following = new AbortController();
+    const tracking = client ? UnitTracker.subscribe(client, following.signal) : undefined;
+    tracking?.catch(() => {});
     try {
       const names = selectUnits(target.spec, client ? (await readUnits(target, client)).ours : [], positionals);
-      if (!client || names.length === 0) throw new CLIError('the project has no units in its sandbox: run compute up', EXIT.usage);
+      if (!client || !tracking || names.length === 0) throw new CLIError('the project has no units in its sandbox: run compute up', EXIT.usage);
       const offer = await act(client, names).catch((error: unknown) => Promise.reject(asCLIError(error)));
-      return await settleAndReport(client, io, names, { timeoutMs, offer, ...(io.signal ? { signal: io.signal } : {}) });
+      const tracker = await tracking.catch((error: unknown) => Promise.reject(asCLIError(error)));
+      return await settleAndReport(client, io, names, { timeoutMs, offer, tracker, ...(io.signal ? { signal: io.signal } : {}) });
     } finally {
+      following.abort();
       await client?.close();
     }
   };

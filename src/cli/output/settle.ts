@@ -2,7 +2,7 @@
 // and for each unit that failed or timed out, why, with the last lines of its logs on stderr.
 import type { UnitState } from '../../contract/unit.js';
 import { SETTLED_STATUSES } from '../../contract/status.js';
-import { waitSettled, type EventSource } from '../../reconcile/track.js';
+import { waitSettled, type EventSource, type UnitTracker } from '../../reconcile/track.js';
 import { CLIError, EXIT } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { formatLogLine, readLines, type LogSource } from './logs.js';
@@ -54,16 +54,18 @@ export function renderOutcomes(outcomes: readonly SettleOutcome[], style: Styler
 /**
  * Waits for the named units to settle (ready, completed, failed or stopped), prints one line per unit, and for each
  * that is not ready or completed its problem and its last log lines. Returns the exit code: 0, 1, or 130 on Ctrl-C.
- * `offer` takes the states a start or restart replied with, newer than any snapshot that raced with them.
+ * `offer` takes the states a start or restart replied with, newer than any snapshot that raced with them; `tracker`,
+ * one subscribed before the act (see waitSettled).
  */
 export async function settleAndReport(
   client: EventSource & LogSource,
   io: CliIO,
   names: readonly string[],
-  options: { timeoutMs: number; offer?: UnitState[]; signal?: AbortSignal },
+  options: { timeoutMs: number; offer?: UnitState[]; signal?: AbortSignal; tracker?: UnitTracker },
 ): Promise<number> {
   const { result, lostBecause, states } = await waitSettled(client, [...names], {
     timeoutMs: options.timeoutMs,
+    ...(options.tracker ? { tracker: options.tracker } : {}),
     ...(options.offer ? { offer: options.offer } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
