@@ -62,7 +62,7 @@ export abstract class NodeReader {
   protected checkKey(out: ValueMap, meta: Meta, text: string, at: number, keepX: boolean): boolean {
     if (Object.hasOwn(out, text)) {
       // Without positions the message cannot name the first line; an error makes loadConfig read again with them.
-      const first = this.positions ? entryLoc(meta, text, 'key') : undefined;
+      const first = entryLoc(meta, text, 'key');
       const line = first ? ` (first written on line ${this.ctx.source.linePos(first.offset).line})` : '';
       this.ctx.diags.error(this.loc(at), `duplicate key \`${text}\`${line}`);
     }

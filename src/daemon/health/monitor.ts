@@ -79,7 +79,7 @@ export interface StartupPhase {
   elapsedMs: number;
   starting: number;
   /** The fastest pace the check may take (see ProbeSchedule.startupPaceMs). */
-  fastestMs?: number;
+  startupPaceMs?: number | undefined;
 }
 
 /**
@@ -107,8 +107,8 @@ export function nextDelay(
 }
 
 // The pause after the nth failed probe of a unit not healthy yet (before the cap of its interval).
-function startupDelay(failures: number, { elapsedMs, starting, fastestMs = STARTUP_PROBE_MS }: StartupPhase): number {
-  const pace = Math.max(fastestMs, startupPace(starting));
+function startupDelay(failures: number, { elapsedMs, starting, startupPaceMs = STARTUP_PROBE_MS }: StartupPhase): number {
+  const pace = Math.max(startupPaceMs, startupPace(starting));
   if (elapsedMs < STARTUP_FAST_MS) return Math.min(pace, STARTUP_PROBE_MS * 2 ** Math.min(20, failures - 1));
   return Math.max(STARTUP_PACE_MS, elapsedMs - STARTUP_FAST_MS);
 }
@@ -129,7 +129,7 @@ export class StartupPacer {
   }
 }
 
-/** The pacer of the daemon's monitors (tests give each loop one of their own). */
+/** The pacer every probe loop of this process shares, unless it is given its own (as the loop tests do). */
 export const daemonPacer = new StartupPacer();
 
 /**
@@ -149,7 +149,6 @@ export function runProbeLoop(
   let firstProbeAt: number | undefined;
   const abort = new AbortController();
   const self = {};
-  const pace = schedule.startupPaceMs === undefined ? {} : { fastestMs: schedule.startupPaceMs };
 
   const tick = async () => {
     timer = undefined;
@@ -164,7 +163,7 @@ export function runProbeLoop(
     const interval = report.healthy ? schedule.healthyIntervalMs : schedule.intervalMs;
     const elapsedMs = clock.now() - firstProbeAt;
     pacer.set(self, report.status === 'checking' && elapsedMs < STARTUP_FAST_MS);
-    timer = clock.setTimeout(tick, nextDelay(clock.now(), interval, report, { elapsedMs, starting: pacer.starting, ...pace }));
+    timer = clock.setTimeout(tick, nextDelay(clock.now(), interval, report, { elapsedMs, starting: pacer.starting, startupPaceMs: schedule.startupPaceMs }));
     if (report.healthy !== before.healthy || report.status !== before.status) onChange({ ...report });
   };
 
